@@ -1,0 +1,60 @@
+// One proxied request/response as it is stored. Built off the hot path from the raw bytes the
+// proxy saw (see capture/process-exchange.ts); secrets are removed before anything is queued.
+import type { Usage } from '../conversation/model.js';
+import type { ShareGptRow } from '../training/sharegpt-types.js';
+import type { WireFormatId } from '../wire/wire-format.js';
+
+export type ApiKind = 'chat' | 'embeddings' | 'rerank' | 'other';
+export type ReviewState = 'pending' | 'confirmed' | 'rejected';
+
+export interface ExchangeRecord {
+  /** ULID: sortable by time. */
+  id: string;
+  /** Epoch milliseconds when the request arrived. */
+  startedAt: number;
+  domain: string;
+  method: string;
+  /** Path without the domain segment, query string with secrets removed appended. */
+  path: string;
+  apiKind: ApiKind;
+  wireFormat: WireFormatId | 'other';
+  model: string | null;
+  /** Set when the exchange went through the OpenAI-compatible entry to another provider. */
+  upstreamProvider: string | null;
+  streamed: boolean;
+  /** HTTP status the client got; 0 when no response was produced. */
+  status: number;
+  durationMs: number;
+  ttfbMs: number | null;
+  usage: Usage | null;
+  error: { class: string; message: string } | null;
+  /** True when the response was cut off (client abort, upstream reset, missing terminal event). */
+  incomplete: boolean;
+  /** Request body as received (JSON text), or text when not JSON (`requestIsJson` false). */
+  requestBody: string;
+  requestIsJson: boolean;
+  /** Response body: provider JSON; for a stream, the reassembled non-streaming shape. */
+  responseBody: string;
+  /** Derived training row; null when the exchange is not a chat conversation. */
+  sharegpt: ShareGptRow | null;
+  converterVersion: number;
+  /** Hash of the normalised request history up to its last assistant turn (links to the parent). */
+  parentKey: string | null;
+  /** Hash of the normalised history including this response (what a child's parentKey matches). */
+  selfKey: string | null;
+  /** Turn count of the derived conversation, for picking a thread's longest record. */
+  turnCount: number;
+  hasTools: boolean;
+  /** Text for full-text search: the conversation's visible text. */
+  searchText: string;
+}
+
+/** What the store adds: thread linking and review state. */
+export interface StoredExchange extends ExchangeRecord {
+  parentId: string | null;
+  threadId: string;
+  reviewState: ReviewState;
+  reviewedAt: number | null;
+  /** A human-edited ShareGPT row; exported instead of `sharegpt` when present. */
+  editedSharegpt: ShareGptRow | null;
+}

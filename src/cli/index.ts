@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Entry point: `llm-proxy-sharegpt [start] [options]`. Subcommands are added as files next to this one.
+import { CliError } from './cli-error.js';
+import { runStart, START_HELP } from './start.js';
+
+const HELP = `llm-proxy-sharegpt: a recording LLM API proxy that turns your traffic into fine-tuning data.
+
+Usage: llm-proxy-sharegpt <command> [options]
+
+Commands:
+  start      run the proxy (default command)
+  help       show this help
+
+Run "llm-proxy-sharegpt <command> --help" for a command's options.
+
+${START_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  start: runStart,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === 'help' || first === '--help' || first === '-h') {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (first === undefined || first.startsWith('-')) return runStart(argv);
+  const command = COMMANDS[first];
+  if (!command) throw new CliError(`unknown command "${first}"; run "llm-proxy-sharegpt help"`);
+  return command(rest);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`llm-proxy-sharegpt: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`llm-proxy-sharegpt: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

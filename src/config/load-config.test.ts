@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALLOWED_DOMAINS } from './defaults.js';
+import { ConfigError, loadConfig, parseConfig } from './load-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmproxy-config-'));
+
+describe('loadConfig', () => {
+  it('falls back to the built-in defaults when the default file is missing', async () => {
+    const loaded = await loadConfig(undefined, join(dir, 'absent.json'));
+    expect(loaded.source).toBeNull();
+    expect(Object.keys(loaded.config.allowed_domains).sort()).toEqual(Object.keys(DEFAULT_ALLOWED_DOMAINS).sort());
+    expect(loaded.config.allowed_domains['generativelanguage.googleapis.com']).toEqual({ auth_type: 'google', https: true });
+    expect(loaded.config.max_body_bytes).toBe(8 * 1024 * 1024);
+    expect(loaded.config.probe_request.path_blocklist).toEqual(['/', '/favicon.ico']);
+    expect(loaded.config.probe_request.allowed_methods).toEqual(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+  });
+
+  it('refuses a missing explicit file', async () => {
+    await expect(loadConfig(join(dir, 'absent.json'))).rejects.toThrow(ConfigError);
+  });
+
+  it('reads the seed format: allowed_domains replaces the built-in list, keys lower-cased', async () => {
+    const file = join(dir, 'seed.json');
+    writeFileSync(file, JSON.stringify({ allowed_domains: { 'LocalHost:11434': { auth_type: 'openai', https: false } } }));
+    const loaded = await loadConfig(file);
+    expect(loaded.source).toBe(file);
+    expect(loaded.config.allowed_domains).toEqual({ 'localhost:11434': { auth_type: 'openai', https: false } });
+  });
+
+  it('names the key of a wrong type or an unknown auth_type', () => {
+    expect(() => parseConfig({ max_body_bytes: 'big' })).toThrow(/max_body_bytes/);
+    expect(() => parseConfig({ allowed_domains: { 'a.example': { auth_type: 'azure' } } })).toThrow(/allowed_domains\.a\.example\.auth_type/);
+    expect(() => parseConfig({ probe_filter: { custom_patterns: ['(unclosed'] } })).toThrow(/probe_filter\.custom_patterns\.0/);
+  });
+
+  it('warns about unknown keys, nested ones too', () => {
+    const { warnings } = parseConfig({ alowed_domains: {}, probe_request: { path_blocklst: [] }, allowed_domains: { 'a.example': { https: true, auth: 'x' } } });
+    expect(warnings).toEqual([
+      'unknown config key "alowed_domains" is ignored',
+      'unknown config key "probe_request.path_blocklst" is ignored',
+      'unknown config key "allowed_domains.a.example.auth" is ignored',
+    ]);
+  });
+
+  it('refuses invalid JSON with the file name', async () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ nope');
+    await expect(loadConfig(file)).rejects.toThrow(/bad\.json is not valid JSON/);
+  });
+});

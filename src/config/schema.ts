@@ -1,0 +1,77 @@
+// config.json, validated once at start-up. Keys follow the original tool's names (seed-compatible);
+// everything is optional and defaults to a safe working setup.
+import { z } from 'zod';
+import { DEFAULT_ALLOWED_DOMAINS, DEFAULT_PROBE_REQUEST } from './defaults.js';
+
+const domainEntrySchema = z.object({
+  auth_type: z.enum(['openai', 'anthropic', 'google']).optional(),
+  https: z.boolean().default(true),
+  allow_private: z.boolean().optional(),
+});
+
+const probeRequestSchema = z.object({
+  path_blocklist: z.array(z.string()).default(DEFAULT_PROBE_REQUEST.path_blocklist),
+  path_prefix_blocklist: z.array(z.string()).default(DEFAULT_PROBE_REQUEST.path_prefix_blocklist),
+  user_agent_substrings: z.array(z.string()).default(DEFAULT_PROBE_REQUEST.user_agent_substrings),
+  allowed_methods: z
+    .array(z.string().transform((method) => method.toUpperCase()))
+    .default(DEFAULT_PROBE_REQUEST.allowed_methods),
+  ip_blocklist: z.array(z.string()).default([]),
+});
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not a valid regular expression' },
+);
+
+const probeFilterSchema = z.object({
+  patterns: z.array(regexSource).optional(),
+  ip_patterns: z.array(regexSource).optional(),
+  custom_patterns: z.array(regexSource).default([]),
+  custom_ip_patterns: z.array(regexSource).default([]),
+  disable_default_patterns: z.boolean().default(false),
+  disable_default_ip_patterns: z.boolean().default(false),
+});
+
+const upstreamSchema = z.object({
+  connect_timeout_ms: z.number().int().positive().default(10_000),
+  /** Time to the response headers: a slow model may think for minutes before the first byte. */
+  headers_timeout_ms: z.number().int().positive().default(300_000),
+  /** Longest silence between two body chunks. */
+  body_timeout_ms: z.number().int().positive().default(300_000),
+  connections_per_origin: z.number().int().positive().default(128),
+  keep_alive_timeout_ms: z.number().int().positive().default(60_000),
+  connect_retries: z.number().int().min(0).max(10).default(3),
+  retry_backoff_ms: z.number().int().min(0).default(200),
+  dns_cache_ttl_ms: z.number().int().min(0).default(60_000),
+});
+
+const securitySchema = z.object({
+  rate_limit: z
+    .object({
+      rate: z.number().positive(),
+      burst: z.number().int().positive(),
+    })
+    .nullable()
+    .default(null),
+});
+
+export const configSchema = z.object({
+  allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({ ...DEFAULT_ALLOWED_DOMAINS })),
+  max_body_bytes: z.number().int().positive().default(8 * 1024 * 1024),
+  trust_proxy: z.boolean().default(false),
+  probe_request: probeRequestSchema.prefault({}),
+  probe_filter: probeFilterSchema.prefault({}),
+  upstream: upstreamSchema.prefault({}),
+  security: securitySchema.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type DomainConfig = z.infer<typeof domainEntrySchema>;

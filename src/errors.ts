@@ -1,0 +1,99 @@
+// The error catalog: every failure the proxy itself produces, with its status and a message that
+// says how to fix it, and one function that renders it in the shape the client's SDK parses
+// (OpenAI, Anthropic or Google), so the SDK raises a proper typed error instead of a parse failure.
+
+export type ErrorFlavor = 'openai' | 'anthropic' | 'google';
+
+export type ProxyErrorCode =
+  | 'domain_not_allowed'
+  | 'invalid_target'
+  | 'target_blocked'
+  | 'body_too_large'
+  | 'bad_request'
+  | 'rate_limited'
+  | 'not_found'
+  | 'upstream_unreachable'
+  | 'upstream_timeout'
+  | 'upstream_failed'
+  | 'internal_error';
+
+const STATUS: Record<ProxyErrorCode, number> = {
+  domain_not_allowed: 403,
+  invalid_target: 400,
+  target_blocked: 403,
+  body_too_large: 413,
+  bad_request: 400,
+  rate_limited: 429,
+  not_found: 404,
+  upstream_unreachable: 502,
+  upstream_timeout: 504,
+  upstream_failed: 502,
+  internal_error: 500,
+};
+
+export class ProxyError extends Error {
+  override name = 'ProxyError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ProxyErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = STATUS[code];
+  }
+}
+
+const ANTHROPIC_TYPE: Record<number, string> = {
+  400: 'invalid_request_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  502: 'api_error',
+  504: 'timeout_error',
+};
+
+const GOOGLE_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  413: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  502: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+function openaiType(status: number): string {
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  if (status === 403) return 'permission_error';
+  return 'invalid_request_error';
+}
+
+/** Renders an error body in the client's SDK shape. */
+export function errorBody(error: ProxyError, flavor: ErrorFlavor): string {
+  switch (flavor) {
+    case 'anthropic':
+      return JSON.stringify({
+        type: 'error',
+        error: { type: ANTHROPIC_TYPE[error.status] ?? 'api_error', message: error.message, code: error.code },
+      });
+    case 'google':
+      return JSON.stringify({
+        error: { code: error.status, message: error.message, status: GOOGLE_STATUS[error.status] ?? 'UNKNOWN', reason: error.code },
+      });
+    case 'openai':
+      return JSON.stringify({
+        error: { message: error.message, type: openaiType(error.status), param: null, code: error.code },
+      });
+  }
+}
+
+export function asProxyError(error: unknown): ProxyError {
+  if (error instanceof ProxyError) return error;
+  return new ProxyError('internal_error', 'internal proxy error; see the proxy log', { cause: error });
+}

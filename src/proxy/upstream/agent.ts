@@ -1,0 +1,22 @@
+// The one pooled keep-alive dispatcher shared by every upstream request.
+import { Agent } from 'undici';
+import type { Config } from '../../config/schema.js';
+import { privateAllowedHosts } from '../target/allowlist.js';
+import { createGuardedLookup } from './guarded-lookup.js';
+
+export function createUpstreamAgent(config: Config): Agent {
+  const upstream = config.upstream;
+  return new Agent({
+    connections: upstream.connections_per_origin,
+    keepAliveTimeout: upstream.keep_alive_timeout_ms,
+    keepAliveMaxTimeout: Math.max(upstream.keep_alive_timeout_ms, 600_000),
+    headersTimeout: upstream.headers_timeout_ms,
+    bodyTimeout: upstream.body_timeout_ms,
+    connectTimeout: upstream.connect_timeout_ms,
+    maxRedirections: 0,
+    connect: {
+      timeout: upstream.connect_timeout_ms,
+      lookup: createGuardedLookup({ allowPrivate: privateAllowedHosts(config.allowed_domains), ttlMs: upstream.dns_cache_ttl_ms }),
+    },
+  } as Agent.Options);
+}

@@ -1,0 +1,185 @@
+// Sends one request upstream through the shared undici agent and pipes the response to the
+// client as each chunk arrives, with backpressure both ways and aborts propagated both ways.
+// undici's low-level dispatch handler is used so that no stream object sits between the socket
+// and the client: a chunk goes from onResponseData straight into response.write.
+import type { ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { ProxyError } from '../../errors.js';
+import type { RecordingHandle } from '../recorder.js';
+import { connectionTokensOf, isHopByHop } from './hop-by-hop.js';
+
+export interface ForwardRequest {
+  origin: string;
+  pathAndQuery: string;
+  method: string;
+  headers: Record<string, string | string[]>;
+  body: Buffer | null;
+  connectRetries: number;
+  retryBackoffMs: number;
+}
+
+export interface ForwardResult {
+  status: number;
+  bytes: number;
+  streamed: boolean;
+  /** Set when the exchange failed: before the response (answered by the proxy) or mid-stream. */
+  error?: ProxyError;
+  aborted: boolean;
+}
+
+type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[0];
+
+/** Errors where nothing reached the upstream, so sending again cannot duplicate a generation. */
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+export function forwardUpstream(
+  agent: Dispatcher,
+  request: ForwardRequest,
+  response: ServerResponse,
+  recording: RecordingHandle | null,
+  startTime: number,
+): Promise<ForwardResult> {
+  return new Promise((resolve) => {
+    let attempt = 0;
+    const run = () => {
+      const handler = new PipeHandler(response, recording, startTime, (result) => {
+        const code = errorCode(result.error?.cause);
+        if (result.error && !result.responseStarted && attempt < request.connectRetries && code !== undefined && CONNECT_ERRORS.has(code) && !response.destroyed) {
+          attempt++;
+          setTimeout(run, request.retryBackoffMs * 2 ** (attempt - 1)).unref();
+          return;
+        }
+        resolve(result);
+      });
+      agent.dispatch(
+        {
+          origin: request.origin,
+          path: request.pathAndQuery,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body,
+        },
+        handler,
+      );
+    };
+    run();
+  });
+}
+
+interface PipeResult extends ForwardResult {
+  responseStarted: boolean;
+}
+
+class PipeHandler implements Dispatcher.DispatchHandler {
+  private controller: DispatchController | null = null;
+  private status = 0;
+  private bytes = 0;
+  private streamed = false;
+  private started = false;
+  private done = false;
+  private readonly onClose = () => {
+    if (!this.done) this.controller?.abort(new ProxyError('upstream_failed', 'client disconnected'));
+  };
+  private readonly onDrain = () => this.controller?.resume();
+
+  constructor(
+    private readonly response: ServerResponse,
+    private readonly recording: RecordingHandle | null,
+    private readonly startTime: number,
+    private readonly finish: (result: PipeResult) => void,
+  ) {
+    response.once('close', this.onClose);
+    response.on('drain', this.onDrain);
+  }
+
+  onRequestStart(controller: DispatchController): void {
+    this.controller = controller;
+    if (this.response.destroyed) controller.abort(new ProxyError('upstream_failed', 'client disconnected'));
+  }
+
+  onResponseStart(
+    _controller: DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    if (statusCode < 200) return; // 1xx informational: not forwarded
+    this.status = statusCode;
+    this.started = true;
+    const connectionTokens = connectionTokensOf(headers['connection']);
+    const outgoing: Record<string, string | string[]> = {};
+    for (const name in headers) {
+      const value = headers[name];
+      if (value === undefined || isHopByHop(name, connectionTokens)) continue;
+      outgoing[name] = value;
+    }
+    const contentType = headers['content-type'];
+    this.streamed =
+      (typeof contentType === 'string' && contentType.includes('event-stream')) || headers['content-length'] === undefined;
+    this.recording?.onResponseStart(statusCode, headers, performance.now() - this.startTime);
+    if (!this.response.destroyed) this.response.writeHead(statusCode, statusMessage, outgoing);
+  }
+
+  onResponseData(controller: DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    this.recording?.onChunk(chunk);
+    if (this.response.destroyed) return;
+    if (!this.response.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.settle();
+    this.response.end();
+    this.finish({ status: this.status, bytes: this.bytes, streamed: this.streamed, aborted: false, responseStarted: true });
+  }
+
+  onResponseError(_controller: DispatchController, error: Error): void {
+    this.settle();
+    const clientGone = this.response.destroyed || (error instanceof ProxyError && error.message === 'client disconnected');
+    const proxyError = toProxyError(error);
+    if (this.started && !clientGone) {
+      // Mid-stream failure: end the client's response abruptly so its SDK reports a truncated
+      // stream instead of waiting forever.
+      this.response.destroy(proxyError);
+    }
+    this.finish({
+      status: this.status,
+      bytes: this.bytes,
+      streamed: this.streamed,
+      aborted: this.started || clientGone,
+      error: proxyError,
+      responseStarted: this.started,
+    });
+  }
+
+  private settle(): void {
+    this.done = true;
+    this.response.off('close', this.onClose);
+    this.response.off('drain', this.onDrain);
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return errorCode((error as { cause?: unknown }).cause);
+}
+
+function toProxyError(error: Error): ProxyError {
+  if (error instanceof ProxyError) return error;
+  const code = errorCode(error);
+  if (code !== undefined && TIMEOUT_ERRORS.has(code)) {
+    return new ProxyError('upstream_timeout', `upstream timed out (${code}); raise the upstream timeouts in config.json if the model needs longer`, { cause: error });
+  }
+  if (code === 'ENOTFOUND') {
+    return new ProxyError('upstream_unreachable', `upstream host not found (DNS): ${error.message}`, { cause: error });
+  }
+  if (code !== undefined && CONNECT_ERRORS.has(code)) {
+    return new ProxyError('upstream_unreachable', `cannot connect to the upstream (${code})`, { cause: error });
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof ProxyError) return cause;
+  return new ProxyError('upstream_failed', `upstream connection failed: ${code ?? error.message}`, { cause: error });
+}

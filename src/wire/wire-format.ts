@@ -1,0 +1,48 @@
+// The one interface every chat wire format implements. The proxy and the capture pipeline only
+// ever call these functions; they never switch on a provider name (see registry.ts for the list).
+import type { ModelResponse, RequestConversation, Usage } from '../conversation/model.js';
+
+export type WireFormatId =
+  | 'openai-chat'
+  | 'openai-responses'
+  | 'anthropic-messages'
+  | 'gemini';
+
+/** One decoded server-sent event. `event` is the SSE `event:` field when present. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
+
+export interface AssembledStream {
+  /** The final message in the same provider's NON-streaming response shape (parsed JSON). */
+  response: unknown;
+  /** False when the stream ended without its terminal event ([DONE], message_stop, finishReason...). */
+  complete: boolean;
+  /** An error event seen mid-stream (Anthropic `error`, OpenAI `{error:...}` chunk). */
+  error?: { type: string; message: string };
+}
+
+/**
+ * A typed state machine fed one event at a time. `finish()` may be called at any point, also
+ * after an abort: it returns what arrived, marked incomplete when the terminal event is missing.
+ * Pure: no clock, no randomness, no I/O.
+ */
+export interface StreamAssembler {
+  push(event: SseEvent): void;
+  finish(): AssembledStream;
+}
+
+export interface WireFormat {
+  id: WireFormatId;
+  /** True when this (method, path) is a chat call in this format. `path` has no query string. */
+  matchesPath(method: string, path: string): boolean;
+  /** Whether the request asks for a stream (body flag, or path such as `:streamGenerateContent`). */
+  isStreamRequest(path: string, body: unknown): boolean;
+  modelOf(path: string, body: unknown): string | undefined;
+  requestToConversation(body: unknown, path: string): RequestConversation;
+  /** A non-streaming response body (or an assembled stream's `response`) to the canonical model. */
+  responseToModel(body: unknown): ModelResponse;
+  usageOf(body: unknown): Usage | undefined;
+  createStreamAssembler(): StreamAssembler;
+}
