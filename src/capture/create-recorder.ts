@@ -1,0 +1,114 @@
+// The Recorder the proxy calls: on the hot path it only keeps references to the chunks it is
+// handed; when the exchange ends, processing is deferred to a later turn of the event loop and
+// the resulting record goes to the batch writer's queue.
+import { monotonicFactory } from 'ulid';
+import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '../proxy/recorder.js';
+import type { ExchangeRecord } from './exchange.js';
+import { processExchange, type RawExchange } from './process-exchange.js';
+
+export interface RecorderOptions {
+  /** Receives each finished record (the batch writer's enqueue). */
+  sink: (record: ExchangeRecord) => void;
+  /** Responses above this many bytes are recorded truncated and flagged; the client gets all of it. */
+  maxResponseBytes?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface CaptureRecorder extends Recorder {
+  /** Exchanges ended but not yet handed to the sink. */
+  pending(): number;
+  /** Resolves once every ended exchange has been handed to the sink. */
+  drain(): Promise<void>;
+}
+
+export function createRecorder(options: RecorderOptions): CaptureRecorder {
+  const nextId = monotonicFactory();
+  const maxBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
+  let pending = 0;
+  let waiters: Array<() => void> = [];
+
+  const settle = () => {
+    pending--;
+    if (pending === 0) {
+      const ready = waiters;
+      waiters = [];
+      for (const resolve of ready) resolve();
+    }
+  };
+
+  class Handle implements RecordingHandle {
+    private status = 0;
+    private contentType: string | undefined;
+    private contentEncoding: string | undefined;
+    private ttfbMs: number | null = null;
+    private readonly chunks: Buffer[] = [];
+    private bytes = 0;
+    private truncated = false;
+
+    constructor(
+      private readonly id: string,
+      private readonly start: ExchangeStart,
+    ) {}
+
+    onResponseStart(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, ttfbMs: number): void {
+      this.status = status;
+      const type = headers['content-type'];
+      const encoding = headers['content-encoding'];
+      this.contentType = Array.isArray(type) ? type[0] : type;
+      this.contentEncoding = Array.isArray(encoding) ? encoding[0] : encoding;
+      this.ttfbMs = ttfbMs;
+    }
+
+    onChunk(chunk: Buffer): void {
+      if (this.truncated) return;
+      if (this.bytes + chunk.length > maxBytes) {
+        this.truncated = true;
+        return;
+      }
+      this.bytes += chunk.length;
+      this.chunks.push(chunk);
+    }
+
+    onEnd(outcome: ExchangeOutcome): void {
+      const raw: RawExchange = {
+        id: this.id,
+        startedAt: this.start.startedAt,
+        domain: this.start.domain,
+        method: this.start.method,
+        pathAndQuery: this.start.pathAndQuery,
+        requestBody: this.start.requestBody,
+        ...(this.start.upstreamProvider ? { upstreamProvider: this.start.upstreamProvider } : {}),
+        status: outcome.proxyStatus ?? this.status,
+        responseContentType: this.contentType,
+        responseContentEncoding: this.contentEncoding,
+        responseChunks: this.chunks,
+        responseTruncated: this.truncated,
+        ttfbMs: this.ttfbMs,
+        durationMs: outcome.durationMs,
+        aborted: outcome.aborted,
+        error: outcome.error ?? null,
+      };
+      pending++;
+      setImmediate(() => {
+        try {
+          options.sink(processExchange(raw));
+        } catch (error) {
+          options.onError?.(error);
+        } finally {
+          settle();
+        }
+      });
+    }
+  }
+
+  return {
+    start(exchange) {
+      return new Handle(nextId(exchange.startedAt), exchange);
+    },
+    pending: () => pending,
+    drain() {
+      if (pending === 0) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// Thread linking for agent loops and chats, which resend the whole history on every call.
+// A record's `selfKey` hashes its history plus the model's answer; the next call's history
+// extends exactly that, so its `parentKey` (the history up to its last assistant message) equals
+// the earlier record's `selfKey`. Both hash a normalised form that ignores what clients change
+// when they resend history: reasoning / thinking blocks, call and result ids, surrounding
+// whitespace, line endings, argument key order, and how same-role messages are split.
+// Pure (node:crypto hashing only).
+import { createHash } from 'node:crypto';
+import { isEmptyAssistantMessage } from './build-conversation.js';
+import type { ContentPart, Message, ModelResponse, RequestConversation } from './model.js';
+
+export interface ThreadKeys {
+  /** Key of the record this request continues; null when the request holds no assistant message. */
+  parentKey: string | null;
+  /** Key a later request continuing this exchange will carry as its parentKey. */
+  selfKey: string;
+}
+
+/** Bump when the normalised form changes: keys of old and new records then never collide. */
+const KEY_VERSION = 'thread-key/v1';
+const KEY_LENGTH = 32;
+
+export function threadKeysOf(request: RequestConversation, response: ModelResponse | null): ThreadKeys {
+  const lastAssistant = request.messages.map((message) => message.role).lastIndexOf('assistant');
+  const parentKey = lastAssistant === -1 ? null : hashHistory(request.system, request.messages.slice(0, lastAssistant + 1));
+  const own: Message[] =
+    response === null || isEmptyAssistantMessage(response.message)
+      ? request.messages
+      : [...request.messages, response.message];
+  return { parentKey, selfKey: hashHistory(request.system, own) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Piece = { text: string } | { image: string };
+
+type NormalMessage =
+  | { role: 'user'; content: Piece[] }
+  /** `text` is raw while messages are merged and normalised at the end. */
+  | { role: 'assistant'; text: string; images: string[]; calls: { name: string; arguments: string }[] }
+  | { role: 'tool'; results: string[]; content: Piece[] };
+
+function hashHistory(system: string, messages: readonly Message[]): string {
+  const normal = mergeSameRole(messages.map(normaliseMessage)).map(finishAssistantText);
+  return createHash('sha256')
+    .update(KEY_VERSION + '\n')
+    .update(canonicalJson({ system: normaliseText(system), messages: normal }))
+    .digest('hex')
+    .slice(0, KEY_LENGTH);
+}
+
+function normaliseMessage(message: Message): NormalMessage {
+  switch (message.role) {
+    case 'user':
+      return { role: 'user', content: normaliseParts(message.parts) };
+    case 'tool':
+      return {
+        role: 'tool',
+        results: message.results.map((result) => normaliseText(result.content)),
+        content: normaliseParts(message.parts),
+      };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        // Kept raw until merged: a prefill and its continuation concatenate without separator.
+        text: message.parts.map((part) => (part.type === 'text' ? part.text : '')).join(''),
+        images: message.parts.flatMap((part) => (part.type === 'image' ? [hashUrl(part.url)] : [])),
+        calls: message.toolCalls.map((call) => ({ name: call.name, arguments: canonicalJson(call.arguments) })),
+      };
+  }
+}
+
+function normaliseParts(parts: readonly ContentPart[]): Piece[] {
+  const pieces: Piece[] = [];
+  for (const part of parts) {
+    if (part.type === 'image') {
+      pieces.push({ image: hashUrl(part.url) });
+      continue;
+    }
+    const text = normaliseText(part.text);
+    if (text !== '') pieces.push({ text });
+  }
+  return pieces;
+}
+
+/** Clients split or join same-role messages differently (prefill + answer, one tool message per result). */
+function mergeSameRole(messages: readonly NormalMessage[]): NormalMessage[] {
+  const merged: NormalMessage[] = [];
+  for (const message of messages) {
+    const last = merged[merged.length - 1];
+    if (last === undefined || last.role !== message.role) {
+      merged.push(structuredClone(message));
+    } else if (last.role === 'user' && message.role === 'user') {
+      last.content.push(...message.content);
+    } else if (last.role === 'tool' && message.role === 'tool') {
+      last.results.push(...message.results);
+      last.content.push(...message.content);
+    } else if (last.role === 'assistant' && message.role === 'assistant') {
+      last.text += message.text;
+      last.images.push(...message.images);
+      last.calls.push(...message.calls);
+    }
+  }
+  return merged;
+}
+
+/** Reasoning is never part of the key: a `<think>` block opening the text (R1 served raw) is cut. */
+function finishAssistantText(message: NormalMessage): NormalMessage {
+  if (message.role !== 'assistant') return message;
+  let text = message.text.trimStart();
+  if (text.startsWith('<think>')) {
+    const close = text.indexOf('</think>');
+    if (close !== -1) text = text.slice(close + '</think>'.length);
+  }
+  return { ...message, text: normaliseText(text) };
+}
+
+function normaliseText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
+function hashUrl(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so argument key order does not matter. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, inner]) => inner !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

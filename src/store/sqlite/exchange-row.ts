@@ -1,0 +1,243 @@
+// How an exchange maps onto a row of `exchanges` in SQLite: the column lists, the parameters an
+// insert binds, and the row -> StoredExchange / ExchangeSummary conversions. Flags are 0/1,
+// bodies go through body-codec.
+import type { ApiKind, ExchangeRecord, ReviewState, StoredExchange } from '../../capture/exchange.js';
+import type { Usage } from '../../conversation/model.js';
+import type { ShareGptRow } from '../../training/sharegpt-types.js';
+import type { WireFormatId } from '../../wire/wire-format.js';
+import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
+import { previewOf } from '../preview-of.js';
+import type { ExchangeSummary } from '../store.js';
+
+/** One column per Usage field; a new Usage field fails to compile until it has a column. */
+const usageColumns: Readonly<Record<keyof Usage, string>> = {
+  inputTokens: 'input_tokens',
+  outputTokens: 'output_tokens',
+  totalTokens: 'total_tokens',
+  reasoningTokens: 'reasoning_tokens',
+  cachedInputTokens: 'cached_input_tokens',
+};
+const usageKeys = Object.keys(usageColumns) as Array<keyof Usage>;
+
+const metaColumns = [
+  'id',
+  'started_at',
+  'domain',
+  'method',
+  'path',
+  'api_kind',
+  'wire_format',
+  'model',
+  'upstream_provider',
+  'streamed',
+  'status',
+  'duration_ms',
+  'ttfb_ms',
+  ...usageKeys.map((key) => usageColumns[key]),
+  'error_class',
+  'error_message',
+  'incomplete',
+  'request_is_json',
+  'converter_version',
+  'parent_key',
+  'self_key',
+  'parent_id',
+  'thread_id',
+  'turn_count',
+  'has_tools',
+  'review_state',
+  'reviewed_at',
+];
+
+/** Columns an insert writes, in the order of `insertParams`. */
+export const insertColumns = [
+  ...metaColumns.filter((column) => column !== 'review_state' && column !== 'reviewed_at'),
+  'preview',
+  'search_rowid',
+  'request_body',
+  'response_body',
+  'sharegpt',
+  'search_text',
+];
+
+export const fullSelectList = [
+  ...metaColumns,
+  'request_body',
+  'response_body',
+  'sharegpt',
+  'edited_sharegpt',
+  'search_text',
+].join(', ');
+
+export const summarySelectList = [...metaColumns, 'preview', '(edited_sharegpt IS NOT NULL) AS edited'].join(', ');
+
+type SqlValue = string | number | bigint | Buffer | null;
+
+/** The compressed bodies of a record: computed before the write transaction opens. */
+export interface EncodedBodies {
+  request: Buffer;
+  response: Buffer;
+  sharegpt: Buffer | null;
+  search: Buffer;
+  preview: string;
+}
+
+export function encodeBodies(record: ExchangeRecord): EncodedBodies {
+  return {
+    request: encodeBody(record.requestBody),
+    response: encodeBody(record.responseBody),
+    sharegpt: record.sharegpt === null ? null : encodeJson(record.sharegpt),
+    search: encodeBody(record.searchText),
+    preview: previewOf(record),
+  };
+}
+
+export function insertParams(
+  record: ExchangeRecord,
+  bodies: EncodedBodies,
+  link: { parentId: string | null; threadId: string; searchRowid: number | bigint | null },
+): SqlValue[] {
+  const usage = record.usage;
+  return [
+    record.id,
+    record.startedAt,
+    record.domain,
+    record.method,
+    record.path,
+    record.apiKind,
+    record.wireFormat,
+    record.model,
+    record.upstreamProvider,
+    flag(record.streamed),
+    record.status,
+    record.durationMs,
+    record.ttfbMs,
+    ...usageKeys.map((key) => usage?.[key] ?? null),
+    record.error?.class ?? null,
+    record.error?.message ?? null,
+    flag(record.incomplete),
+    flag(record.requestIsJson),
+    record.converterVersion,
+    record.parentKey,
+    record.selfKey,
+    link.parentId,
+    link.threadId,
+    record.turnCount,
+    flag(record.hasTools),
+    bodies.preview,
+    link.searchRowid,
+    bodies.request,
+    bodies.response,
+    bodies.sharegpt,
+    bodies.search,
+  ];
+}
+
+interface MetaRow {
+  id: string;
+  started_at: number;
+  domain: string;
+  method: string;
+  path: string;
+  api_kind: ApiKind;
+  wire_format: WireFormatId | 'other';
+  model: string | null;
+  upstream_provider: string | null;
+  streamed: number;
+  status: number;
+  duration_ms: number;
+  ttfb_ms: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  total_tokens: number | null;
+  reasoning_tokens: number | null;
+  cached_input_tokens: number | null;
+  error_class: string | null;
+  error_message: string | null;
+  incomplete: number;
+  request_is_json: number;
+  converter_version: number;
+  parent_key: string | null;
+  self_key: string | null;
+  parent_id: string | null;
+  thread_id: string;
+  turn_count: number;
+  has_tools: number;
+  review_state: ReviewState;
+  reviewed_at: number | null;
+}
+
+export interface FullRow extends MetaRow {
+  request_body: Buffer;
+  response_body: Buffer;
+  sharegpt: Buffer | null;
+  edited_sharegpt: Buffer | null;
+  search_text: Buffer;
+}
+
+export interface SummaryRow extends MetaRow {
+  preview: string;
+  edited: number;
+}
+
+type Meta = Omit<ExchangeSummary, 'preview' | 'edited'>;
+
+function metaFromRow(row: MetaRow): Meta {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    domain: row.domain,
+    method: row.method,
+    path: row.path,
+    apiKind: row.api_kind,
+    wireFormat: row.wire_format,
+    model: row.model,
+    upstreamProvider: row.upstream_provider,
+    streamed: row.streamed === 1,
+    status: row.status,
+    durationMs: row.duration_ms,
+    ttfbMs: row.ttfb_ms,
+    usage: usageFromRow(row),
+    error: row.error_class === null ? null : { class: row.error_class, message: row.error_message ?? '' },
+    incomplete: row.incomplete === 1,
+    requestIsJson: row.request_is_json === 1,
+    converterVersion: row.converter_version,
+    parentKey: row.parent_key,
+    selfKey: row.self_key,
+    parentId: row.parent_id,
+    threadId: row.thread_id,
+    turnCount: row.turn_count,
+    hasTools: row.has_tools === 1,
+    reviewState: row.review_state,
+    reviewedAt: row.reviewed_at,
+  };
+}
+
+/** A usage whose every field is absent is read back as null (there is nothing to tell them apart). */
+function usageFromRow(row: MetaRow): Usage | null {
+  let usage: Usage | null = null;
+  for (const key of usageKeys) {
+    const value = row[usageColumns[key] as keyof MetaRow] as number | null;
+    if (value !== null) (usage ??= {})[key] = value;
+  }
+  return usage;
+}
+
+export function exchangeFromRow(row: FullRow): StoredExchange {
+  return {
+    ...metaFromRow(row),
+    requestBody: decodeBody(row.request_body),
+    responseBody: decodeBody(row.response_body),
+    sharegpt: row.sharegpt === null ? null : decodeJson<ShareGptRow>(row.sharegpt),
+    editedSharegpt: row.edited_sharegpt === null ? null : decodeJson<ShareGptRow>(row.edited_sharegpt),
+    searchText: decodeBody(row.search_text),
+  };
+}
+
+export function summaryFromRow(row: SummaryRow): ExchangeSummary {
+  return { ...metaFromRow(row), preview: row.preview, edited: row.edited === 1 };
+}
+
+function flag(value: boolean): number {
+  return value ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+// ListFilter -> an SQLite WHERE clause with positional parameters.
+import type { ListFilter } from '../store.js';
+import { toFts5Query } from './to-fts5-query.js';
+
+export interface SqlCondition {
+  /** `1 = 1` when the filter is empty, so callers can always append `AND ...`. */
+  where: string;
+  params: Array<string | number>;
+}
+
+export function filterToSql(filter: ListFilter): SqlCondition {
+  const clauses: string[] = [];
+  const params: Array<string | number> = [];
+  const equals = (column: string, value: string | number): void => {
+    clauses.push(`${column} = ?`);
+    params.push(value);
+  };
+  if (filter.reviewState !== undefined) equals('review_state', filter.reviewState);
+  if (filter.model !== undefined) equals('model', filter.model);
+  if (filter.domain !== undefined) equals('domain', filter.domain);
+  if (filter.apiKind !== undefined) equals('api_kind', filter.apiKind);
+  if (filter.hasTools !== undefined) equals('has_tools', filter.hasTools ? 1 : 0);
+  if (filter.since !== undefined) {
+    clauses.push('started_at >= ?');
+    params.push(filter.since);
+  }
+  if (filter.until !== undefined) {
+    clauses.push('started_at < ?');
+    params.push(filter.until);
+  }
+  if (filter.hasError !== undefined) clauses.push(filter.hasError ? 'error_class IS NOT NULL' : 'error_class IS NULL');
+  if (filter.search !== undefined) {
+    const query = toFts5Query(filter.search);
+    if (query === null) clauses.push('0 = 1');
+    else if (query !== undefined) {
+      clauses.push('search_rowid IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)');
+      params.push(query);
+    }
+  }
+  return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params };
+}

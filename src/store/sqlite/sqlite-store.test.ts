@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runStoreContract } from '../store.contract.js';
+import { makeTestRecords } from '../test-records.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
+let counter = 0;
+const nextPath = (): string => join(root, `run-${(counter += 1)}`, 'proxy.db');
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+runStoreContract('sqlite', async () => openSqliteStore(nextPath()));
+
+describe('openSqliteStore', () => {
+  it('creates the parent directory, enables WAL, and records the applied migrations', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'create exchanges' }]);
+    db.close();
+  });
+
+  it('reopens an existing database without migrating it again and keeps its rows', async () => {
+    const path = nextPath();
+    const first = openSqliteStore(path);
+    await first.insertBatch(makeTestRecords(3));
+    await first.close();
+    const second = openSqliteStore(path);
+    expect(await second.count()).toBe(3);
+    await second.close();
+  });
+
+  it('refuses a database written by a newer schema version, saying what to do', async () => {
+    const path = nextPath();
+    await openSqliteStore(path).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, 0)').run('future');
+    db.close();
+    expect(() => openSqliteStore(path)).toThrow(/newer than this build supports.*upgrade/);
+  });
+
+  it('fails an insert with SQLITE_BUSY after busy_timeout while another connection holds the write lock', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path, { busyTimeoutMs: 50 });
+    const locker = new Database(path);
+    locker.exec('BEGIN EXCLUSIVE');
+    await expect(store.insertBatch(makeTestRecords(2))).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(await store.count()).toBe(0);
+    locker.exec('ROLLBACK');
+    locker.close();
+    await store.insertBatch(makeTestRecords(2));
+    expect(await store.count()).toBe(2);
+    await store.close();
+  });
+
+  it('keeps search working after VACUUM (search entries are not tied to the implicit rowid)', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const records = makeTestRecords(20);
+    await store.insertBatch(records);
+    await store.delete(records.slice(0, 10).map((record) => record.id));
+    const db = new Database(path);
+    db.exec('VACUUM');
+    db.close();
+    const found = await store.list({ search: records[15]!.sharegpt!.conversations[0]!.value }, { limit: 50 });
+    expect(found.items.map((item) => item.id)).toContain(records[15]!.id);
+    expect(found.items.every((item) => records.slice(10).some((record) => record.id === item.id))).toBe(true);
+    await store.close();
+  });
+});

@@ -1,0 +1,182 @@
+// Rebuilds the NON-streaming Message from Anthropic's server-sent events.
+// https://docs.anthropic.com/en/docs/build-with-claude/streaming
+// Order on the wire: message_start (the Message with empty content) · per block content_block_start,
+// content_block_delta*, content_block_stop · message_delta (stop_reason, usage) · message_stop.
+// `ping` is ignored; an `error` event ends the stream with AssembledStream.error.
+//
+// Decisions:
+// - `input_json_delta` pieces are concatenated and parsed once the block is finished; JSON that
+//   does not parse stays a raw string in `input` (response-to-model flags it and warns).
+// - usage from message_start is merged with message_delta's usage (later non-null values win).
+// - an error before any content block: `response` is the error body itself
+//   (`{type:'error', error}`), exactly what the non-streaming endpoint returns, so both read alike.
+//   After content arrived, `response` keeps the partial Message and the error sits beside it.
+import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
+import { asNumber, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+
+interface BlockState {
+  block: JsonObject;
+  partialJson: string;
+}
+
+const TOOL_INPUT_BLOCKS = new Set(['tool_use', 'server_tool_use', 'mcp_tool_use']);
+
+export function createStreamAssembler(): StreamAssembler {
+  let message: JsonObject | undefined;
+  const blocks = new Map<number, BlockState>();
+  let sawMessageStop = false;
+  let errorBody: JsonObject | undefined;
+
+  function blockAt(index: number, deltaType: string | undefined): BlockState {
+    let state = blocks.get(index);
+    if (state === undefined) {
+      // A delta whose content_block_start was lost: infer the block from the delta.
+      state = { block: emptyBlockFor(deltaType), partialJson: '' };
+      blocks.set(index, state);
+    }
+    return state;
+  }
+
+  function applyDelta(data: JsonObject): void {
+    const delta = asObject(data.delta);
+    const deltaType = asString(delta.type);
+    const state = blockAt(asNumber(data.index) ?? 0, deltaType);
+    const block = state.block;
+    switch (deltaType) {
+      case 'text_delta':
+        block.text = (asString(block.text) ?? '') + (asString(delta.text) ?? '');
+        break;
+      case 'thinking_delta':
+        block.thinking = (asString(block.thinking) ?? '') + (asString(delta.thinking) ?? '');
+        break;
+      case 'signature_delta':
+        block.signature = (asString(block.signature) ?? '') + (asString(delta.signature) ?? '');
+        break;
+      case 'input_json_delta':
+        state.partialJson += asString(delta.partial_json) ?? '';
+        break;
+      case 'citations_delta':
+        block.citations = [...(Array.isArray(block.citations) ? block.citations : []), delta.citation];
+        break;
+      default:
+        break;
+    }
+  }
+
+  function applyMessageDelta(data: JsonObject): void {
+    message ??= emptyMessage();
+    for (const [key, value] of Object.entries(asObject(data.delta))) message[key] = value;
+    const usage: JsonObject = { ...asObject(message.usage) };
+    for (const [key, value] of Object.entries(asObject(data.usage))) {
+      if (value !== null && value !== undefined) usage[key] = value;
+    }
+    message.usage = usage;
+    // Top-level extras such as `context_management` belong on the Message too.
+    for (const [key, value] of Object.entries(data)) {
+      if (key !== 'type' && key !== 'delta' && key !== 'usage') message[key] = value;
+    }
+  }
+
+  return {
+    push(event: SseEvent): void {
+      const data = parseJson(event.data);
+      if (!isObject(data)) return;
+      switch (asString(data.type) ?? event.event) {
+        case 'message_start':
+          // A repeated message_start would reset nothing useful: keep the first.
+          if (message === undefined) {
+            const start = asObject(data.message);
+            message = { ...start, usage: { ...asObject(start.usage) } };
+          }
+          break;
+        case 'content_block_start':
+          blocks.set(asNumber(data.index) ?? blocks.size, {
+            block: { ...asObject(data.content_block) },
+            partialJson: '',
+          });
+          break;
+        case 'content_block_delta':
+          applyDelta(data);
+          break;
+        case 'message_delta':
+          applyMessageDelta(data);
+          break;
+        case 'message_stop':
+          sawMessageStop = true;
+          break;
+        case 'error':
+          errorBody = data;
+          break;
+        default:
+          // ping, content_block_stop (parsing waits for finish()), events added later.
+          break;
+      }
+    },
+
+    finish(): AssembledStream {
+      const error = errorBody === undefined ? undefined : readError(errorBody);
+      if (errorBody !== undefined && blocks.size === 0) {
+        return { response: structuredClone(errorBody), complete: false, ...(error ? { error } : {}) };
+      }
+      const content = [...blocks.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([, state]) => finishBlock(state));
+      const response = { ...structuredClone(message ?? emptyMessage()), content };
+      return {
+        response,
+        complete: sawMessageStop && errorBody === undefined,
+        ...(error ? { error } : {}),
+      };
+    },
+  };
+}
+
+function finishBlock(state: BlockState): JsonObject {
+  const block = structuredClone(state.block);
+  if (TOOL_INPUT_BLOCKS.has(asString(block.type) ?? '') && state.partialJson.trim() !== '') {
+    try {
+      block.input = JSON.parse(state.partialJson) as unknown;
+    } catch {
+      block.input = state.partialJson;
+    }
+  } else if (TOOL_INPUT_BLOCKS.has(asString(block.type) ?? '') && !isObject(block.input)) {
+    block.input = {};
+  }
+  return block;
+}
+
+function readError(body: JsonObject): { type: string; message: string } {
+  const error = asObject(body.error);
+  return { type: asString(error.type) ?? 'error', message: asString(error.message) ?? '' };
+}
+
+function emptyMessage(): JsonObject {
+  return {
+    type: 'message',
+    role: 'assistant',
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: {},
+  };
+}
+
+function emptyBlockFor(deltaType: string | undefined): JsonObject {
+  switch (deltaType) {
+    case 'thinking_delta':
+    case 'signature_delta':
+      return { type: 'thinking', thinking: '', signature: '' };
+    case 'input_json_delta':
+      return { type: 'tool_use', input: {} };
+    default:
+      return { type: 'text', text: '' };
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

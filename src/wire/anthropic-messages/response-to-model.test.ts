@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { responseToModel } from './response-to-model.js';
+import { usageOf } from './convert-usage.js';
+
+const fixtureJson = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
+
+describe('anthropic responseToModel', () => {
+  it('reads a text reply with stop reason, model and usage', () => {
+    expect(responseToModel(fixtureJson('text.json'))).toEqual({
+      model: 'claude-sonnet-4-5-20250929',
+      message: {
+        role: 'assistant',
+        parts: [{ type: 'text', text: "Hello! I'm doing well, thank you for asking. How can I help you today?" }],
+        toolCalls: [],
+      },
+      finishReason: 'stop',
+      rawFinishReason: 'end_turn',
+      usage: { inputTokens: 14, outputTokens: 21, totalTokens: 35, cachedInputTokens: 0 },
+      warnings: [],
+    });
+  });
+
+  it('reads parallel tool_use blocks as tool calls in order, with object arguments and ids', () => {
+    const model = responseToModel(fixtureJson('parallel-tool-calls.json'));
+    expect(model.finishReason).toBe('tool_calls');
+    expect(model.rawFinishReason).toBe('tool_use');
+    expect(model.message.parts).toEqual([]);
+    expect(model.message.toolCalls).toEqual([
+      { id: 'toolu_01GgLz3fVvaHbyBh5N5Nnnx8', name: 'get_weather', arguments: { city: 'Paris' } },
+      { id: 'toolu_01R6dWv3a6ZDprQ6jGrm3Yvk', name: 'get_weather', arguments: { city: 'Tokyo' } },
+      { id: 'toolu_01JqW8KuWSGFgqQFpVPnVSvC', name: 'get_time', arguments: {} },
+    ]);
+    expect(model.usage).toEqual({ inputTokens: 520, outputTokens: 121, totalTokens: 641, cachedInputTokens: 384 });
+  });
+
+  it('keeps text next to tool calls', () => {
+    const model = responseToModel(fixtureJson('text-and-tool-call.json'));
+    expect(model.message.parts).toEqual([
+      { type: 'text', text: "I'll look up the current weather in Paris for you." },
+    ]);
+    expect(model.message.toolCalls).toEqual([
+      {
+        id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP',
+        name: 'get_weather',
+        arguments: { city: 'Paris', days: 3, include: ['wind', 'humidity'] },
+      },
+    ]);
+  });
+
+  it('reads thinking blocks as reasoning and drops the signature', () => {
+    const model = responseToModel(fixtureJson('thinking.json'));
+    expect(model.message.reasoning).toBe(
+      'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
+    );
+    expect(model.message.parts).toEqual([{ type: 'text', text: '925 ÷ 5 = 185' }]);
+    expect(JSON.stringify(model)).not.toContain('EvQBCkYI');
+  });
+
+  it('joins several thinking blocks with a blank line and warns about redacted thinking', () => {
+    const model = responseToModel({
+      content: [
+        { type: 'thinking', thinking: 'first', signature: 's1' },
+        { type: 'redacted_thinking', data: 'xyz' },
+        { type: 'thinking', thinking: 'second', signature: 's2' },
+        { type: 'text', text: 'answer' },
+      ],
+      stop_reason: 'end_turn',
+    });
+    expect(model.message.reasoning).toBe('first\n\nsecond');
+    expect(model.warnings).toEqual(['response: redacted_thinking block dropped (its content is encrypted)']);
+  });
+
+  it('maps an error body to error with finishReason error', () => {
+    expect(responseToModel(fixtureJson('error.json'))).toEqual({
+      message: { role: 'assistant', parts: [], toolCalls: [] },
+      finishReason: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+      warnings: [],
+    });
+  });
+
+  it('maps max_tokens to length and refusal to content_filter, keeping the raw reason', () => {
+    expect(responseToModel({ content: [], stop_reason: 'max_tokens' })).toMatchObject({
+      finishReason: 'length',
+      rawFinishReason: 'max_tokens',
+    });
+    expect(responseToModel({ content: [], stop_reason: 'refusal' })).toMatchObject({
+      finishReason: 'content_filter',
+      rawFinishReason: 'refusal',
+    });
+    expect(responseToModel({ content: [], stop_reason: 'pause_turn' })).toMatchObject({
+      finishReason: 'other',
+      rawFinishReason: 'pause_turn',
+    });
+  });
+
+  it('drops server tool blocks with a warning instead of failing', () => {
+    const model = responseToModel({
+      content: [
+        { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'x' } },
+        { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] },
+        { type: 'text', text: 'Found it.' },
+      ],
+      stop_reason: 'end_turn',
+    });
+    expect(model.message.parts).toEqual([{ type: 'text', text: 'Found it.' }]);
+    expect(model.message.toolCalls).toEqual([]);
+    expect(model.warnings).toEqual([
+      'response: server_tool_use block dropped',
+      'response: web_search_tool_result block dropped',
+    ]);
+  });
+
+  it('never throws on odd shapes', () => {
+    expect(responseToModel(null)).toEqual({
+      message: { role: 'assistant', parts: [], toolCalls: [] },
+      finishReason: 'other',
+      warnings: ['response body is not a JSON object'],
+    });
+    expect(responseToModel({ content: 'plain', usage: 'nope' }).message.parts).toEqual([
+      { type: 'text', text: 'plain' },
+    ]);
+  });
+
+  it('usageOf reads usage without the rest of the body', () => {
+    expect(usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })).toEqual({
+      inputTokens: 3,
+      outputTokens: 4,
+      totalTokens: 7,
+    });
+    expect(usageOf({})).toBeUndefined();
+  });
+});

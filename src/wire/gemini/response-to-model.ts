@@ -1,0 +1,62 @@
+// A GenerateContentResponse (non-streaming body, or an assembled stream's `response`) to the
+// canonical ModelResponse. Reads candidates[0]. An error body `{error:{code, message, status}}`
+// becomes `error` (type = status, else the code) with finishReason 'error'. A prompt blocked
+// before generation (`promptFeedback.blockReason`, no candidates) is content_filter.
+// A whole streamed JSON array passed here is assembled first.
+import type { ModelResponse } from '../../conversation/model.js';
+import { asArray, asNumber, asObject, asString, isObject } from '../shared/read-json.js';
+import { createStreamAssembler } from './assemble-stream.js';
+import { convertUsage } from './convert-usage.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { modelPartsToMessage } from './model-parts-to-message.js';
+import { readField } from './read-field.js';
+
+export function responseToModel(body: unknown): ModelResponse {
+  if (Array.isArray(body)) return responseToModel(assembleArray(body));
+  const warnings: string[] = [];
+  if (!isObject(body)) warnings.push('response body is not a JSON object');
+  const response = asObject(body);
+  const model = asString(readField(response, 'modelVersion'));
+  const usage = convertUsage(readField(response, 'usageMetadata'));
+
+  if (isObject(response.error)) {
+    const error = response.error;
+    const code = asNumber(error.code);
+    return {
+      ...(model !== undefined ? { model } : {}),
+      message: { role: 'assistant', parts: [], toolCalls: [] },
+      finishReason: 'error',
+      error: {
+        type: asString(error.status) ?? (code !== undefined ? String(code) : 'error'),
+        message: asString(error.message) ?? '',
+      },
+      warnings,
+    };
+  }
+
+  const candidates = asArray(response.candidates);
+  const candidate = asObject(candidates[0]);
+  if (candidates.length > 1) warnings.push(`response has ${candidates.length} candidates; only the first is read`);
+  const message = modelPartsToMessage(asObject(candidate.content).parts, warnings, 'response');
+  let rawFinishReason = asString(readField(candidate, 'finishReason'));
+  let finishReason = mapFinishReason(rawFinishReason, message.toolCalls.length > 0);
+  const blockReason = asString(readField(asObject(readField(response, 'promptFeedback')), 'blockReason'));
+  if (candidates.length === 0 && blockReason !== undefined) {
+    rawFinishReason = blockReason;
+    finishReason = 'content_filter';
+  }
+  return {
+    ...(model !== undefined ? { model } : {}),
+    message,
+    finishReason,
+    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
+    ...(usage !== undefined ? { usage } : {}),
+    warnings,
+  };
+}
+
+function assembleArray(chunks: unknown[]): unknown {
+  const assembler = createStreamAssembler();
+  for (const chunk of chunks) assembler.push({ data: JSON.stringify(chunk) });
+  return assembler.finish().response;
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { mapFinishReason } from './map-finish-reason.js';
+import { responseToModel } from './response-to-model.js';
+import { usageOf } from './usage-of.js';
+
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
+
+describe('openai-responses responseToModel', () => {
+  it('reads a text response with model, status and usage', () => {
+    expect(responseToModel(fixture('openai-responses-text.json'))).toEqual({
+      model: 'gpt-4.1-mini-2025-04-14',
+      message: { role: 'assistant', parts: [{ type: 'text', text: 'Paris is the capital of France. 🇫🇷' }], toolCalls: [] },
+      finishReason: 'stop',
+      rawFinishReason: 'completed',
+      usage: { inputTokens: 27, outputTokens: 10, totalTokens: 37, reasoningTokens: 0, cachedInputTokens: 0 },
+      warnings: [],
+    });
+  });
+
+  it('reads a function call: call_id is the id, arguments parsed, finish reason tool_calls', () => {
+    const model = responseToModel(fixture('openai-responses-tool-call.json'));
+    expect(model.message).toEqual({
+      role: 'assistant',
+      parts: [],
+      toolCalls: [{ id: 'call_kP4xZ9qW2mN7vB1cR8tY5sLd', name: 'get_weather', arguments: { city: 'Paris' } }],
+    });
+    expect(model.finishReason).toBe('tool_calls');
+    expect(model.rawFinishReason).toBe('completed');
+  });
+
+  it('reads text and parallel calls into one message', () => {
+    const model = responseToModel(fixture('openai-responses-parallel-tool-calls.json'));
+    expect(model.message).toEqual({
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'Checking both cities.' }],
+      toolCalls: [
+        { id: 'call_Vn3cX8mQ1wZ6pL4tR9bK2yHs', name: 'get_weather', arguments: { city: 'Paris' } },
+        { id: 'call_Jd7sT2kW9qM4xN1vB6cP8rLz', name: 'get_weather', arguments: { city: 'Lyon' } },
+      ],
+    });
+  });
+
+  it('joins reasoning summary texts with a blank line and reads reasoning tokens', () => {
+    const model = responseToModel(fixture('openai-responses-reasoning.json'));
+    expect(model.message).toEqual({
+      role: 'assistant',
+      parts: [{ type: 'text', text: '9.8 is larger.' }],
+      reasoning:
+        '**Comparing decimals**\n\nI compare 9.11 and 9.8 by their tenths digit.\n\n**Answer**\n\n9.8 has 8 tenths, 9.11 has 1.',
+      toolCalls: [],
+    });
+    expect(model.usage).toEqual({
+      inputTokens: 21,
+      outputTokens: 212,
+      totalTokens: 233,
+      reasoningTokens: 192,
+      cachedInputTokens: 0,
+    });
+  });
+
+  it('maps incomplete max_output_tokens to length and keeps the reason raw', () => {
+    const model = responseToModel(fixture('openai-responses-incomplete.json'));
+    expect(model.finishReason).toBe('length');
+    expect(model.rawFinishReason).toBe('max_output_tokens');
+    expect(model.message.parts).toEqual([
+      { type: 'text', text: 'Once upon a time, in a land far, far away, there lived a' },
+    ]);
+  });
+
+  it('reads a failed response as an error', () => {
+    const model = responseToModel(fixture('openai-responses-failed.json'));
+    expect(model.finishReason).toBe('error');
+    expect(model.rawFinishReason).toBe('failed');
+    expect(model.error).toEqual({
+      type: 'insufficient_quota',
+      message:
+        'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+    });
+    expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
+  });
+
+  it('reads an error body', () => {
+    expect(responseToModel(fixture('openai-responses-error.json'))).toEqual({
+      message: { role: 'assistant', parts: [], toolCalls: [] },
+      finishReason: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message:
+          "Invalid type for 'input[2].content': expected one of an array of objects or string, but got an object instead.",
+      },
+      warnings: [],
+    });
+  });
+
+  it('keeps a refusal as text and notes built-in tool items', () => {
+    const model = responseToModel({
+      status: 'completed',
+      output: [
+        { type: 'web_search_call', id: 'ws_1', status: 'completed' },
+        { type: 'message', role: 'assistant', content: [{ type: 'refusal', refusal: "I can't help with that." }] },
+      ],
+    });
+    expect(model.message.parts).toEqual([{ type: 'text', text: "I can't help with that." }]);
+    expect(model.finishReason).toBe('stop');
+    expect(model.warnings).toEqual([
+      'output[0]: output item of type "web_search_call" not represented',
+      'output[1]: the model refused; the refusal is kept as the reply text',
+    ]);
+  });
+
+  it('never throws on odd bodies', () => {
+    for (const body of [undefined, null, 'x', [], { output: 'nope' }, { output: [null] }]) {
+      const model = responseToModel(body);
+      expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
+      expect(model.finishReason).toBe('other');
+    }
+  });
+});
+
+describe('openai-responses mapFinishReason', () => {
+  it.each([
+    ['completed', undefined, false, 'stop'],
+    ['completed', undefined, true, 'tool_calls'],
+    ['incomplete', 'max_output_tokens', false, 'length'],
+    ['incomplete', 'content_filter', false, 'content_filter'],
+    ['incomplete', undefined, false, 'other'],
+    ['failed', undefined, false, 'error'],
+    ['in_progress', undefined, false, 'other'],
+    ['cancelled', undefined, false, 'other'],
+    [undefined, undefined, false, 'other'],
+  ])('status %s (%s, calls: %s) → %s', (status, reason, calls, expected) => {
+    expect(mapFinishReason(status, reason, calls)).toBe(expected);
+  });
+});
+
+describe('openai-responses usageOf', () => {
+  it('maps input, output, total, reasoning and cached tokens', () => {
+    expect(
+      usageOf({
+        usage: {
+          input_tokens: 100,
+          input_tokens_details: { cached_tokens: 80 },
+          output_tokens: 30,
+          output_tokens_details: { reasoning_tokens: 12 },
+          total_tokens: 130,
+        },
+      }),
+    ).toEqual({ inputTokens: 100, outputTokens: 30, totalTokens: 130, reasoningTokens: 12, cachedInputTokens: 80 });
+  });
+
+  it('returns undefined without usage', () => {
+    expect(usageOf({ usage: null })).toBeUndefined();
+    expect(usageOf(undefined)).toBeUndefined();
+  });
+});
