@@ -46,7 +46,9 @@ const upstreamSchema = z.object({
   headers_timeout_ms: z.number().int().positive().default(300_000),
   /** Longest silence between two body chunks. */
   body_timeout_ms: z.number().int().positive().default(300_000),
-  connections_per_origin: z.number().int().positive().default(128),
+  // Each in-flight request holds its own HTTP/1.1 connection and LLM streams last minutes: a low
+  // cap would queue streams behind each other.
+  connections_per_origin: z.number().int().positive().default(1024),
   keep_alive_timeout_ms: z.number().int().positive().default(60_000),
   connect_retries: z.number().int().min(0).max(10).default(3),
   retry_backoff_ms: z.number().int().min(0).default(200),
@@ -63,6 +65,30 @@ const securitySchema = z.object({
     .default(null),
 });
 
+/** The OpenAI-compatible entry's routing table (README, "OpenAI-compatible entry"): first match wins. */
+export const DEFAULT_OPENAI_COMPAT_ROUTES = [
+  { match: 'gemini-*', provider: 'google', domain: 'generativelanguage.googleapis.com' },
+  { match: 'claude-*', provider: 'anthropic', domain: 'api.anthropic.com' },
+  { match: '*', provider: 'openai', domain: 'api.openai.com' },
+] as const;
+
+const openaiCompatRouteSchema = z.object({
+  /** A glob over the model name (picomatch; `*` also matches `/`, case-insensitive). */
+  match: z.string().min(1),
+  /** The wire format spoken upstream. */
+  provider: z.enum(['google', 'anthropic', 'openai']),
+  /** `host[:port]`; must be in allowed_domains, whose `https` flag applies. */
+  domain: z
+    .string()
+    .min(1)
+    .refine((domain) => !/[/\\\s@?#]/.test(domain), { message: 'must be a host or host:port, without scheme or path' })
+    .transform((domain) => domain.toLowerCase()),
+});
+
+const openaiCompatSchema = z.object({
+  routes: z.array(openaiCompatRouteSchema).default(() => DEFAULT_OPENAI_COMPAT_ROUTES.map((route) => ({ ...route }))),
+});
+
 export const configSchema = z.object({
   allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({ ...DEFAULT_ALLOWED_DOMAINS })),
   max_body_bytes: z.number().int().positive().default(8 * 1024 * 1024),
@@ -71,7 +97,9 @@ export const configSchema = z.object({
   probe_filter: probeFilterSchema.prefault({}),
   upstream: upstreamSchema.prefault({}),
   security: securitySchema.prefault({}),
+  openai_compat: openaiCompatSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type DomainConfig = z.infer<typeof domainEntrySchema>;
+export type OpenAiCompatRoute = z.infer<typeof openaiCompatRouteSchema>;

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { ProxyError } from '../../errors.js';
 import type { RecordingHandle } from '../recorder.js';
+import { isRetryableConnectFailure, upstreamError } from './classify-upstream-error.js';
 import { connectionTokensOf, isHopByHop } from './hop-by-hop.js';
 
 export interface ForwardRequest {
@@ -29,10 +30,6 @@ export interface ForwardResult {
 
 type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[0];
 
-/** Errors where nothing reached the upstream, so sending again cannot duplicate a generation. */
-const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-const TIMEOUT_ERRORS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-
 export function forwardUpstream(
   agent: Dispatcher,
   request: ForwardRequest,
@@ -44,8 +41,7 @@ export function forwardUpstream(
     let attempt = 0;
     const run = () => {
       const handler = new PipeHandler(response, recording, startTime, (result) => {
-        const code = errorCode(result.error?.cause);
-        if (result.error && !result.responseStarted && attempt < request.connectRetries && code !== undefined && CONNECT_ERRORS.has(code) && !response.destroyed) {
+        if (result.error && !result.responseStarted && attempt < request.connectRetries && isRetryableConnectFailure(result.error.cause) && !response.destroyed) {
           attempt++;
           setTimeout(run, request.retryBackoffMs * 2 ** (attempt - 1)).unref();
           return;
@@ -137,7 +133,7 @@ class PipeHandler implements Dispatcher.DispatchHandler {
   onResponseError(_controller: DispatchController, error: Error): void {
     this.settle();
     const clientGone = this.response.destroyed || (error instanceof ProxyError && error.message === 'client disconnected');
-    const proxyError = toProxyError(error);
+    const proxyError = upstreamError(error);
     if (this.started && !clientGone) {
       // Mid-stream failure: end the client's response abruptly so its SDK reports a truncated
       // stream instead of waiting forever.
@@ -158,28 +154,4 @@ class PipeHandler implements Dispatcher.DispatchHandler {
     this.response.off('close', this.onClose);
     this.response.off('drain', this.onDrain);
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') return code;
-  return errorCode((error as { cause?: unknown }).cause);
-}
-
-function toProxyError(error: Error): ProxyError {
-  if (error instanceof ProxyError) return error;
-  const code = errorCode(error);
-  if (code !== undefined && TIMEOUT_ERRORS.has(code)) {
-    return new ProxyError('upstream_timeout', `upstream timed out (${code}); raise the upstream timeouts in config.json if the model needs longer`, { cause: error });
-  }
-  if (code === 'ENOTFOUND') {
-    return new ProxyError('upstream_unreachable', `upstream host not found (DNS): ${error.message}`, { cause: error });
-  }
-  if (code !== undefined && CONNECT_ERRORS.has(code)) {
-    return new ProxyError('upstream_unreachable', `cannot connect to the upstream (${code})`, { cause: error });
-  }
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof ProxyError) return cause;
-  return new ProxyError('upstream_failed', `upstream connection failed: ${code ?? error.message}`, { cause: error });
 }

@@ -1,0 +1,88 @@
+// POST /v1/chat/completions: route by model; `openai` routes pass through; Gemini and Anthropic
+// routes are translated both ways (translate/), streamed chunk by chunk when `stream` is set. The
+// exchange is recorded once, as the client saw it: its OpenAI request and the OpenAI answer it
+// got, under the upstream's domain with the provider noted, so capture derives it as openai-chat.
+import { ProxyError } from '../../errors.js';
+import { parseChatRequest } from '../../translate/openai-chat-request.js';
+import type { TranslationContext } from '../../translate/provider-translator.js';
+import { translatorFor } from '../../translate/registry.js';
+import { callUpstream, readUpstreamBody } from './call-upstream.js';
+import { logWarnings, MAX_UPSTREAM_JSON_BYTES, readJsonBody, relayedHeaders, type CompatHandler } from './compat-env.js';
+import { passThrough } from './pass-through.js';
+import { pipeTranslatedStream } from './pipe-translated-stream.js';
+import { resolveRouteTarget } from './resolve-route-target.js';
+import { translatedHeaders } from './upstream-headers.js';
+
+export const CHAT_COMPLETIONS_PATH = '/v1/chat/completions';
+
+export const handleChatCompletions: CompatHandler = async (env, exchange) => {
+  const { bytes, json } = await readJsonBody(env, exchange);
+  const parsed = parseChatRequest(json);
+  if (!parsed.ok) throw new ProxyError('bad_request', parsed.message);
+  const chat = parsed.value;
+  exchange.log.model = chat.model;
+  const route = env.router.routeFor(chat.model);
+  if (!route) throw new ProxyError('not_found', `no openai_compat route matches model "${chat.model}"; add one to "openai_compat.routes" in config.json`);
+  const target = resolveRouteTarget(route, env.config.allowed_domains);
+  exchange.log.provider = route.provider;
+  exchange.log.domain = target.authority;
+
+  const translator = translatorFor(route.provider);
+  if (!translator) {
+    await passThrough(env, exchange, route, target, CHAT_COMPLETIONS_PATH, bytes);
+    return;
+  }
+
+  const translated = translator.chatRequest(chat);
+  const warnings = [...translated.warnings];
+  const stream = chat.stream === true;
+  const context: TranslationContext = {
+    model: chat.model,
+    includeUsage: stream && chat.stream_options?.include_usage === true,
+    now: exchange.startedAt,
+    generateId: env.generateId,
+    ...(translated.jsonToolName !== undefined ? { jsonToolName: translated.jsonToolName } : {}),
+  };
+  exchange.startRecording({
+    domain: target.authority,
+    pathAndQuery: CHAT_COMPLETIONS_PATH,
+    requestBody: bytes,
+    requestContentType: 'application/json',
+    upstreamProvider: route.provider,
+  });
+
+  try {
+    const upstream = await callUpstream(env.agent, {
+      origin: target.origin,
+      path: translated.path,
+      method: translated.method,
+      headers: translatedHeaders(exchange.request, translator.authType, stream ? 'text/event-stream' : 'application/json', true),
+      body: Buffer.from(JSON.stringify(translated.body), 'utf8'),
+      signal: exchange.signal,
+      connectRetries: env.config.upstream.connect_retries,
+      retryBackoffMs: env.config.upstream.retry_backoff_ms,
+    });
+    exchange.markUpstreamResponse();
+    if (upstream.statusCode < 200 || upstream.statusCode >= 300) {
+      const text = (await readUpstreamBody(upstream.body, MAX_UPSTREAM_JSON_BYTES)).toString('utf8');
+      exchange.answerJson(upstream.statusCode, translator.errorBody(upstream.statusCode, text), relayedHeaders(upstream.headers));
+      return;
+    }
+    if (stream) {
+      warnings.push(...(await pipeTranslatedStream(upstream.body, translator.createStreamTranslator(context), exchange)));
+      return;
+    }
+    const text = (await readUpstreamBody(upstream.body, MAX_UPSTREAM_JSON_BYTES)).toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ProxyError('upstream_failed', `the upstream answered ${upstream.statusCode} with a body that is not JSON`);
+    }
+    const answer = translator.chatResponse(body, context);
+    warnings.push(...answer.warnings);
+    exchange.answerJson(200, answer.completion);
+  } finally {
+    logWarnings(env, exchange, warnings);
+  }
+};
