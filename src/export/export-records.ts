@@ -1,0 +1,273 @@
+// The export pipeline, one stored record at a time: select (status, filters, thread collapse) →
+// read the recorded exchange → build each requested row (repair) → validate → valid or invalid
+// with every reason. Streams: memory does not grow with the number of records (the thread pass
+// keeps one small entry per thread; the type trackers one entry per distinct JSON path).
+// export-rows.ts is the public face of this; run-export.ts adds the files, media and report.
+import picomatch from 'picomatch';
+import type { StoredExchange } from '../capture/exchange.js';
+import type { ListFilter, Store } from '../store/store.js';
+import type { RepairName } from '../training/repair-names.js';
+import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-sharegpt-row.js';
+import { rowFeatures, type RowFeatures } from '../training/row-features.js';
+import type { ShareGptRow } from '../training/sharegpt-types.js';
+import { openAiMessagesToFineTuning } from '../training/to-openai-ft.js';
+import { conversationToShareGpt } from '../training/to-sharegpt.js';
+import { truncateToolResults } from '../training/truncate-text.js';
+import { conversationToOpenAiMessages } from '../training/to-openai-messages.js';
+import { validateOpenAiFtRow } from '../training/validate-openai-ft.js';
+import { validateShareGptRow } from '../training/validate-sharegpt.js';
+import type { ExportReasonCode } from './export-reasons.js';
+import { readRecord, shareGptSourceOf, type ExportReason, type RecordReading, type ShareGptSource } from './read-record.js';
+import { selectRecords } from './select-records.js';
+import type { ExportedRow, ExportFormat, ExportRowOptions } from './export-rows.js';
+import { JsonTypeTracker } from './type-consistency.js';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['sharegpt', 'openai-messages', 'openai-ft'];
+
+/** An exported row plus what only the CLI report needs. */
+export interface ExportedRowDetail extends ExportedRow {
+  repairs: RepairName[];
+  warnings: ExportReason[];
+}
+
+export interface RecordExport {
+  record: StoredExchange;
+  rows: ExportedRowDetail[];
+  /** What the (repaired) ShareGPT row contains; null when there is none. */
+  features: RowFeatures | null;
+}
+
+export type SaveImage = (url: string) => { path: string } | { error: string };
+
+export interface ExportHooks {
+  /**
+   * Saves a data-URL image and returns the relative path to write in `images` (run-export.ts).
+   * Without it images stay as recorded and rows holding them are invalid (`image-not-local`):
+   * LLaMA-Factory opens local files only.
+   */
+  saveImage?: SaveImage;
+  /** `skip`: rows with images are left out (`images-skipped`). Default `copy`. */
+  images?: 'copy' | 'skip';
+}
+
+export interface ExportStats {
+  recordsRead: number;
+  threadsCollapsed: number;
+  filteredOut: { model: number; notFunctionCallOnly: number };
+}
+
+export function newExportStats(): ExportStats {
+  return { recordsRead: 0, threadsCollapsed: 0, filteredOut: { model: 0, notFunctionCallOnly: 0 } };
+}
+
+const BATCH_SIZE = 200;
+
+export async function* exportRecords(
+  store: Store,
+  options: ExportRowOptions,
+  hooks: ExportHooks = {},
+  stats: ExportStats = newExportStats(),
+): AsyncGenerator<RecordExport> {
+  checkOptions(options);
+  const formats = [...new Set(options.formats)];
+  const training: TrainingRowOptions = {
+    reasoning: options.reasoning ?? 'keep',
+    toolsSchema: options.toolsSchema ?? 'auto',
+    ...(options.truncateObservation !== undefined ? { truncateObservation: options.truncateObservation } : {}),
+  };
+  const trackers = {
+    sharegpt: new JsonTypeTracker(),
+    'openai-messages': new JsonTypeTracker({ messages: 'list', 'messages[]': 'object', 'messages[].content': 'string', tools: 'list' }),
+  };
+  const filter: ListFilter = { ...options.filter, apiKind: options.filter.apiKind ?? 'chat' };
+  if (options.status !== 'all') filter.reviewState = options.status;
+  const glob = options.modelGlob;
+  const selectStats = { threadsCollapsed: 0, modelFilteredOut: 0 };
+  const selected = selectRecords(
+    store,
+    filter,
+    {
+      threads: options.threads ?? 'longest',
+      batchSize: BATCH_SIZE,
+      ...(glob !== undefined ? { modelMatches: picomatch(glob, { nocase: true, dot: true, bash: true }) } : {}),
+    },
+    selectStats,
+  );
+
+  let exported = 0;
+  try {
+    for await (const record of selected) {
+      stats.threadsCollapsed = selectStats.threadsCollapsed;
+      stats.filteredOut.model = selectStats.modelFilteredOut;
+      const reading = readRecord(record);
+      const source = shareGptSourceOf(record, reading);
+      const repaired = source === null ? null : repairSource(source, reading, training);
+      const features = repaired !== null && isShareGptShape(repaired.row) ? rowFeatures(repaired.row) : null;
+      if (options.onlyFunctionCallOnly === true && features?.functionCallOnly !== true) {
+        stats.filteredOut.notFunctionCallOnly += 1;
+        continue;
+      }
+      exported += 1;
+      stats.recordsRead += 1;
+
+      const rows: ExportedRowDetail[] = [];
+      for (const format of formats) {
+        if (format === 'sharegpt') {
+          rows.push(shareGptRow(record, reading, source?.edited === true, repaired, hooks, trackers.sharegpt));
+        } else {
+          rows.push(openAiRow(format, record, reading, training, hooks, trackers['openai-messages']));
+        }
+      }
+      yield { record, rows, features };
+      if (options.limit !== undefined && exported >= options.limit) break;
+    }
+  } finally {
+    stats.threadsCollapsed = selectStats.threadsCollapsed;
+    stats.filteredOut.model = selectStats.modelFilteredOut;
+    await selected.return(undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The repaired ShareGPT row. Tool results are cut on the conversation when the row is derived from
+ * it (there, user text sent with the results is still apart from them); a human edit is cut in
+ * its observation strings.
+ */
+function repairSource(source: ShareGptSource, reading: RecordReading, training: TrainingRowOptions): { row: unknown; repairs: RepairName[] } {
+  const max = training.truncateObservation;
+  if (max === undefined || source.edited || reading.conversation === null) return repairShareGptRow(source.row, training);
+  const cut = truncateToolResults(reading.conversation, max);
+  const { truncateObservation: _applied, ...rest } = training;
+  if (!cut.truncated) return repairShareGptRow(source.row, rest);
+  const repaired = repairShareGptRow(conversationToShareGpt(cut.conversation).row, rest);
+  return { row: repaired.row, repairs: ['observation-truncated', ...repaired.repairs] };
+}
+
+function shareGptRow(
+  record: StoredExchange,
+  reading: RecordReading,
+  edited: boolean,
+  repaired: { row: unknown; repairs: RepairName[] } | null,
+  hooks: ExportHooks,
+  tracker: JsonTypeTracker,
+): ExportedRowDetail {
+  // A reviewer who edited the row took responsibility for it: the recorded exchange's problems
+  // (a truncated or failed answer) no longer apply to what they wrote.
+  const reasons: ExportReason[] = edited ? [] : [...reading.exclusions];
+  if (repaired === null) {
+    if (reasons.length === 0) reasons.push(reason('no-conversation', 'no ShareGPT row was derived from this record'));
+    return detail(record.id, 'sharegpt', null, reasons, [], []);
+  }
+  let row = repaired.row;
+  // Images are saved only for a row that will be written; a row rejected for another reason keeps
+  // its recorded image references and is not also blamed for them.
+  let requireLocalImages = hooks.saveImage === undefined;
+  if (isShareGptShape(row) && row.images.length > 0) {
+    if (hooks.images === 'skip') {
+      reasons.push(reason('images-skipped', `${row.images.length} image(s) and --images skip`));
+      requireLocalImages = false;
+    } else if (hooks.saveImage !== undefined && reasons.length === 0 && validateShareGptRow(row).valid) {
+      const saved = saveImages(row, hooks.saveImage);
+      row = saved.row;
+      reasons.push(...saved.reasons);
+      requireLocalImages = saved.reasons.length === 0;
+    }
+  }
+  const verdict = validateShareGptRow(row, { requireLocalImages });
+  reasons.push(...verdict.errors);
+  if (reasons.length === 0) reasons.push(...typeConflicts(tracker, row));
+  if (reasons.length === 0) tracker.record(row);
+  return detail(record.id, 'sharegpt', row, reasons, repaired.repairs, verdict.warnings);
+}
+
+function saveImages(row: ShareGptRow, save: SaveImage): { row: ShareGptRow; reasons: ExportReason[] } {
+  const reasons: ExportReason[] = [];
+  const images = row.images.map((image, index) => {
+    if (!/^(?:[a-z][a-z0-9+.-]*:\/\/|data:)/i.test(image)) return image;
+    const result = save(image);
+    if ('path' in result) return result.path;
+    reasons.push(reason('image-not-saved', `images[${index}]: ${result.error}`));
+    return image;
+  });
+  return { row: { ...row, images }, reasons };
+}
+
+function openAiRow(
+  format: 'openai-messages' | 'openai-ft',
+  record: StoredExchange,
+  reading: RecordReading,
+  training: TrainingRowOptions,
+  hooks: ExportHooks,
+  tracker: JsonTypeTracker,
+): ExportedRowDetail {
+  const reasons: ExportReason[] = [...reading.exclusions];
+  if (reading.conversation === null) {
+    if (reasons.length === 0) reasons.push(reason('no-conversation', 'no conversation could be read from this record'));
+    return detail(record.id, format, null, reasons, [], []);
+  }
+  const converted = conversationToOpenAiMessages(reading.conversation, training);
+  const row = format === 'openai-ft' ? openAiMessagesToFineTuning(converted.row) : converted.row;
+  if (converted.hasImages) {
+    if (format === 'openai-messages') reasons.push(reason('images-not-supported', 'a user message carries images'));
+    else if (hooks.images === 'skip') reasons.push(reason('images-skipped', 'a user message carries images and --images skip'));
+  }
+  const last = row.messages[row.messages.length - 1];
+  if (last?.role !== 'assistant') {
+    reasons.push(reason('no-final-answer', `the last message is ${last === undefined ? 'missing' : `a ${last.role} message`}, not the model's answer`));
+  }
+  const verdict = validateOpenAiFtRow(row, { openAiMessages: format === 'openai-messages' });
+  reasons.push(...verdict.errors);
+  const warnings = verdict.warnings.filter((warning) => warning.code !== 'last-message-not-assistant');
+  if (format === 'openai-messages') {
+    if (reasons.length === 0) reasons.push(...typeConflicts(tracker, row));
+    if (reasons.length === 0) tracker.record(row);
+  }
+  return detail(record.id, format, row, reasons, converted.repairs, warnings);
+}
+
+function typeConflicts(tracker: JsonTypeTracker, row: unknown): ExportReason[] {
+  return tracker.conflicts(row).map((conflict) =>
+    reason('type-conflict', `${conflict.path} is a ${conflict.actual} here but a ${conflict.expected} in earlier rows`),
+  );
+}
+
+function detail(
+  id: string,
+  format: ExportFormat,
+  row: unknown,
+  reasons: ExportReason[],
+  repairs: RepairName[],
+  warnings: ExportReason[],
+): ExportedRowDetail {
+  return { id, format, valid: reasons.length === 0, row, reasons: reasons.map(({ code, message }) => ({ code, message })), repairs, warnings };
+}
+
+/** `message` says what happened to this row; EXPORT_REASONS[code] (in the report) says why that excludes it. */
+function reason(code: ExportReasonCode, message: string): ExportReason {
+  return { code, message };
+}
+
+function isShareGptShape(row: unknown): row is ShareGptRow {
+  if (typeof row !== 'object' || row === null) return false;
+  const candidate = row as Partial<ShareGptRow>;
+  return (
+    Array.isArray(candidate.conversations) &&
+    candidate.conversations.every((turn) => typeof turn === 'object' && turn !== null && typeof turn.value === 'string') &&
+    Array.isArray(candidate.images) &&
+    candidate.images.every((image) => typeof image === 'string')
+  );
+}
+
+/** Programming mistakes by a caller (the CLI validates user input with friendlier messages first). */
+function checkOptions(options: ExportRowOptions): void {
+  if (options.formats.length === 0) throw new RangeError('exportRows: at least one format is required');
+  for (const format of options.formats) {
+    if (!EXPORT_FORMATS.includes(format)) throw new RangeError(`exportRows: unknown format "${String(format)}"`);
+  }
+  if (!['confirmed', 'rejected', 'pending', 'all'].includes(options.status)) throw new RangeError(`exportRows: unknown status "${String(options.status)}"`);
+  for (const [name, value] of [['limit', options.limit], ['truncateObservation', options.truncateObservation]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new RangeError(`exportRows: ${name} must be a positive integer`);
+  }
+}

@@ -1,0 +1,79 @@
+// A stored exchange read back for export: its canonical Conversation (from the recorded request
+// and response bodies, through the wire format that recorded them) and what the exchange itself
+// says about its fitness for training (formats.md 5.2 step 4: no error, not cut off, not stopped
+// by the token limit or a filter). Also which ShareGPT row to export: the human edit when there
+// is one, else the stored derived row, re-derived when an older converter wrote it.
+import type { StoredExchange } from '../capture/exchange.js';
+import { buildConversation } from '../conversation/build-conversation.js';
+import type { Conversation, ModelResponse } from '../conversation/model.js';
+import { CONVERTER_VERSION } from '../training/converter-version.js';
+import type { ShareGptRow } from '../training/sharegpt-types.js';
+import { conversationToShareGpt } from '../training/to-sharegpt.js';
+import { wireFormatById } from '../wire/registry.js';
+import type { ExportReasonCode } from './export-reasons.js';
+
+export interface ExportReason {
+  code: string;
+  message: string;
+}
+
+export interface RecordReading {
+  /** null when the bodies cannot be read as a chat conversation. */
+  conversation: Conversation | null;
+  /** Reasons the recorded exchange cannot train a model, whatever its rows look like. */
+  exclusions: ExportReason[];
+}
+
+export function readRecord(record: StoredExchange): RecordReading {
+  const exclusions: ExportReason[] = [];
+  const exclude = (code: ExportReasonCode, message: string): void => {
+    if (!exclusions.some((reason) => reason.code === code)) exclusions.push({ code, message });
+  };
+  if (record.error !== null) exclude('exchange-error', `${record.error.class}: ${record.error.message}`);
+  else if (record.status < 200 || record.status >= 300) exclude('exchange-error', `the upstream answered HTTP ${record.status}`);
+  if (record.incomplete) exclude('exchange-incomplete', 'the response was cut off before its end');
+
+  if (record.wireFormat === 'other' || !record.requestIsJson) {
+    exclude('no-conversation', `not a chat exchange in a known wire format (${record.method} ${record.path})`);
+    return { conversation: null, exclusions };
+  }
+  try {
+    const format = wireFormatById(record.wireFormat);
+    const path = record.path.split('?')[0] ?? record.path;
+    const request = format.requestToConversation(JSON.parse(record.requestBody) as unknown, path);
+    const responseJson = parseJson(record.responseBody);
+    let response: ModelResponse | null = null;
+    if (record.status >= 200 && record.status < 300 && responseJson !== undefined) response = format.responseToModel(responseJson);
+    if (response === null) exclude('exchange-error', 'no readable response body was recorded');
+    else if (response.error !== undefined) exclude('exchange-error', `${response.error.type}: ${response.error.message}`);
+    if (response?.finishReason === 'length') exclude('finish-length', `finish reason ${response.rawFinishReason ?? 'length'}: the answer is cut at the token limit`);
+    if (response?.finishReason === 'content_filter') exclude('finish-content-filter', `finish reason ${response.rawFinishReason ?? 'content_filter'}`);
+    if (response?.finishReason === 'error') exclude('exchange-error', `finish reason ${response.rawFinishReason ?? 'error'}`);
+    return { conversation: buildConversation(request, response, { complete: !record.incomplete }), exclusions };
+  } catch (error) {
+    exclude('no-conversation', `the recorded bodies could not be read: ${(error as Error).message}`);
+    return { conversation: null, exclusions };
+  }
+}
+
+export interface ShareGptSource {
+  row: ShareGptRow | unknown;
+  /** True for a human edit: the reviewer's row is exported even when the exchange had a problem. */
+  edited: boolean;
+}
+
+export function shareGptSourceOf(record: StoredExchange, reading: RecordReading): ShareGptSource | null {
+  if (record.editedSharegpt !== null) return { row: record.editedSharegpt, edited: true };
+  if (record.sharegpt !== null && record.converterVersion === CONVERTER_VERSION) return { row: record.sharegpt, edited: false };
+  if (reading.conversation !== null) return { row: conversationToShareGpt(reading.conversation).row, edited: false };
+  return null;
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

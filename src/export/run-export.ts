@@ -1,0 +1,235 @@
+// `llm-proxy-sharegpt export` without the command line: reads the database, streams every selected
+// record through the export pipeline (export-records.ts) and writes, into one directory,
+//   <format>.jsonl        valid rows, one JSON object per line
+//   invalid.jsonl         {"id","format","reasons":[{code,message}…],"row"} for every rejected row
+//   dataset_info.json     the LLaMA-Factory entry for sharegpt.jsonl (formats.md 1.1)
+//   report.json           counts, reasons, repairs, content, tokens (report.ts)
+//   media/                images of ShareGPT rows, saved from data URLs
+// Everything is written under temporary names and renamed into place at the very end, in one
+// synchronous step: an interrupted or failed export leaves no file under a final name.
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { ListFilter, Store } from '../store/store.js';
+import { datasetInfoFor } from '../training/dataset-info.js';
+import { exportRecords, newExportStats } from './export-records.js';
+import type { ExportFormat, ExportRowOptions } from './export-rows.js';
+import { MediaStore } from './media-store.js';
+import type { Progress } from './progress.js';
+import { ReportBuilder, type ExportReport } from './report.js';
+import { TempFile } from './writers/temp-file.js';
+
+export interface RunExportOptions {
+  /** SQLite database file. It must exist: the export never creates one. */
+  dbPath: string;
+  outDir: string;
+  rows: ExportRowOptions;
+  /** `copy` (default): save data-URL images under DIR/media; `skip`: leave rows with images out. */
+  images?: 'copy' | 'skip';
+  /** Abort to stop: temporary files are removed and ExportInterruptedError is thrown. */
+  signal?: AbortSignal;
+  progress?: Progress;
+  now?: () => number;
+}
+
+export interface ExportResult {
+  report: ExportReport;
+  /** Absolute paths of the files written. */
+  files: string[];
+}
+
+/** Something to fix before an export can run (missing database, unwritable directory): exit code 2. */
+export class ExportSetupError extends Error {
+  override name = 'ExportSetupError';
+}
+
+/** The export was stopped (Ctrl-C); nothing was left under a final name. */
+export class ExportInterruptedError extends Error {
+  override name = 'ExportInterruptedError';
+}
+
+const FILE_OF: Record<ExportFormat, string> = {
+  sharegpt: 'sharegpt.jsonl',
+  'openai-messages': 'openai-messages.jsonl',
+  'openai-ft': 'openai-ft.jsonl',
+};
+const YIELD_EVERY = 50;
+
+export async function runExport(options: RunExportOptions): Promise<ExportResult> {
+  const now = options.now ?? Date.now;
+  const startedAt = now();
+  const dbPath = resolve(options.dbPath);
+  const outDir = resolve(options.outDir);
+  checkDatabase(dbPath);
+  const store = openStore(dbPath);
+  const temps: TempFile[] = [];
+  const media = new MediaStore(outDir);
+  let committed = false;
+  try {
+    prepareOutDir(outDir);
+    const formats = [...new Set(options.rows.formats)];
+    const outputs = new Map(formats.map((format) => [format, new TempFile(join(outDir, FILE_OF[format]))]));
+    temps.push(...outputs.values());
+    const invalidFile = new TempFile(join(outDir, 'invalid.jsonl'));
+    temps.push(invalidFile);
+    try {
+      await Promise.all(temps.map((temp) => temp.ready()));
+    } catch (error) {
+      throw new ExportSetupError(`cannot write in ${outDir}: ${(error as Error).message}`);
+    }
+
+    const images = options.images ?? 'copy';
+    const stats = newExportStats();
+    const builder = new ReportBuilder(formats, (format) => FILE_OF[format]);
+    const total = await store.count(selectionFilter(options.rows));
+    const saveImage = images === 'copy' ? media.save.bind(media) : undefined;
+    options.progress?.start(total);
+    let processed = 0;
+    for await (const item of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
+      builder.add(item);
+      for (const row of item.rows) {
+        if (row.valid) await outputs.get(row.format)?.write(`${JSON.stringify(row.row)}\n`);
+        else await invalidFile.write(`${JSON.stringify({ id: row.id, format: row.format, reasons: row.reasons, row: row.row })}\n`);
+      }
+      processed += 1;
+      // Async iteration over a store that answers synchronously never reaches the event loop on
+      // its own: give it a turn now and then, so Ctrl-C and the progress timer get through.
+      if (processed % YIELD_EVERY === 0) await nextTurn();
+      if (isAborted(options.signal)) throw new ExportInterruptedError('export interrupted');
+      options.progress?.update({
+        scanned: stats.recordsRead + stats.threadsCollapsed + stats.filteredOut.model + stats.filteredOut.notFunctionCallOnly,
+        total,
+        exported: stats.recordsRead,
+        valid: builder.valid,
+        invalid: builder.invalid,
+      });
+    }
+    if (isAborted(options.signal)) throw new ExportInterruptedError('export interrupted');
+    for (const temp of temps) await temp.close();
+
+    const finalFiles = [...formats.map((format) => FILE_OF[format]), 'invalid.jsonl'];
+    const extra: TempFile[] = [];
+    if (formats.includes('sharegpt')) {
+      const info = new TempFile(join(outDir, 'dataset_info.json'));
+      extra.push(info);
+      temps.push(info);
+      await info.write(`${JSON.stringify(datasetInfoFor(FILE_OF.sharegpt), null, 2)}\n`);
+      await info.close();
+      finalFiles.push('dataset_info.json');
+    }
+    if (media.saved > 0 || existsSync(join(outDir, 'media'))) finalFiles.push('media/');
+    finalFiles.push('report.json');
+    const finishedAt = now();
+    const report = builder.build(
+      {
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(finishedAt).toISOString(),
+        durationMs: finishedAt - startedAt,
+        database: dbPath,
+        outDir,
+        options: { ...reportOptions(options.rows), images },
+        files: finalFiles,
+        images: { saved: media.saved },
+        memory: { peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) },
+      },
+      stats,
+    );
+    const reportFile = new TempFile(join(outDir, 'report.json'));
+    temps.push(reportFile);
+    await reportFile.write(`${JSON.stringify(report, null, 2)}\n`);
+    await reportFile.close();
+    if (isAborted(options.signal)) throw new ExportInterruptedError('export interrupted');
+
+    // The commit: synchronous, so no signal handler runs between two renames.
+    media.commit();
+    for (const temp of temps) temp.commit();
+    committed = true;
+    return { report, files: finalFiles.map((file) => join(outDir, file)) };
+  } finally {
+    if (!committed) {
+      // Best effort, and never in place of the error that got us here.
+      for (const discard of [...temps.map((temp) => () => temp.discard()), () => media.discard()]) {
+        try {
+          discard();
+        } catch {
+          // already gone, or never created
+        }
+      }
+    }
+    await store.close();
+  }
+}
+
+/** A function, not an inline read: TypeScript would narrow `signal.aborted` across awaits. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** The filter exportRecords applies in SQL, for the progress total. */
+function selectionFilter(rows: ExportRowOptions): ListFilter {
+  const filter: ListFilter = { ...rows.filter, apiKind: rows.filter.apiKind ?? 'chat' };
+  if (rows.status !== 'all') filter.reviewState = rows.status;
+  return filter;
+}
+
+function reportOptions(rows: ExportRowOptions): Record<string, unknown> {
+  return {
+    formats: rows.formats,
+    status: rows.status,
+    filter: rows.filter,
+    model: rows.modelGlob ?? null,
+    limit: rows.limit ?? null,
+    onlyFunctionCallOnly: rows.onlyFunctionCallOnly ?? false,
+    truncateObservation: rows.truncateObservation ?? null,
+    toolsSchema: rows.toolsSchema ?? 'auto',
+    reasoning: rows.reasoning ?? 'keep',
+    threads: rows.threads ?? 'longest',
+  };
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+/** The database must be an existing SQLite file: opening a wrong path would create an empty database. */
+function checkDatabase(path: string): void {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new ExportSetupError(`${path} is not a database file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof ExportSetupError) throw error;
+    throw new ExportSetupError(
+      `no database at ${path}: record some traffic first (llm-proxy-sharegpt start), or point --db at the proxy's database`,
+    );
+  }
+  const header = Buffer.alloc(16);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, header, 0, 16, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new ExportSetupError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (size === 0 || header.toString('latin1') !== SQLITE_MAGIC) throw new ExportSetupError(`${path} is not a SQLite database`);
+}
+
+function openStore(path: string): Store {
+  try {
+    return openSqliteStore(path);
+  } catch (error) {
+    throw new ExportSetupError(`cannot open the database ${path}: ${(error as Error).message}`);
+  }
+}
+
+function prepareOutDir(outDir: string): void {
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    throw new ExportSetupError(`cannot create the output directory ${outDir}: ${(error as Error).message}`);
+  }
+  if (!statSync(outDir).isDirectory()) throw new ExportSetupError(`${outDir} is not a directory`);
+}
