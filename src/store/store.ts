@@ -15,9 +15,21 @@ export interface ListFilter {
   /** True: only records whose `error` is set; false: only records without one. */
   hasError?: boolean;
   /**
-   * Full-text search over `searchText`. Words (split on whitespace) must all occur, each as a word
-   * prefix, case- and diacritic-insensitive; quotes and operators are taken literally. A blank
-   * string is no filter; a string with no letters or digits matches nothing.
+   * True: only function-call-only records (see is-function-call-only.ts: the final turn is a tool
+   * call, as the export's --only-function-call-only); false: only the others. Judged on the edited
+   * row when one is stored, else on the derived one.
+   */
+  functionCallOnly?: boolean;
+  /**
+   * Inclusive upper bound on id. A bulk action "on all matching" passes the newest id the user saw,
+   * so records recorded after the user looked are never confirmed or deleted unseen.
+   */
+  throughId?: string;
+  /**
+   * Full-text search over `searchText`: every word of the input (runs of letters and digits;
+   * anything else separates) must occur as the start of a word, case- and diacritic-insensitive.
+   * No query syntax: quotes and operators are plain text. A blank string is no filter; a string
+   * with no letters or digits matches nothing.
    */
   search?: string;
 }
@@ -30,8 +42,12 @@ export interface ListPage<T = StoredExchange> {
 
 export interface ListOptions {
   limit: number;
-  /** Cursor from a previous page: only records with a smaller id. */
+  /** Cursor from a previous newest-first page: only records with a smaller id. */
   before?: string;
+  /** `desc` (default): newest first, cursor in `before`; `asc`: oldest first, cursor in `after`. */
+  order?: 'desc' | 'asc';
+  /** Cursor from a previous oldest-first page: only records with a larger id. */
+  after?: string;
 }
 
 /** What a list screen needs: everything but the bodies, plus a short preview. Cheap to read. */
@@ -41,11 +57,74 @@ export interface ExchangeSummary
   preview: string;
   /** True when a human-edited ShareGPT row is stored. */
   edited: boolean;
+  /** See ListFilter.functionCallOnly. */
+  functionCallOnly: boolean;
 }
 
 export interface StoreStats {
   records: number;
   byReviewState: Record<ReviewState, number>;
+}
+
+/** Counts and token sums of one group (a time bucket, a model, a domain). */
+export interface AggregateGroup {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface TimeBucket extends AggregateGroup {
+  /** Epoch ms of the bucket's start. */
+  start: number;
+}
+
+export interface KeyedGroup extends AggregateGroup {
+  /** The model or domain; null for records without a model. */
+  key: string | null;
+}
+
+/** Nearest-rank percentiles in milliseconds; null when no record has the value. */
+export interface Percentiles {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface AggregateOptions {
+  /** Width of the `overTime` buckets in ms (at least 1 s). */
+  bucketMs: number;
+  /** Added to startedAt before bucketing, so day buckets start at local midnight (minutes east of UTC * 60 000). */
+  offsetMs?: number;
+  /** How many models / domains to return, largest first (default 20). */
+  topN?: number;
+}
+
+/** What a stats screen needs, computed by the database over every record matching a filter. */
+export interface StoreAggregates {
+  requests: number;
+  errors: number;
+  byReviewState: Record<ReviewState, number>;
+  tokens: { input: number; output: number; reasoning: number; cachedInput: number; total: number };
+  /** Only buckets with at least one record, oldest first. */
+  overTime: TimeBucket[];
+  byModel: KeyedGroup[];
+  byDomain: KeyedGroup[];
+  durationMs: Percentiles;
+  ttfbMs: Percentiles;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/** The distinct values a filter menu offers, most frequent first. */
+export interface StoreFacets {
+  models: FacetValue[];
+  domains: FacetValue[];
 }
 
 export interface Store {
@@ -70,6 +149,8 @@ export interface Store {
   iterate(filter: ListFilter, batchSize: number): AsyncIterable<StoredExchange>;
   /** Sets the state and reviewedAt (`now`; null when the state goes back to pending). Returns rows changed. */
   setReviewState(ids: readonly string[], state: ReviewState, now: number): Promise<number>;
+  /** As `setReviewState`, for every record matching the filter (one statement). Returns rows changed. */
+  setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number>;
   /** Stores (or with null clears) a human-edited ShareGPT row. False when the id is unknown. */
   setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean>;
   /**
@@ -77,8 +158,14 @@ export interface Store {
    * keep their parentId and threadId (the thread id stays a valid grouping key).
    */
   delete(ids: readonly string[]): Promise<number>;
+  /** As `delete`, for every record matching the filter (one transaction). Returns rows removed. */
+  deleteWhere(filter: ListFilter): Promise<number>;
   count(filter?: ListFilter): Promise<number>;
   stats(): Promise<StoreStats>;
+  /** Counts, token sums, time series, top models/domains and latency percentiles over a filter. */
+  aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;
+  /** Distinct models and domains with their record counts. */
+  facets(): Promise<StoreFacets>;
   /** Cheap liveness check for /health. */
   ping(): Promise<boolean>;
   /** Idempotent. */

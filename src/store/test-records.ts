@@ -32,10 +32,45 @@ const TOPICS = [
   'What is the weather in Paris right now? Use the tool.',
 ];
 
-const FILLER =
-  'Here is a careful, step-by-step answer. First, we consider the data structure and its invariants. ' +
-  'Then we walk through each node, keeping a pointer to the previous one, and rewire the links. ' +
-  'Finally we return the new head. The complexity is linear in time and constant in space. ';
+// Answers are sentences drawn from this vocabulary by a seeded generator: varied enough that they
+// compress like real prose (about 3:1), unlike a repeated paragraph.
+const WORDS = (
+  'the a an of to in and or but is are was be it this that with for on as by at from we you they ' +
+  'node list pointer head tail value next previous function return loop index array map set key ' +
+  'database index query table row column transaction lock write read commit rollback page cache ' +
+  'request response stream token model prompt answer tool call result error retry timeout server ' +
+  'client proxy header body json field type string number object null true false async await ' +
+  'first then finally because however therefore example consider careful simple fast slow large ' +
+  'small memory disk time space linear constant complexity invariant structure pattern test case ' +
+  'user assistant system message content role thread parent child batch queue spool replay file ' +
+  'compress decompress encode decode bytes text unicode search word prefix filter order limit'
+).split(' ');
+
+function seededRandom(seed: number): () => number {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4_294_967_296;
+  };
+}
+
+function prose(seed: number, chars: number): string {
+  const random = seededRandom(seed + 1);
+  const sentences: string[] = [];
+  let length = 0;
+  while (length < chars) {
+    const count = 6 + Math.floor(random() * 14);
+    const words = Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]!);
+    const sentence = `${words.join(' ')}.`;
+    sentences.push(sentence.charAt(0).toUpperCase() + sentence.slice(1));
+    length += sentence.length + 1;
+  }
+  return sentences.join(random() < 0.2 ? '\n\n' : ' ');
+}
 
 export interface TestRecordOptions {
   seq?: number;
@@ -56,7 +91,7 @@ export function makeTestRecord(
   const startedAt = options.startedAt ?? 1_750_000_000_000 + seq * 10;
   const userText = options.userText ?? TOPICS[seq % TOPICS.length]!;
   const answerChars = options.answerChars ?? 1_500;
-  const answer = (FILLER.repeat(Math.ceil(answerChars / FILLER.length)).slice(0, answerChars) + ` (#${seq})`).trim();
+  const answer = prose(seq, answerChars);
   const system = 'You are a helpful assistant. Answer precisely and cite sources when you can.';
   const model = ['gpt-4o-mini', 'gpt-4.1', 'claude-sonnet-4'][seq % 3]!;
   const hasTools = seq % 6 === 5;

@@ -9,6 +9,8 @@ export type DialectName = 'sqlite' | 'postgres';
 
 export interface Dialect {
   name: DialectName;
+  /** Column type for ids (ULIDs): compared bytewise, so keyset pagination matches JS string order. */
+  id: string;
   /** Column type for compressed bodies (see body-codec.ts). */
   bytes: string;
   /** Column type for flags. SQLite stores 0/1; PostgreSQL has a real boolean. */
@@ -19,21 +21,31 @@ export interface Dialect {
   searchStatements: readonly string[];
 }
 
+/**
+ * The SQLite FTS5 tokenizer: words are runs of letters and digits, matched case- and
+ * diacritic-insensitively. The store tokenizes search input with the same definition.
+ */
+export const SQLITE_FTS_TOKENIZE = "unicode61 remove_diacritics 2";
+
 export const dialects: Readonly<Record<DialectName, Dialect>> = {
   sqlite: {
     name: 'sqlite',
+    id: 'TEXT', // SQLite's default BINARY collation is bytewise already
     bytes: 'BLOB',
     boolean: 'INTEGER',
     // A contentless FTS5 index (the text itself is kept compressed in `search_text`). Its rowid is
     // recorded in `search_rowid` because the implicit rowid of `exchanges` may change on VACUUM.
+    // detail=none keeps only which rows hold a term (no positions): about a third of the size and
+    // a third less insert time than detail=full (measured); we only need "all terms occur".
     searchColumns: ['search_rowid INTEGER'],
     searchStatements: [
       'CREATE UNIQUE INDEX exchanges_search_rowid ON exchanges (search_rowid)',
-      "CREATE VIRTUAL TABLE exchanges_fts USING fts5(search_text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')",
+      `CREATE VIRTUAL TABLE exchanges_fts USING fts5(search_text, content='', contentless_delete=1, detail=none, tokenize='${SQLITE_FTS_TOKENIZE}')`,
     ],
   },
   postgres: {
     name: 'postgres',
+    id: 'TEXT COLLATE "C"',
     bytes: 'BYTEA',
     boolean: 'BOOLEAN',
     // The store fills this with to_tsvector('simple', <search text>) on insert.
@@ -59,7 +71,7 @@ export const migrations: readonly Migration[] = [
       // Small columns first, bodies last: SQLite reads a row's columns in order, so listing
       // never touches the overflow pages that hold the bodies.
       `CREATE TABLE exchanges (
-        id TEXT PRIMARY KEY,
+        id ${dialect.id} PRIMARY KEY,
         started_at BIGINT NOT NULL,
         domain TEXT NOT NULL,
         method TEXT NOT NULL,
@@ -84,8 +96,8 @@ export const migrations: readonly Migration[] = [
         converter_version INTEGER NOT NULL,
         parent_key TEXT,
         self_key TEXT,
-        parent_id TEXT,
-        thread_id TEXT NOT NULL,
+        parent_id ${dialect.id},
+        thread_id ${dialect.id} NOT NULL,
         turn_count INTEGER NOT NULL,
         has_tools ${dialect.boolean} NOT NULL,
         review_state TEXT NOT NULL DEFAULT 'pending' CHECK (review_state IN ('pending', 'confirmed', 'rejected')),
@@ -108,6 +120,16 @@ export const migrations: readonly Migration[] = [
       'CREATE INDEX exchanges_thread_id ON exchanges (thread_id, id)',
       ...dialect.searchStatements,
     ],
+  },
+  {
+    version: 2,
+    name: 'function-call-only flag',
+    // A side table holding the ids of function-call-only records (store/is-function-call-only.ts),
+    // not a column: ALTER TABLE ADD COLUMN appends after the bodies, and reading such a column
+    // walks each body's overflow pages, which would make listing and filtering slow. A backend
+    // fills it for the records already stored when it applies this migration, in the same
+    // transaction (the SQLite store's dataMigrations).
+    statements: (dialect) => [`CREATE TABLE function_call_only_exchanges (id ${dialect.id} PRIMARY KEY)`],
   },
 ];
 

@@ -6,6 +6,7 @@ import type { Usage } from '../../conversation/model.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
 import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
+import { isFunctionCallOnly } from '../is-function-call-only.js';
 import { previewOf } from '../preview-of.js';
 import type { ExchangeSummary } from '../store.js';
 
@@ -69,7 +70,12 @@ export const fullSelectList = [
   'search_text',
 ].join(', ');
 
-export const summarySelectList = [...metaColumns, 'preview', '(edited_sharegpt IS NOT NULL) AS edited'].join(', ');
+export const summarySelectList = [
+  ...metaColumns,
+  'preview',
+  '(edited_sharegpt IS NOT NULL) AS edited',
+  'EXISTS (SELECT 1 FROM function_call_only_exchanges AS fco WHERE fco.id = exchanges.id) AS function_call_only',
+].join(', ');
 
 type SqlValue = string | number | bigint | Buffer | null;
 
@@ -80,6 +86,8 @@ export interface EncodedBodies {
   sharegpt: Buffer | null;
   search: Buffer;
   preview: string;
+  /** Kept in the function_call_only_exchanges side table, not in `exchanges`. */
+  functionCallOnly: boolean;
 }
 
 export function encodeBodies(record: ExchangeRecord): EncodedBodies {
@@ -89,6 +97,7 @@ export function encodeBodies(record: ExchangeRecord): EncodedBodies {
     sharegpt: record.sharegpt === null ? null : encodeJson(record.sharegpt),
     search: encodeBody(record.searchText),
     preview: previewOf(record),
+    functionCallOnly: isFunctionCallOnly(record.sharegpt),
   };
 }
 
@@ -178,9 +187,10 @@ export interface FullRow extends MetaRow {
 export interface SummaryRow extends MetaRow {
   preview: string;
   edited: number;
+  function_call_only: number;
 }
 
-type Meta = Omit<ExchangeSummary, 'preview' | 'edited'>;
+type Meta = Omit<ExchangeSummary, 'preview' | 'edited' | 'functionCallOnly'>;
 
 function metaFromRow(row: MetaRow): Meta {
   return {
@@ -235,7 +245,12 @@ export function exchangeFromRow(row: FullRow): StoredExchange {
 }
 
 export function summaryFromRow(row: SummaryRow): ExchangeSummary {
-  return { ...metaFromRow(row), preview: row.preview, edited: row.edited === 1 };
+  return {
+    ...metaFromRow(row),
+    preview: row.preview,
+    edited: row.edited === 1,
+    functionCallOnly: row.function_call_only === 1,
+  };
 }
 
 function flag(value: boolean): number {

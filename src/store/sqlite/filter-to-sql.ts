@@ -8,7 +8,10 @@ export interface SqlCondition {
   params: Array<string | number>;
 }
 
-export function filterToSql(filter: ListFilter): SqlCondition {
+/** Splits text into index terms exactly as the FTS5 tokenizer does. */
+export type Tokenize = (text: string) => string[];
+
+export function filterToSql(filter: ListFilter, tokenize: Tokenize): SqlCondition {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
   const equals = (column: string, value: string | number): void => {
@@ -29,10 +32,17 @@ export function filterToSql(filter: ListFilter): SqlCondition {
     params.push(filter.until);
   }
   if (filter.hasError !== undefined) clauses.push(filter.hasError ? 'error_class IS NOT NULL' : 'error_class IS NULL');
-  if (filter.search !== undefined) {
-    const query = toFts5Query(filter.search);
+  if (filter.functionCallOnly !== undefined) {
+    clauses.push(`id ${filter.functionCallOnly ? 'IN' : 'NOT IN'} (SELECT id FROM function_call_only_exchanges)`);
+  }
+  if (filter.throughId !== undefined) {
+    clauses.push('id <= ?');
+    params.push(filter.throughId);
+  }
+  if (filter.search !== undefined && filter.search.trim() !== '') {
+    const query = toFts5Query(tokenize(filter.search));
     if (query === null) clauses.push('0 = 1');
-    else if (query !== undefined) {
+    else {
       clauses.push('search_rowid IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)');
       params.push(query);
     }

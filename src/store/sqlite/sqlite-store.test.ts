@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrations } from '../schema/migrations.js';
 import { runStoreContract } from '../store.contract.js';
 import { makeTestRecords } from '../test-records.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -22,7 +23,9 @@ describe('openSqliteStore', () => {
     await store.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'create exchanges' }]);
+    expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual(
+      migrations.map(({ version, name }) => ({ version, name })),
+    );
     db.close();
   });
 
@@ -72,5 +75,33 @@ describe('openSqliteStore', () => {
     expect(found.items.map((item) => item.id)).toContain(records[15]!.id);
     expect(found.items.every((item) => records.slice(10).some((record) => record.id === item.id))).toBe(true);
     await store.close();
+  });
+});
+
+describe('migration 2 (function-call-only flag)', () => {
+  it('flags the records stored before it when it is applied to an existing database', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const [plain, calls] = makeTestRecords(2);
+    const callOnly = {
+      ...calls!,
+      sharegpt: {
+        ...calls!.sharegpt!,
+        conversations: [
+          { from: 'human' as const, value: 'Weather?' },
+          { from: 'function_call' as const, value: '{"name":"get_weather","arguments":{"city":"Oslo"}}' },
+        ],
+      },
+    };
+    await store.insertBatch([plain!, callOnly]);
+    await store.close();
+    // Roll the file back to schema version 1, as a database written before this migration would be.
+    const db = new Database(path);
+    db.exec('DROP TABLE function_call_only_exchanges');
+    db.prepare('DELETE FROM schema_migrations WHERE version >= 2').run();
+    db.close();
+    const reopened = openSqliteStore(path);
+    expect((await reopened.list({ functionCallOnly: true }, { limit: 10 })).items.map((item) => item.id)).toEqual([callOnly.id]);
+    await reopened.close();
   });
 });

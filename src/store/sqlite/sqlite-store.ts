@@ -6,9 +6,24 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../../capture/exchange.js';
-import { encodeJson } from '../body-codec.js';
-import { createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
-import type { ExchangeSummary, ListFilter, ListOptions, ListPage, Store, StoreStats } from '../store.js';
+import type { ShareGptRow } from '../../training/sharegpt-types.js';
+import { decodeJson, encodeJson } from '../body-codec.js';
+import { isFunctionCallOnly } from '../is-function-call-only.js';
+import { SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
+import type {
+  AggregateOptions,
+  ExchangeSummary,
+  KeyedGroup,
+  ListFilter,
+  ListOptions,
+  ListPage,
+  Percentiles,
+  Store,
+  StoreAggregates,
+  StoreFacets,
+  StoreStats,
+  TimeBucket,
+} from '../store.js';
 import {
   type EncodedBodies,
   type FullRow,
@@ -21,7 +36,7 @@ import {
   summaryFromRow,
   summarySelectList,
 } from './exchange-row.js';
-import { filterToSql } from './filter-to-sql.js';
+import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -54,11 +69,61 @@ function applyMigrations(db: Database.Database): void {
     // Re-read inside the lock: another process may have migrated since we looked.
     for (const migration of pendingMigrations(readApplied.all().map((row) => row.version))) {
       for (const statement of migration.statements(dialects.sqlite)) db.exec(statement);
+      dataMigrations[migration.version]?.(db);
       recordApplied.run(migration.version, migration.name, Date.now());
     }
   });
   if (pendingMigrations(readApplied.all().map((row) => row.version)).length > 0) applyPending.immediate();
 }
+
+/** Longest search input tokenized; the rest is ignored. */
+const MAX_SEARCH_INPUT_CHARS = 2_000;
+
+/**
+ * Splits search input into terms with the index's own tokenizer, through a scratch FTS5 table in
+ * this connection's temp schema: the terms are then exactly the tokens the index holds.
+ */
+function createTokenizer(db: Database.Database): Tokenize {
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5(t, tokenize='${SQLITE_FTS_TOKENIZE}')`);
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms_vocab USING fts5vocab(temp, search_terms, 'instance')");
+  const insert = db.prepare('INSERT INTO temp.search_terms (rowid, t) VALUES (1, ?)');
+  const read = db.prepare<[], { term: string }>('SELECT term FROM temp.search_terms_vocab ORDER BY "offset"');
+  const clear = db.prepare('DELETE FROM temp.search_terms');
+  return (text) => {
+    insert.run(text.slice(0, MAX_SEARCH_INPUT_CHARS));
+    try {
+      return read.all().map((row) => row.term);
+    } finally {
+      clear.run();
+    }
+  };
+}
+
+/** Work a migration needs beyond its SQL (computed in JavaScript), run in the migration's transaction. */
+const dataMigrations: Readonly<Record<number, (db: Database.Database) => void>> = {
+  2: backfillFunctionCallOnly,
+};
+
+/** Migration 2: flag the records stored before it (new records are flagged at insert). */
+function backfillFunctionCallOnly(db: Database.Database): void {
+  const readBatch = db.prepare<[string], { id: string; sharegpt: Buffer | null; edited_sharegpt: Buffer | null }>(
+    'SELECT id, sharegpt, edited_sharegpt FROM exchanges WHERE id > ? AND (sharegpt IS NOT NULL OR edited_sharegpt IS NOT NULL) ORDER BY id LIMIT 500',
+  );
+  const flag = db.prepare('INSERT OR IGNORE INTO function_call_only_exchanges (id) VALUES (?)');
+  let after = '';
+  for (;;) {
+    // Batches by id: better-sqlite3 allows no write while a statement is being iterated.
+    const rows = readBatch.all(after);
+    for (const row of rows) {
+      const bytes = row.edited_sharegpt ?? row.sharegpt;
+      if (bytes !== null && isFunctionCallOnly(decodeJson<ShareGptRow>(bytes))) flag.run(row.id);
+    }
+    if (rows.length < 500) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
 
 class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -68,6 +133,9 @@ class SqliteStore implements Store {
   >;
   readonly #updateMany: (sql: string, ids: readonly string[], leading: unknown[]) => number;
   readonly #deleteMany: (ids: readonly string[]) => number;
+  readonly #deleteWhere: Database.Transaction<(condition: SqlCondition) => number>;
+  readonly #setEdited: (id: string, row: ShareGptRow | null) => boolean;
+  readonly #tokenize: Tokenize;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -77,6 +145,8 @@ class SqliteStore implements Store {
       'SELECT id, thread_id FROM exchanges WHERE self_key = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
     const insertSearch = db.prepare('INSERT INTO exchanges_fts (search_text) VALUES (?)');
+    const flagFunctionCallOnly = db.prepare('INSERT OR IGNORE INTO function_call_only_exchanges (id) VALUES (?)');
+    const unflagFunctionCallOnly = db.prepare('DELETE FROM function_call_only_exchanges WHERE id = ?');
     const insertExchange = db.prepare(
       `INSERT INTO exchanges (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
     );
@@ -92,6 +162,7 @@ class SqliteStore implements Store {
             searchRowid,
           }),
         );
+        if (bodies[index]!.functionCallOnly) flagFunctionCallOnly.run(record.id);
       });
     });
     this.#updateMany = db.transaction((sql: string, ids: readonly string[], leading: unknown[]) => {
@@ -111,10 +182,32 @@ class SqliteStore implements Store {
         const row = searchRowidOf.get(id);
         if (row === undefined) continue;
         if (row.search_rowid !== null) deleteSearch.run(row.search_rowid);
+        unflagFunctionCallOnly.run(id);
         removed += deleteExchange.run(id).changes;
       }
       return removed;
     });
+    this.#deleteWhere = db.transaction((condition: SqlCondition) => {
+      const ids = this.#statement(`SELECT id FROM exchanges WHERE ${condition.where}`)
+        .pluck()
+        .all(...condition.params) as string[];
+      return this.#deleteMany(ids);
+    });
+    const updateEdited = db.prepare('UPDATE exchanges SET edited_sharegpt = ? WHERE id = ?');
+    const readDerived = db.prepare<[string], { sharegpt: Buffer | null }>('SELECT sharegpt FROM exchanges WHERE id = ?');
+    this.#setEdited = db.transaction((id: string, row: ShareGptRow | null) => {
+      if (updateEdited.run(row === null ? null : encodeJson(row), id).changes === 0) return false;
+      // The flag follows what would be exported: the edited row, else the derived one.
+      let effective = row;
+      if (effective === null) {
+        const derived = readDerived.get(id)?.sharegpt ?? null;
+        effective = derived === null ? null : decodeJson<ShareGptRow>(derived);
+      }
+      if (isFunctionCallOnly(effective)) flagFunctionCallOnly.run(id);
+      else unflagFunctionCallOnly.run(id);
+      return true;
+    });
+    this.#tokenize = createTokenizer(db);
   }
 
   async migrate(): Promise<void> {
@@ -150,7 +243,7 @@ class SqliteStore implements Store {
 
   async *iterate(filter: ListFilter, batchSize: number): AsyncIterable<StoredExchange> {
     const size = Math.max(1, Math.floor(batchSize));
-    const condition = filterToSql(filter);
+    const condition = filterToSql(filter, this.#tokenize);
     const statement = this.#statement(
       `SELECT ${fullSelectList} FROM exchanges WHERE ${condition.where} AND id > ? ORDER BY id ASC LIMIT ?`,
     );
@@ -171,17 +264,29 @@ class SqliteStore implements Store {
     ]);
   }
 
+  async setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number> {
+    const condition = filterToSql(filter, this.#tokenize);
+    return this.#statement(`UPDATE exchanges SET review_state = ?, reviewed_at = ? WHERE ${condition.where}`).run(
+      state,
+      state === 'pending' ? null : now,
+      ...condition.params,
+    ).changes;
+  }
+
   async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean> {
-    const bytes = row === null ? null : encodeJson(row);
-    return this.#statement('UPDATE exchanges SET edited_sharegpt = ? WHERE id = ?').run(bytes, id).changes > 0;
+    return this.#setEdited(id, row);
   }
 
   async delete(ids: readonly string[]): Promise<number> {
     return this.#deleteMany(ids);
   }
 
+  async deleteWhere(filter: ListFilter): Promise<number> {
+    return this.#deleteWhere.immediate(filterToSql(filter, this.#tokenize));
+  }
+
   async count(filter: ListFilter = {}): Promise<number> {
-    const condition = filterToSql(filter);
+    const condition = filterToSql(filter, this.#tokenize);
     const row = this.#statement(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`).get(
       ...condition.params,
     ) as { n: number };
@@ -198,6 +303,71 @@ class SqliteStore implements Store {
     return { records: rows.reduce((sum, row) => sum + row.n, 0), byReviewState };
   }
 
+  async aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
+    const condition = filterToSql(filter, this.#tokenize);
+    const where = `WHERE ${condition.where}`;
+    const groupColumns =
+      'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
+      'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
+    const totals = this.#statement(
+      `SELECT ${groupColumns},
+        COALESCE(SUM(review_state = 'pending'), 0) AS pending,
+        COALESCE(SUM(review_state = 'confirmed'), 0) AS confirmed,
+        COALESCE(SUM(review_state = 'rejected'), 0) AS rejected,
+        COALESCE(SUM(reasoning_tokens), 0) AS reasoningTokens,
+        COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
+        COALESCE(SUM(total_tokens), 0) AS totalTokens
+      FROM exchanges ${where}`,
+    ).get(...condition.params) as {
+      requests: number;
+      errors: number;
+      inputTokens: number;
+      outputTokens: number;
+      pending: number;
+      confirmed: number;
+      rejected: number;
+      reasoningTokens: number;
+      cachedInputTokens: number;
+      totalTokens: number;
+    };
+    const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
+    const offsetMs = Math.floor(options.offsetMs ?? 0);
+    const overTime = this.#statement(
+      `SELECT CAST((started_at + ?) / ? AS INTEGER) * ? - ? AS start, ${groupColumns}
+      FROM exchanges ${where} GROUP BY 1 ORDER BY 1`,
+    ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...condition.params) as TimeBucket[];
+    const topN = Math.max(1, Math.floor(options.topN ?? 20));
+    const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
+      this.#statement(
+        `SELECT ${column} AS key, ${groupColumns} FROM exchanges ${where} GROUP BY ${column} ORDER BY requests DESC, key LIMIT ?`,
+      ).all(...condition.params, topN) as KeyedGroup[];
+    return {
+      requests: totals.requests,
+      errors: totals.errors,
+      byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
+      tokens: {
+        input: totals.inputTokens,
+        output: totals.outputTokens,
+        reasoning: totals.reasoningTokens,
+        cachedInput: totals.cachedInputTokens,
+        total: totals.totalTokens,
+      },
+      overTime,
+      byModel: groupBy('model'),
+      byDomain: groupBy('domain'),
+      durationMs: this.#percentiles('duration_ms', condition),
+      ttfbMs: this.#percentiles('ttfb_ms', condition),
+    };
+  }
+
+  async facets(): Promise<StoreFacets> {
+    const of = (column: 'model' | 'domain') =>
+      this.#statement(
+        `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
+      ).all() as StoreFacets['models'];
+    return { models: of('model'), domains: of('domain') };
+  }
+
   async ping(): Promise<boolean> {
     try {
       return this.#statement('SELECT 1 AS ok').get() !== undefined;
@@ -210,13 +380,32 @@ class SqliteStore implements Store {
     if (this.#db.open) this.#db.close();
   }
 
+  /** Nearest-rank percentiles of one column over the filter, in one sorted pass. */
+  #percentiles(column: 'duration_ms' | 'ttfb_ms', condition: SqlCondition): Percentiles {
+    const present = `${condition.where} AND ${column} IS NOT NULL`;
+    const count = this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${present}`)
+      .pluck()
+      .get(...condition.params) as number;
+    if (count === 0) return { p50: null, p90: null, p95: null, p99: null, max: null };
+    const ranks = PERCENTILES.map((fraction) => Math.max(1, Math.ceil(fraction * count)));
+    const rows = this.#statement(
+      `SELECT rank, value FROM (
+        SELECT ${column} AS value, ROW_NUMBER() OVER (ORDER BY ${column}) AS rank FROM exchanges WHERE ${present}
+      ) WHERE rank IN (${ranks.map(() => '?').join(', ')})`,
+    ).all(...condition.params, ...ranks) as Array<{ rank: number; value: number }>;
+    const at = (rank: number): number | null => rows.find((row) => row.rank === rank)?.value ?? null;
+    return { p50: at(ranks[0]!), p90: at(ranks[1]!), p95: at(ranks[2]!), p99: at(ranks[3]!), max: at(ranks[4]!) };
+  }
+
   #page<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): ListPage<T> {
     const limit = Math.max(1, Math.floor(options.limit));
-    const condition = filterToSql(filter);
-    const cursor = options.before === undefined ? '' : 'AND id < ?';
+    const condition = filterToSql(filter, this.#tokenize);
+    const ascending = options.order === 'asc';
+    const cursorValue = ascending ? options.after : options.before;
+    const cursor = cursorValue === undefined ? '' : ascending ? 'AND id > ?' : 'AND id < ?';
     const rows = this.#statement(
-      `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id DESC LIMIT ?`,
-    ).all(...condition.params, ...(options.before === undefined ? [] : [options.before]), limit + 1) as Array<{
+      `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT ?`,
+    ).all(...condition.params, ...(cursorValue === undefined ? [] : [cursorValue]), limit + 1) as Array<{
       id: string;
     }>;
     const hasMore = rows.length > limit;

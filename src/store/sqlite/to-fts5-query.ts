@@ -1,15 +1,14 @@
-// Turns what a user typed into a safe FTS5 MATCH expression (https://sqlite.org/fts5.html#full_text_query_syntax).
-// Each whitespace-separated word becomes a quoted string (so AND, OR, NOT, NEAR, column filters,
-// parentheses and `*` are taken literally) with a prefix `*` after it; the words are ANDed.
+// Builds the FTS5 MATCH expression (https://sqlite.org/fts5.html#full_text_query_syntax) for a
+// search. The terms come from the index's own tokenizer (see sqlite-store.ts), so each is exactly
+// one token: quoted it can never be read as syntax (AND, OR, NOT, NEAR, column filters, `^`), nor
+// as a phrase (which detail=none would refuse). Each term matches as a prefix; terms are ANDed.
 
-/**
- * `undefined` for a blank input (no filter); `null` when no word has a letter or digit (the
- * tokenizer would drop them all, so nothing can match); else the MATCH expression.
- */
-export function toFts5Query(input: string): string | null | undefined {
-  const words = input.split(/\s+/u).filter((word) => word.length > 0);
-  if (words.length === 0) return undefined;
-  const searchable = words.filter((word) => /[\p{L}\p{N}]/u.test(word));
-  if (searchable.length === 0) return null;
-  return searchable.map((word) => `"${word.replaceAll('"', '""')}"*`).join(' ');
+/** At most this many terms are used: enough for any real search, and it bounds the query size. */
+export const MAX_SEARCH_TERMS = 32;
+
+/** null when there is no term (nothing can match). */
+export function toFts5Query(terms: readonly string[]): string | null {
+  const unique = [...new Set(terms.filter((term) => term.length > 0))].slice(0, MAX_SEARCH_TERMS);
+  if (unique.length === 0) return null;
+  return unique.map((term) => `"${term.replaceAll('"', '""')}"*`).join(' ');
 }

@@ -11,8 +11,7 @@
 // to a fresh spool), inserts it batch by batch, and deletes it only once every batch is stored. A
 // crash or a failed insert leaves the file to be replayed again; insertBatch is idempotent on id,
 // so nothing is duplicated. A line left half-written by a crash is moved to `<spool>.rejected`.
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, appendFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ExchangeRecord } from '../../capture/exchange.js';
@@ -195,7 +194,19 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     }).catch((error: unknown) => report(error, 'replay', 0));
     if (!replayingExists) return;
 
-    const lines = createInterface({ input: createReadStream(replayingPath, 'utf8'), crlfDelay: Infinity });
+    let handle: FileHandle;
+    try {
+      handle = await open(replayingPath, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        replayingExists = false; // removed by hand: nothing to replay
+        replayingBytes = 0;
+      } else {
+        report(error, 'replay', 0);
+      }
+      return;
+    }
+    const lines = createInterface({ input: handle.createReadStream({ encoding: 'utf8' }), crlfDelay: Infinity });
     let batch: ExchangeRecord[] = [];
     let lineNumber = 0;
     try {
@@ -228,6 +239,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
       return;
     } finally {
       lines.close();
+      await handle.close().catch(() => undefined); // already closed when the stream ended
     }
     // What was spilled while we replayed: drain it now rather than a tick later.
     if (spoolHasData() && !closed) requestReplay();

@@ -1,0 +1,82 @@
+// `llm-proxy-sharegpt ui`: the review UI and admin API alone, against a database that a proxy
+// process (on this machine or, with PostgreSQL, elsewhere) may be writing to at the same time.
+import { parseArgs } from 'node:util';
+import { AdminConfigError } from '../admin/admin-error.js';
+import { startAdminServer } from '../admin/admin-server.js';
+import { createLogger, parseLogLevel } from '../log/create-logger.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { CliError } from './cli-error.js';
+
+export const UI_HELP = `Usage: llm-proxy-sharegpt ui [options]
+
+Serves the review UI and its admin API (http://HOST:PORT) for a recordings database.
+
+Options:
+  --db PATH           SQLite database file (default ./data/llm-proxy.db, env DB)
+  --port N            port to listen on (default 5000, env UI_PORT)
+  --host ADDR         address to bind (default 127.0.0.1, env UI_HOST); any other needs an admin token
+  --admin-token TOKEN secret the UI and admin API require (env ADMIN_TOKEN)
+  --log-level LEVEL   debug | info | warn | error (default info)
+  -h, --help          show this help
+`;
+
+export async function runUi(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      db: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'admin-token': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(UI_HELP);
+    return;
+  }
+  const portText = values.port ?? (process.env['UI_PORT'] || '5000');
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port "${portText}"`);
+  let level;
+  try {
+    level = parseLogLevel(values['log-level'] ?? process.env['LOG_LEVEL'] ?? 'info');
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const logger = createLogger({ level, file: null });
+  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
+  const store = openSqliteStore(dbPath);
+  let admin;
+  try {
+    admin = await startAdminServer({
+      store,
+      logger,
+      port,
+      host: values.host ?? (process.env['UI_HOST'] || '127.0.0.1'),
+      adminToken: (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null,
+    });
+  } catch (error) {
+    await store.close();
+    if (error instanceof AdminConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  logger.info({ url: admin.url, database: dbPath }, `review UI: ${admin.url}`);
+  logger.flush();
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    admin
+      .close()
+      .then(() => store.close())
+      .then(() => {
+        logger.flush();
+        setTimeout(() => process.exit(0), 50).unref();
+      })
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,102 @@
+// The page's client for the admin API: one typed function per endpoint (types from
+// src/admin/api-types.ts), JSON in and out, the CSRF header on every mutation, errors as ApiError.
+import {
+  CSRF_HEADER,
+  CSRF_HEADER_VALUE,
+  type ApiErrorBody,
+  type ApiFilter,
+  type ChangedResponse,
+  type DeletedResponse,
+  type EditResponse,
+  type ExchangeDetail,
+  type ExportFormatName,
+  type FacetsResponse,
+  type ListResponse,
+  type ReviewState,
+  type Selection,
+  type SessionResponse,
+  type ShareGptRow,
+  type StatsResponse,
+} from '../../src/admin/api-types.js';
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers[CSRF_HEADER] = CSRF_HEADER_VALUE;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'the server cannot be reached: is llm-proxy-sharegpt still running?');
+  }
+  if (!response.ok) {
+    let code = 'http_error';
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const error = ((await response.json()) as ApiErrorBody).error;
+      code = error.code;
+      message = error.message;
+    } catch {
+      // not our JSON: keep the status line
+    }
+    if (response.status === 401) window.dispatchEvent(new CustomEvent('llmproxy:unauthorized'));
+    throw new ApiError(response.status, code, message);
+  }
+  return (await response.json()) as T;
+}
+
+/** ApiFilter as query parameters (the same names the API and the page's address use). */
+export function filterToParams(filter: ApiFilter, params = new URLSearchParams()): URLSearchParams {
+  for (const [key, value] of Object.entries(filter) as Array<[string, unknown]>) {
+    if (value === undefined || value === '' || value === null) continue;
+    params.set(key, String(value));
+  }
+  return params;
+}
+
+export const api = {
+  session: () => call<SessionResponse>('GET', '/api/session'),
+  signIn: (token: string) => call<{ authenticated: boolean }>('POST', '/api/session', { token }),
+  list(filter: ApiFilter, options: { order: 'desc' | 'asc'; cursor?: string | null; limit?: number }) {
+    const params = filterToParams(filter);
+    params.set('order', options.order);
+    params.set('limit', String(options.limit ?? 50));
+    if (options.cursor) params.set('cursor', options.cursor);
+    return call<ListResponse>('GET', `/api/exchanges?${params}`);
+  },
+  get: (id: string) => call<ExchangeDetail>('GET', `/api/exchanges/${encodeURIComponent(id)}`),
+  reviewOne: (id: string, state: ReviewState) =>
+    call<ChangedResponse>('POST', `/api/exchanges/${encodeURIComponent(id)}/review`, { state }),
+  reviewMany: (selection: Selection, state: ReviewState) => call<ChangedResponse>('POST', '/api/review', { ...selection, state }),
+  deleteOne: (id: string) => call<DeletedResponse>('DELETE', `/api/exchanges/${encodeURIComponent(id)}`),
+  deleteMany: (selection: Selection) => call<DeletedResponse>('POST', '/api/delete', selection),
+  edit: (id: string, sharegpt: ShareGptRow | null) =>
+    call<EditResponse>('PUT', `/api/exchanges/${encodeURIComponent(id)}/sharegpt`, { sharegpt }),
+  stats(filter: ApiFilter) {
+    const params = filterToParams(filter);
+    params.set('tz', String(-new Date().getTimezoneOffset()));
+    return call<StatsResponse>('GET', `/api/stats?${params}`);
+  },
+  facets: () => call<FacetsResponse>('GET', '/api/facets'),
+  exportUrl(filter: ApiFilter, format: ExportFormatName): string {
+    const params = filterToParams(filter);
+    params.set('format', format);
+    return `/api/export?${params}`;
+  },
+};

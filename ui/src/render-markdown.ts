@@ -1,0 +1,90 @@
+// Conversation text is untrusted (prompts and model output): it is rendered as markdown that can
+// never execute anything.
+// 1. marked turns markdown into HTML, with raw HTML in the text rendered as visible text (escaped),
+//    never as markup;
+// 2. DOMPurify then keeps only the tags and attributes markdown produces, drops every URL that is
+//    not http(s)/mailto (links) or https/data:image (images), and removes event handlers, styles,
+//    forms, frames, SVG and MathML;
+// 3. the page's CSP (script-src 'self', no inline) stops anything that would still slip through.
+// Code blocks are highlighted by highlight.js, whose output is escaped text in <span class>.
+import DOMPurify from 'dompurify';
+import { Marked, type Tokens } from 'marked';
+import { escapeHtml } from './escape-html.js';
+import { highlightCode } from './highlight.js';
+
+/** An image source the page may load: an https URL or a data: URL of an image. */
+export function isSafeImageSource(url: string): boolean {
+  return /^https:\/\//iu.test(url) || /^data:image\/[a-z0-9.+-]+[;,]/iu.test(url);
+}
+
+const SAFE_LINK = /^(?:https?:|mailto:)/iu;
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return escapeHtml(text);
+    },
+    code({ text, lang }: Tokens.Code): string {
+      const language = (lang ?? '').trim().split(/\s+/u)[0] ?? '';
+      const highlighted = highlightCode(text, language);
+      const label = language === '' ? '' : `<span class="code-lang">${escapeHtml(language)}</span>`;
+      return `<pre class="code-block">${label}<code class="hljs">${highlighted}</code></pre>\n`;
+    },
+    image({ href, text }: Tokens.Image): string {
+      if (!isSafeImageSource(href)) return `<span class="blocked">[image not shown: only https and data: images are loaded]</span>`;
+      return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}" loading="lazy" referrerpolicy="no-referrer">`;
+    },
+  },
+});
+
+const ALLOWED_TAGS = [
+  'a', 'b', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'input',
+  'li', 'ol', 'p', 'pre', 's', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul',
+];
+const ALLOWED_ATTR = ['href', 'title', 'alt', 'src', 'class', 'start', 'align', 'loading', 'referrerpolicy', 'type', 'checked', 'disabled'];
+
+let hooked = false;
+function purifier(): typeof DOMPurify {
+  if (!hooked) {
+    hooked = true;
+    DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+      if (node.tagName === 'A') {
+        const href = node.getAttribute('href') ?? '';
+        if (!SAFE_LINK.test(href)) node.removeAttribute('href');
+        node.setAttribute('target', '_blank');
+        node.setAttribute('rel', 'noopener noreferrer nofollow');
+      } else if (node.tagName === 'IMG') {
+        const src = node.getAttribute('src') ?? '';
+        if (!isSafeImageSource(src)) node.removeAttribute('src');
+        node.setAttribute('referrerpolicy', 'no-referrer');
+        node.setAttribute('loading', 'lazy');
+      } else if (node.tagName === 'INPUT' && node.getAttribute('type') !== 'checkbox') {
+        node.remove();
+      }
+    });
+  }
+  return DOMPurify;
+}
+
+/** Sanitizes HTML we generated (markdown, highlighted code) before it reaches the DOM. */
+export function sanitizeHtml(html: string): string {
+  return purifier().sanitize(html, {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR,
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|data:image\/[a-z0-9.+-]+[;,])/iu,
+    FORBID_ATTR: ['style'],
+    KEEP_CONTENT: true,
+  });
+}
+
+/** Longest text rendered as markdown; longer text is shown as plain preformatted text. */
+export const MAX_MARKDOWN_CHARS = 200_000;
+
+export function renderMarkdown(text: string): string {
+  return sanitizeHtml(marked.parse(text) as string);
+}

@@ -1,0 +1,65 @@
+// Hash routing: #/ (the list, its filter in the query), #/c/<id> (one conversation), #/stats.
+// The list's filter lives in the address so a reload, or a link, shows the same selection.
+import type { ApiFilter } from '../../src/admin/api-types.js';
+import { API_KINDS, REVIEW_STATES } from '../../src/admin/api-types.js';
+import { filterToParams } from './api.js';
+import { observable } from './observable.js';
+
+export type Route = { name: 'list' } | { name: 'conversation'; id: string } | { name: 'stats' };
+export type Order = 'desc' | 'asc';
+
+function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/u, '').split('?')[0] ?? '';
+  const conversation = /^\/c\/([^/]+)$/u.exec(path);
+  if (conversation) return { name: 'conversation', id: decodeURIComponent(conversation[1]!) };
+  if (path === '/stats') return { name: 'stats' };
+  return { name: 'list' };
+}
+
+export const route = observable<Route>(parseRoute(location.hash));
+window.addEventListener('hashchange', () => route.set(parseRoute(location.hash)));
+
+export function navigate(hash: string): void {
+  if (location.hash !== hash) location.hash = hash;
+}
+
+const bool = (value: string | null): boolean | undefined => (value === 'true' ? true : value === 'false' ? false : undefined);
+const num = (value: string | null): number | undefined => (value !== null && /^\d+$/u.test(value) ? Number(value) : undefined);
+
+/** The list filter and order in the address (`#/?state=pending&q=…`). */
+export function readListQuery(): { filter: ApiFilter; order: Order } {
+  const query = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const filter: ApiFilter = {};
+  const state = query.get('state');
+  if (state && (REVIEW_STATES as readonly string[]).includes(state)) filter.state = state as ApiFilter['state'] & string;
+  const apiKind = query.get('apiKind');
+  if (apiKind && (API_KINDS as readonly string[]).includes(apiKind)) filter.apiKind = apiKind as ApiFilter['apiKind'] & string;
+  for (const key of ['model', 'domain', 'q'] as const) {
+    const value = query.get(key);
+    if (value) filter[key] = value;
+  }
+  for (const key of ['since', 'until'] as const) {
+    const value = num(query.get(key));
+    if (value !== undefined) filter[key] = value;
+  }
+  for (const key of ['hasTools', 'functionCallOnly', 'hasError'] as const) {
+    const value = bool(query.get(key));
+    if (value !== undefined) filter[key] = value;
+  }
+  return { filter, order: query.get('order') === 'asc' ? 'asc' : 'desc' };
+}
+
+export function writeListQuery(filter: ApiFilter, order: Order): void {
+  const params = filterToParams(filter);
+  if (order === 'asc') params.set('order', 'asc');
+  const query = params.toString();
+  const hash = `#/${query === '' ? '' : `?${query}`}`;
+  if (route.get().name === 'list' && location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+export function listHash(filter: ApiFilter, order: Order): string {
+  const params = filterToParams(filter);
+  if (order === 'asc') params.set('order', 'asc');
+  const query = params.toString();
+  return `#/${query === '' ? '' : `?${query}`}`;
+}
