@@ -1,7 +1,9 @@
 // The composition root: the only place that wires modules together.
 import type { Logger } from 'pino';
+import { startAdminServer, type AdminServer, type AdminServerOptions } from './admin/admin-server.js';
 import type { Config } from './config/schema.js';
 import { ProxyMetrics } from './proxy/metrics.js';
+import { createOpenAiCompatRoutes } from './proxy/openai-compat/create-openai-compat-routes.js';
 import type { Recorder } from './proxy/recorder.js';
 import { startProxyServer, type ProxyServer } from './proxy/server.js';
 import { createUpstreamAgent } from './proxy/upstream/agent.js';
@@ -14,6 +16,8 @@ export interface AppOptions {
   host: string;
   /** Recording side (capture + store); null runs a pure proxy (`--no-record`). */
   recording?: RecordingService | null;
+  /** The review UI and admin API (`--no-ui`: null). The app closes its store on close. */
+  admin?: Omit<AdminServerOptions, 'logger'> | null;
 }
 
 /** The recording side as the app sees it: a Recorder for the proxy, health for /health, and close. */
@@ -26,6 +30,7 @@ export interface RecordingService {
 export interface App {
   proxy: ProxyServer;
   metrics: ProxyMetrics;
+  admin: AdminServer | null;
   /** Graceful stop: stop accepting, finish in-flight requests, flush recordings, close everything. */
   close(graceMs?: number): Promise<void>;
 }
@@ -42,6 +47,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       logger,
       metrics,
       recorder: recording?.recorder ?? null,
+      localRoutes: createOpenAiCompatRoutes({ config, agent, logger, metrics, recorder: recording?.recorder ?? null }),
       health: async () => ({
         status: 'ok',
         version: VERSION,
@@ -52,10 +58,23 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
     { port: options.port, host: options.host },
   );
+  let admin: AdminServer | null = null;
+  if (options.admin) {
+    try {
+      admin = await startAdminServer({ ...options.admin, logger });
+    } catch (error) {
+      await proxy.close(0);
+      await agent.close().catch(() => agent.destroy());
+      throw error;
+    }
+  }
   return {
     proxy,
     metrics,
+    admin,
     async close(graceMs = 10_000) {
+      await admin?.close();
+      await options.admin?.store.close();
       await proxy.close(graceMs);
       await agent.close().catch(() => agent.destroy());
       await recording?.close();

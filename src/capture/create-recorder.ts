@@ -1,14 +1,12 @@
 // The Recorder the proxy calls: on the hot path it only keeps references to the chunks it is
-// handed; when the exchange ends, processing is deferred to a later turn of the event loop and
-// the resulting record goes to the batch writer's queue.
-import { monotonicFactory } from 'ulid';
+// handed; when the exchange ends, the raw exchange goes to the sink (the recording worker, or
+// an inline processor) on a later turn of the event loop.
 import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '../proxy/recorder.js';
-import type { ExchangeRecord } from './exchange.js';
-import { processExchange, type RawExchange } from './process-exchange.js';
+import type { RawExchange } from './process-exchange.js';
 
 export interface RecorderOptions {
-  /** Receives each finished record (the batch writer's enqueue). */
-  sink: (record: ExchangeRecord) => void;
+  /** Receives each ended exchange's raw bytes and metadata. */
+  sink: (raw: RawExchange) => void;
   /** Responses above this many bytes are recorded truncated and flagged; the client gets all of it. */
   maxResponseBytes?: number;
   onError?: (error: unknown) => void;
@@ -22,7 +20,6 @@ export interface CaptureRecorder extends Recorder {
 }
 
 export function createRecorder(options: RecorderOptions): CaptureRecorder {
-  const nextId = monotonicFactory();
   const maxBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
   let pending = 0;
   let waiters: Array<() => void> = [];
@@ -45,10 +42,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
     private bytes = 0;
     private truncated = false;
 
-    constructor(
-      private readonly id: string,
-      private readonly start: ExchangeStart,
-    ) {}
+    constructor(private readonly start: ExchangeStart) {}
 
     onResponseStart(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, ttfbMs: number): void {
       this.status = status;
@@ -71,7 +65,6 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
 
     onEnd(outcome: ExchangeOutcome): void {
       const raw: RawExchange = {
-        id: this.id,
         startedAt: this.start.startedAt,
         domain: this.start.domain,
         method: this.start.method,
@@ -91,7 +84,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
       pending++;
       setImmediate(() => {
         try {
-          options.sink(processExchange(raw));
+          options.sink(raw);
         } catch (error) {
           options.onError?.(error);
         } finally {
@@ -103,7 +96,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
 
   return {
     start(exchange) {
-      return new Handle(nextId(exchange.startedAt), exchange);
+      return new Handle(exchange);
     },
     pending: () => pending,
     drain() {

@@ -1,60 +1,161 @@
-// Opens the recording side: store (SQLite file), batch writer with its spool, and the recorder
-// the proxy calls. Closing drains in order: ended exchanges → writer queue → database.
+// Opens the recording side: the recorder the proxy calls, and behind it either the recording
+// worker thread (the default when running the built code) or the same pipeline inline (tests,
+// which run TypeScript sources a worker cannot load). Closing drains in order: ended exchanges →
+// processing → writer queue → database.
+import { Worker } from 'node:worker_threads';
+import { monotonicFactory } from 'ulid';
 import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
-import { createBatchWriter } from '../store/writer/batch-writer.js';
+import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
 import { createRecorder } from './create-recorder.js';
+import { processExchange, type RawExchange } from './process-exchange.js';
+import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
 
-export interface RecordingOptions {
-  dbPath: string;
+export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'> {
   logger: Logger;
   /** Defaults to `<dbPath>.spool.jsonl`. */
   spoolPath?: string;
-  maxQueue?: number;
-  batchSize?: number;
-  flushIntervalMs?: number;
-  replayIntervalMs?: number;
-  busyTimeoutMs?: number;
+  /** Force the inline pipeline (default: a worker thread when running compiled JavaScript). */
+  inline?: boolean;
 }
 
-export async function openRecording(options: RecordingOptions): Promise<RecordingService & { writer: ReturnType<typeof createBatchWriter> }> {
-  const { logger } = options;
-  const store = openSqliteStore(options.dbPath, options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {});
-  await store.migrate();
-  const writer = createBatchWriter({
-    store,
-    spoolPath: options.spoolPath ?? `${options.dbPath}.spool.jsonl`,
-    ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
-    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-    ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
-    ...(options.replayIntervalMs !== undefined ? { replayIntervalMs: options.replayIntervalMs } : {}),
-    onError: (error: unknown) => logger.warn({ err: error }, 'recording write failed; records kept in the spool file'),
-  });
+/** Where raw exchanges go to be processed and stored: the worker thread, or inline. */
+export interface RecordingBackend {
+  accept(raw: RawExchange): void;
+  /** The same, for an exchange that already crossed a process boundary (cluster workers). */
+  acceptTransferable(item: TransferableExchange): void;
+  health(): Promise<{ reachable: boolean; stats: BatchWriterStats }>;
+  close(): Promise<void>;
+}
+
+const WORKER_URL = new URL('./recording-worker.js', import.meta.url);
+const RUNNING_COMPILED = import.meta.url.endsWith('.js');
+
+export async function openRecording(options: RecordingOptions): Promise<RecordingService> {
+  const backend = await openRecordingBackend(options);
+  return recordingServiceOver(backend, options.dbPath, options.logger);
+}
+
+export function openRecordingBackend(options: RecordingOptions): Promise<RecordingBackend> {
+  const { logger, inline, spoolPath, ...rest } = options;
+  const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? `${options.dbPath}.spool.jsonl` };
+  return inline === true || !RUNNING_COMPILED ? openInline(data, logger) : openWorker(data, logger);
+}
+
+/** The RecordingService the app uses, over any backend (local, or the cluster primary's). */
+export function recordingServiceOver(backend: Pick<RecordingBackend, 'accept' | 'health' | 'close'>, dbPath: string, logger: Logger): RecordingService {
   const recorder = createRecorder({
-    sink: (record) => writer.enqueue(record),
+    sink: (raw) => backend.accept(raw),
     onError: (error) => logger.error({ err: error }, 'recording failed'),
   });
   return {
     recorder,
-    writer,
     async health() {
-      const stats = writer.stats();
+      const { reachable, stats } = await backend.health();
       return {
         recording: true,
-        database: options.dbPath,
-        reachable: await store.ping().catch(() => false),
+        database: dbPath,
+        reachable,
         queue_depth: stats.queueDepth + recorder.pending(),
         records_written: stats.written,
         spooled: stats.spooled,
         spool_bytes: stats.spoolBytes,
         failed_batches: stats.failedBatches,
+        last_error: stats.lastError,
       };
     },
     async close() {
       await recorder.drain();
+      await backend.close();
+    },
+  };
+}
+
+async function openInline(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
+  const store = openSqliteStore(data.dbPath, data.busyTimeoutMs !== undefined ? { busyTimeoutMs: data.busyTimeoutMs } : {});
+  await store.migrate();
+  const writer = createBatchWriter({
+    store,
+    spoolPath: data.spoolPath,
+    ...(data.maxQueue !== undefined ? { maxQueue: data.maxQueue } : {}),
+    ...(data.batchSize !== undefined ? { batchSize: data.batchSize } : {}),
+    ...(data.flushIntervalMs !== undefined ? { flushIntervalMs: data.flushIntervalMs } : {}),
+    ...(data.replayIntervalMs !== undefined ? { replayIntervalMs: data.replayIntervalMs } : {}),
+    onError: (error, details) => logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
+  });
+  const nextId = monotonicFactory();
+  const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, nextId(raw.startedAt)));
+  return {
+    accept,
+    acceptTransferable: (item) => accept(fromTransferable(item)),
+    health: async () => ({ reachable: await store.ping().catch(() => false), stats: writer.stats() }),
+    async close() {
       await writer.close();
       await store.close();
+    },
+  };
+}
+
+async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
+  const worker = new Worker(WORKER_URL, { workerData: data, name: 'recording' });
+  let pendingItems: TransferableExchange[] = [];
+  let scheduled = false;
+  let nextRequestId = 0;
+  const healthWaiters = new Map<number, (answer: { reachable: boolean; stats: BatchWriterStats }) => void>();
+  let closed: (() => void) | null = null;
+
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', function onReady(message: FromWorker) {
+      if (message.type !== 'ready') return;
+      worker.off('message', onReady);
+      worker.off('error', reject);
+      resolve();
+    });
+  });
+  worker.on('message', (message: FromWorker) => {
+    if (message.type === 'health') {
+      healthWaiters.get(message.requestId)?.(message);
+      healthWaiters.delete(message.requestId);
+    } else if (message.type === 'log') logger[message.level]({ error: message.error }, message.message);
+    else if (message.type === 'closed') closed?.();
+  });
+  worker.on('error', (error) => logger.error({ err: error }, 'recording worker failed'));
+
+  const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
+  // Exchanges ending in the same turn of the event loop cross in one message.
+  const flush = () => {
+    scheduled = false;
+    const items = pendingItems;
+    pendingItems = [];
+    post({ type: 'exchanges', items }, items.map((item) => item.bytes));
+  };
+
+  const acceptTransferable = (item: TransferableExchange) => {
+    pendingItems.push(item);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  return {
+    accept: (raw) => acceptTransferable(toTransferable(raw)),
+    acceptTransferable,
+    health() {
+      const requestId = nextRequestId++;
+      return new Promise((resolve) => {
+        healthWaiters.set(requestId, resolve);
+        post({ type: 'health', requestId });
+      });
+    },
+    async close() {
+      if (pendingItems.length > 0) flush();
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        post({ type: 'close' });
+      });
+      await worker.terminate();
     },
   };
 }

@@ -16,7 +16,6 @@ import type { ExchangeRecord } from './exchange.js';
 import { redactQuery } from '../log/redact-secrets.js';
 
 export interface RawExchange {
-  id: string;
   startedAt: number;
   domain: string;
   method: string;
@@ -35,7 +34,8 @@ export interface RawExchange {
   error: { class: string; message: string } | null;
 }
 
-export function processExchange(raw: RawExchange): ExchangeRecord {
+/** `id` is assigned by the caller (a monotonic ULID factory on the processing side). */
+export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
   const queryStart = raw.pathAndQuery.indexOf('?');
   const path = queryStart === -1 ? raw.pathAndQuery : raw.pathAndQuery.slice(0, queryStart);
   const format = detectWireFormat(raw.method, path);
@@ -44,7 +44,7 @@ export function processExchange(raw: RawExchange): ExchangeRecord {
   const requestIsJson = requestJson !== undefined;
 
   const record: ExchangeRecord = {
-    id: raw.id,
+    id,
     startedAt: raw.startedAt,
     domain: raw.domain,
     method: raw.method,

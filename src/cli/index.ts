@@ -2,6 +2,7 @@
 // Entry point: `llm-proxy-sharegpt [start] [options]`. Subcommands are added as files next to this one.
 import { CliError } from './cli-error.js';
 import { runStart, START_HELP } from './start.js';
+import { runUi } from './ui.js';
 
 const HELP = `llm-proxy-sharegpt: a recording LLM API proxy that turns your traffic into fine-tuning data.
 
@@ -9,6 +10,7 @@ Usage: llm-proxy-sharegpt <command> [options]
 
 Commands:
   start      run the proxy (default command)
+  ui         serve the review UI alone for a database (--db PATH --port N)
   help       show this help
 
 Run "llm-proxy-sharegpt <command> --help" for a command's options.
@@ -17,6 +19,8 @@ ${START_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   start: runStart,
+  export: async (argv) => (await import('./export.js')).runExportCommand(argv),
+  ui: runUi,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -4,6 +4,13 @@ import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createLogger, parseLogLevel } from '../log/create-logger.js';
 import { startApp } from '../main.js';
 import { openRecording } from '../capture/open-recording.js';
+import { AdminConfigError } from '../admin/admin-error.js';
+import { assertSafeBind } from '../admin/guard.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { clusterRecordingService } from '../cluster/cluster-recording.js';
+import { runClusterPrimary } from '../cluster/run-cluster-primary.js';
 import { CliError } from './cli-error.js';
 
 export const START_HELP = `Usage: llm-proxy-sharegpt start [options]
@@ -18,6 +25,12 @@ Options:
   --log-file FILE     JSON-lines log file (default proxy.log; "-" or "" disables)
   --db PATH           SQLite database file for recordings (default ./data/llm-proxy.db, env DB)
   --no-record         proxy only: record nothing
+  --workers N         run N proxy processes sharing the port (node:cluster), one shared store
+                      writer in the primary (default 1; "auto" = one per CPU core)
+  --ui-port N         review UI port (default 5000, env UI_PORT)
+  --ui-host ADDR      review UI address (default 127.0.0.1, env UI_HOST); any other needs an admin token
+  --admin-token TOKEN secret the UI and admin API require (env ADMIN_TOKEN)
+  --no-ui             do not serve the review UI
   -h, --help          show this help
 `;
 
@@ -32,6 +45,11 @@ export async function runStart(argv: string[]): Promise<void> {
       'log-file': { type: 'string' },
       db: { type: 'string' },
       'no-record': { type: 'boolean', default: false },
+      workers: { type: 'string' },
+      'ui-port': { type: 'string' },
+      'ui-host': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'no-ui': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -60,10 +78,28 @@ export async function runStart(argv: string[]): Promise<void> {
   }
   for (const warning of loaded.warnings) logger.warn(warning);
 
-  const recording = values['no-record']
-    ? null
-    : await openRecording({ dbPath: values.db ?? process.env['DB'] ?? './data/llm-proxy.db', logger });
-  const app = await startApp({ config: loaded.config, logger, port, host, recording });
+  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
+  const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
+  const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
+  const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000')), host: uiHost, adminToken };
+  if (admin) asCliError(() => assertSafeBind(admin.host, admin.adminToken));
+  const workers = parseWorkers(values.workers ?? process.env['WORKERS'] ?? '1');
+  if (workers > 1 && cluster.isPrimary) {
+    await runClusterPrimary({ workers, logger, dbPath, record: !values['no-record'], admin: admin && { ...admin, store: openSqliteStore(dbPath) } });
+    return;
+  }
+  // A cluster worker proxies only: the primary owns the store writer and the UI.
+  const inClusterWorker = cluster.isWorker;
+  const recording = values['no-record'] ? null : inClusterWorker ? clusterRecordingService(dbPath, logger) : await openRecording({ dbPath, logger });
+  const app = await startApp({
+    config: loaded.config,
+    logger,
+    port,
+    host,
+    recording,
+    admin: inClusterWorker ? null : admin && { ...admin, store: openSqliteStore(dbPath) },
+  });
+  if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
   logger.info(
     {
       url: app.proxy.url,
@@ -96,6 +132,22 @@ export async function runStart(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function asCliError(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof AdminConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+function parseWorkers(text: string): number {
+  if (text === 'auto') return availableParallelism();
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 256) throw new CliError(`invalid --workers "${text}": a number from 1 to 256, or auto`);
+  return count;
 }
 
 function parsePort(text: string): number {

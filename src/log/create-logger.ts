@@ -29,31 +29,37 @@ export interface LoggerOptions {
   console?: boolean;
 }
 
+// Callers never log headers at info level; these paths are the belt to that brace. Wildcard paths
+// are avoided on purpose: they make every log call walk the object (measured on the hot path).
 export const REDACTED_PATHS = [
   'headers.authorization',
   'headers["x-api-key"]',
   'headers["x-goog-api-key"]',
   'headers.cookie',
-  '*.headers.authorization',
-  '*.headers["x-api-key"]',
-  '*.headers["x-goog-api-key"]',
-  '*.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-goog-api-key"]',
+  'req.headers.cookie',
 ];
 
+/**
+ * Destinations are written from this thread with sonic-boom (asynchronous, buffered): a pino
+ * transport's worker-thread handshake cost about 10 µs per line on the proxy's hot path. Only the
+ * pretty console (a TTY, so a human watching) goes through the pino-pretty transport.
+ */
 export function createLogger(options: LoggerOptions): Logger {
-  const targets: pino.TransportTargetOptions[] = [];
+  const streams: pino.StreamEntry[] = [];
   if (options.console !== false) {
     const pretty = options.pretty ?? Boolean(process.stdout.isTTY);
-    targets.push(
-      pretty
-        ? { target: 'pino-pretty', level: options.level, options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
-        : { target: 'pino/file', level: options.level, options: { destination: 1 } },
-    );
+    const stream = pretty
+      ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 } })
+      : pino.destination({ dest: 1, sync: false });
+    streams.push({ level: options.level, stream });
   }
   if (options.file) {
-    targets.push({ target: 'pino/file', level: options.level, options: { destination: options.file, mkdir: true } });
+    streams.push({ level: options.level, stream: pino.destination({ dest: options.file, mkdir: true, sync: false }) });
   }
   const base = { level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined };
-  if (targets.length === 0) return pino({ ...base, enabled: false });
-  return pino(base, pino.transport({ targets }));
+  if (streams.length === 0) return pino({ ...base, enabled: false });
+  return pino(base, pino.multistream(streams));
 }

@@ -1,0 +1,53 @@
+// Messages between the proxy thread and the recording worker. A raw exchange crosses as one
+// exact-size ArrayBuffer holding the request and response bytes, transferred (not copied) —
+// never as views into Node's shared buffer pool, which structured clone would copy whole.
+import type { BatchWriterStats } from '../store/writer/batch-writer.js';
+import type { RawExchange } from './process-exchange.js';
+
+export interface RecordingWorkerData {
+  dbPath: string;
+  spoolPath: string;
+  busyTimeoutMs?: number;
+  maxQueue?: number;
+  batchSize?: number;
+  flushIntervalMs?: number;
+  replayIntervalMs?: number;
+}
+
+export interface TransferableExchange extends Omit<RawExchange, 'requestBody' | 'responseChunks'> {
+  /** Request bytes then response bytes. */
+  bytes: ArrayBuffer;
+  requestLength: number;
+}
+
+export type ToWorker =
+  | { type: 'exchanges'; items: TransferableExchange[] }
+  | { type: 'health'; requestId: number }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'health'; requestId: number; reachable: boolean; stats: BatchWriterStats }
+  | { type: 'log'; level: 'warn' | 'error'; message: string; error: string }
+  | { type: 'closed' };
+
+export function toTransferable(raw: RawExchange): TransferableExchange {
+  let responseLength = 0;
+  for (const chunk of raw.responseChunks) responseLength += chunk.length;
+  const bytes = new Uint8Array(raw.requestBody.length + responseLength);
+  bytes.set(raw.requestBody, 0);
+  let offset = raw.requestBody.length;
+  for (const chunk of raw.responseChunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  const { requestBody, responseChunks, ...meta } = raw;
+  void responseChunks;
+  return { ...meta, bytes: bytes.buffer, requestLength: requestBody.length };
+}
+
+export function fromTransferable(item: TransferableExchange): RawExchange {
+  const { bytes, requestLength, ...meta } = item;
+  const all = Buffer.from(bytes);
+  return { ...meta, requestBody: all.subarray(0, requestLength), responseChunks: [all.subarray(requestLength)] };
+}

@@ -1,0 +1,70 @@
+// The primary of `--workers N`: forks N proxy processes that share the listening port (the
+// kernel/cluster spreads connections), owns the one recording backend and the review UI, and
+// stops everything in order on SIGINT/SIGTERM: workers first (they finish in-flight requests and
+// hand their last exchanges over), then the recording backend (flush, close).
+import cluster, { type Worker } from 'node:cluster';
+import type { Logger } from 'pino';
+import { startAdminServer, type AdminServer, type AdminServerOptions } from '../admin/admin-server.js';
+import { openRecordingBackend, type RecordingBackend } from '../capture/open-recording.js';
+import { serveClusterWorker } from './cluster-recording.js';
+
+export interface ClusterPrimaryOptions {
+  workers: number;
+  logger: Logger;
+  dbPath: string;
+  record: boolean;
+  admin: Omit<AdminServerOptions, 'logger'> | null;
+}
+
+export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise<void> {
+  const { logger } = options;
+  const backend: RecordingBackend | null = options.record ? await openRecordingBackend({ dbPath: options.dbPath, logger }) : null;
+  const admin: AdminServer | null = options.admin ? await startAdminServer({ ...options.admin, logger }) : null;
+  if (admin) logger.info({ url: admin.url }, `review UI: ${admin.url}`);
+
+  cluster.setupPrimary({ serialization: 'advanced' });
+  let stopping = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    if (backend) serveClusterWorker(worker, backend);
+    return worker;
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, 'proxy worker died; starting another');
+    fork();
+  });
+  for (let index = 0; index < options.workers; index++) fork();
+  logger.info({ workers: options.workers }, 'cluster started');
+
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down the cluster');
+    const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+    Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    )
+      .then(async () => {
+        await admin?.close();
+        await options.admin?.store.close();
+        await backend?.close();
+        logger.info('stopped');
+        logger.flush();
+        setTimeout(() => process.exit(0), 100).unref();
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
