@@ -11,6 +11,8 @@ Usage: llm-proxy-sharegpt <command> [options]
 Commands:
   start      run the proxy (default command)
   ui         serve the review UI alone for a database (--db PATH --port N)
+  export     write confirmed conversations as training files (sharegpt, openai-messages, openai-ft)
+  rebuild    re-derive stored ShareGPT rows after a converter upgrade
   help       show this help
 
 Run "llm-proxy-sharegpt <command> --help" for a command's options.
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   start: runStart,
   export: async (argv) => (await import('./export.js')).runExportCommand(argv),
   ui: runUi,
+  rebuild: async (argv) => (await import('./rebuild.js')).runRebuild(argv),
 };
 
 async function main(argv: string[]): Promise<void> {

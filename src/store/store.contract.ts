@@ -364,6 +364,21 @@ export function runStoreContract(
       });
     });
 
+    describe('updateDerived', () => {
+      it('replaces the derived fields and the search entry, keeping bodies, review state and edits', async () => {
+        const record = makeTestRecord({ seq: 1, userText: 'walrus question' });
+        await store.insertBatch([record]);
+        await store.setReviewState([record.id], 'confirmed', 1_000);
+        const sharegpt: ShareGptRow = { conversations: [{ from: 'human', value: 'narwhal' }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] };
+        expect(await store.updateDerived(record.id, { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: 'narwhal ok' })).toBe(true);
+        const stored = await store.get(record.id);
+        expect(stored).toMatchObject({ sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: 'narwhal ok', reviewState: 'confirmed', requestBody: record.requestBody });
+        expect(await store.count({ search: 'walrus' })).toBe(0);
+        expect(await store.count({ search: 'narwhal' })).toBe(1);
+        expect(await store.updateDerived('unknown-id', { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: '' })).toBe(false);
+      });
+    });
+
     describe('delete', () => {
       it('removes records and their search entries, counts what it removed, and leaves children grouped', async () => {
         const parent = makeTestRecord({ seq: 1, selfKey: 'p', userText: 'zebra parent question' });

@@ -61,6 +61,9 @@ export interface ExchangeSummary
   functionCallOnly: boolean;
 }
 
+/** The fields of a record that are derived from its request and response bodies. */
+export type DerivedFields = Pick<ExchangeRecord, 'sharegpt' | 'converterVersion' | 'turnCount' | 'hasTools' | 'searchText'>;
+
 export interface StoreStats {
   records: number;
   byReviewState: Record<ReviewState, number>;
@@ -153,6 +156,12 @@ export interface Store {
   setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number>;
   /** Stores (or with null clears) a human-edited ShareGPT row. False when the id is unknown. */
   setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean>;
+  /**
+   * Replaces what was derived from the stored bodies (after a converter upgrade: see
+   * `llm-proxy-sharegpt rebuild`), keeping the search index and filters in step. False when the
+   * id is unknown. The bodies, review state and any human edit are left alone.
+   */
+  updateDerived(id: string, derived: DerivedFields): Promise<boolean>;
   /**
    * Removes records and their search entries. Returns rows removed. Children of a removed record
    * keep their parentId and threadId (the thread id stays a valid grouping key).

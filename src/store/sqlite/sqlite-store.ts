@@ -7,11 +7,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../../capture/exchange.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
-import { decodeJson, encodeJson } from '../body-codec.js';
+import { decodeJson, encodeBody, encodeJson } from '../body-codec.js';
 import { isFunctionCallOnly } from '../is-function-call-only.js';
 import { SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
 import type {
   AggregateOptions,
+  DerivedFields,
   ExchangeSummary,
   KeyedGroup,
   ListFilter,
@@ -135,6 +136,7 @@ class SqliteStore implements Store {
   readonly #deleteMany: (ids: readonly string[]) => number;
   readonly #deleteWhere: Database.Transaction<(condition: SqlCondition) => number>;
   readonly #setEdited: (id: string, row: ShareGptRow | null) => boolean;
+  readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
   readonly #tokenize: Tokenize;
 
   constructor(db: Database.Database) {
@@ -207,6 +209,31 @@ class SqliteStore implements Store {
       else unflagFunctionCallOnly.run(id);
       return true;
     });
+    const readForDerive = db.prepare<[string], { search_rowid: number | null; edited_sharegpt: Buffer | null }>(
+      'SELECT search_rowid, edited_sharegpt FROM exchanges WHERE id = ?',
+    );
+    const writeDerived = db.prepare(
+      'UPDATE exchanges SET sharegpt = ?, converter_version = ?, turn_count = ?, has_tools = ?, search_text = ?, search_rowid = ? WHERE id = ?',
+    );
+    this.#updateDerived = db.transaction((id: string, derived: DerivedFields) => {
+      const current = readForDerive.get(id);
+      if (current === undefined) return false;
+      if (current.search_rowid !== null) deleteSearch.run(current.search_rowid);
+      const searchRowid = derived.searchText === '' ? null : insertSearch.run(derived.searchText).lastInsertRowid;
+      writeDerived.run(
+        derived.sharegpt === null ? null : encodeJson(derived.sharegpt),
+        derived.converterVersion,
+        derived.turnCount,
+        derived.hasTools ? 1 : 0,
+        encodeBody(derived.searchText),
+        searchRowid,
+        id,
+      );
+      const effective = current.edited_sharegpt !== null ? decodeJson<ShareGptRow>(current.edited_sharegpt) : derived.sharegpt;
+      if (isFunctionCallOnly(effective)) flagFunctionCallOnly.run(id);
+      else unflagFunctionCallOnly.run(id);
+      return true;
+    });
     this.#tokenize = createTokenizer(db);
   }
 
@@ -275,6 +302,10 @@ class SqliteStore implements Store {
 
   async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean> {
     return this.#setEdited(id, row);
+  }
+
+  async updateDerived(id: string, derived: DerivedFields): Promise<boolean> {
+    return this.#updateDerived(id, derived);
   }
 
   async delete(ids: readonly string[]): Promise<number> {

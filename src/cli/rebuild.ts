@@ -1,0 +1,42 @@
+// `llm-proxy-sharegpt rebuild`: re-derives stored ShareGPT rows after a converter upgrade.
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { rebuildDerived } from '../capture/rebuild-derived.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { CONVERTER_VERSION } from '../training/converter-version.js';
+import { CliError } from './cli-error.js';
+
+export const REBUILD_HELP = `Usage: llm-proxy-sharegpt rebuild [options]
+
+Re-derives the ShareGPT row (and search text, turn count) of every record stored by an older
+converter version, from the record's stored request and response. Human edits are kept.
+
+Options:
+  --db PATH     SQLite database (default ./data/llm-proxy.db, env DB)
+  --all         rebuild every record, not only those from older converter versions
+  -h, --help    show this help
+`;
+
+export async function runRebuild(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { db: { type: 'string' }, all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(REBUILD_HELP);
+    return;
+  }
+  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
+  if (!existsSync(dbPath)) throw new CliError(`database ${dbPath} does not exist`);
+  const store = openSqliteStore(dbPath);
+  try {
+    const report = await rebuildDerived(store, {
+      all: values.all,
+      onProgress: (progress) => process.stderr.write(`rebuild: ${progress.read} read, ${progress.rebuilt} rebuilt\n`),
+    });
+    process.stdout.write(`rebuild: ${report.read} records read, ${report.rebuilt} rebuilt to converter version ${CONVERTER_VERSION}\n`);
+  } finally {
+    await store.close();
+  }
+}
