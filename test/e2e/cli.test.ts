@@ -5,21 +5,23 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, type BuiltCli } from '../helpers/build-cli.js';
 import { json, sse, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'index.js');
 const run = promisify(execFile);
+let built: BuiltCli;
+let CLI: string;
 const KEY = 'sk-cli-secret-key-777';
 
 let upstream: FakeUpstream;
 let work: string;
 
 beforeAll(async () => {
-  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+  // A private build: the compiled code is what runs the recording worker thread.
+  built = await buildCli();
+  CLI = built.cli;
   upstream = await startFakeUpstream();
   upstream.on('/v1/chat/completions', (request, response) => {
     const body = JSON.parse(request.body.toString()) as { stream?: boolean };
@@ -38,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await upstream.close();
+  built?.dispose();
 });
 
 function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
