@@ -1,7 +1,7 @@
 // `llm-proxy-sharegpt start`: the proxy (and, with later issues, its recording and review UI).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { createLogger, parseLogLevel } from '../log/create-logger.js';
+import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
 import { startApp } from '../main.js';
 import { openRecording } from '../capture/open-recording.js';
 import { AdminConfigError } from '../admin/admin-error.js';
@@ -122,9 +122,9 @@ export async function runStart(argv: string[]): Promise<void> {
       .close(10_000)
       .then(() => {
         logger.info('stopped');
-        logger.flush();
-        setTimeout(() => process.exit(0), 100).unref();
+        return flushLogs(logger);
       })
+      .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error during shutdown');
         process.exit(1);

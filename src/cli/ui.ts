@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { AdminConfigError } from '../admin/admin-error.js';
 import { startAdminServer } from '../admin/admin-server.js';
-import { createLogger, parseLogLevel } from '../log/create-logger.js';
+import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { CliError } from './cli-error.js';
 
@@ -64,17 +64,14 @@ export async function runUi(argv: string[]): Promise<void> {
     throw error;
   }
   logger.info({ url: admin.url, database: dbPath }, `review UI: ${admin.url}`);
-  logger.flush();
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     admin
       .close()
       .then(() => store.close())
-      .then(() => {
-        logger.flush();
-        setTimeout(() => process.exit(0), 50).unref();
-      })
+      .then(() => flushLogs(logger))
+      .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };
   process.once('SIGINT', () => stop('SIGINT'));

@@ -4,6 +4,7 @@
 // hand their last exchanges over), then the recording backend (flush, close).
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { flushLogs } from '../log/create-logger.js';
 import { startAdminServer, type AdminServer, type AdminServerOptions } from '../admin/admin-server.js';
 import { openRecordingBackend, type RecordingBackend } from '../capture/open-recording.js';
 import { serveClusterWorker } from './cluster-recording.js';
@@ -57,8 +58,8 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
         await options.admin?.store.close();
         await backend?.close();
         logger.info('stopped');
-        logger.flush();
-        setTimeout(() => process.exit(0), 100).unref();
+        await flushLogs(logger);
+        process.exit(0);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error during shutdown');

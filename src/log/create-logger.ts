@@ -47,8 +47,18 @@ export const REDACTED_PATHS = [
  * transport's worker-thread handshake cost about 10 µs per line on the proxy's hot path. Only the
  * pretty console (a TTY, so a human watching) goes through the pino-pretty transport.
  */
+const fileStreams = new WeakMap<Logger, ReturnType<typeof pino.destination>>();
+
+/** Writes out what the log file has buffered (pino's own flush does not reach multistream members). */
+export function flushLogs(logger: Logger): Promise<void> {
+  const file = fileStreams.get(logger);
+  if (!file) return Promise.resolve();
+  return new Promise((resolve) => file.flush(() => resolve()));
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
+  let fileStream: ReturnType<typeof pino.destination> | null = null;
   if (options.console !== false) {
     const pretty = options.pretty ?? Boolean(process.stdout.isTTY);
     const stream = pretty
@@ -57,9 +67,16 @@ export function createLogger(options: LoggerOptions): Logger {
     streams.push({ level: options.level, stream });
   }
   if (options.file) {
-    streams.push({ level: options.level, stream: pino.destination({ dest: options.file, mkdir: true, sync: false }) });
+    // Lines are gathered into 4 KB writes (one write per line was 6% of the proxy thread at load)
+    // and flushed at least every second, so `tail -f` stays live on a quiet proxy.
+    const file = pino.destination({ dest: options.file, mkdir: true, sync: false, minLength: 4096 });
+    setInterval(() => file.flush(), 1_000).unref();
+    streams.push({ level: options.level, stream: file });
+    fileStream = file;
   }
   const base = { level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined };
   if (streams.length === 0) return pino({ ...base, enabled: false });
-  return pino(base, pino.multistream(streams));
+  const logger = pino(base, pino.multistream(streams));
+  if (fileStream) fileStreams.set(logger, fileStream);
+  return logger;
 }

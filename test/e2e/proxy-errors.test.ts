@@ -20,6 +20,10 @@ beforeAll(async () => {
       if (!response.destroyed) json(200, { late: true })(_request, response);
     }, 1_500);
   });
+  upstream.on('/redirect', (_request, response) => {
+    response.writeHead(302, { location: `http://127.0.0.1:${upstream.port}/elsewhere`, 'content-type': 'application/json' });
+    response.end('{"moved":true}');
+  });
   upstream.on('/hop', (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', connection: 'close, x-secret-hop', 'x-secret-hop': 'drop me', 'keep-alive': 'timeout=5', 'x-request-id': 'req_1' });
     response.end('{}');
@@ -169,6 +173,14 @@ describe('upstream failures', () => {
     expect(result.body?.error.code).toBe('upstream_timeout');
   });
 
+  it('passes redirects back to the client instead of following them', async () => {
+    const before = upstream.received.length;
+    const response = await fetch(`${proxy.url}/${upstream.authority}/redirect`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toContain('/elsewhere');
+    expect(upstream.received.length).toBe(before + 1);
+  });
+
   it('drops hop-by-hop headers, including those named in Connection', async () => {
     const result = await call(`/${upstream.authority}/hop`);
     expect(result.status).toBe(200);
@@ -206,7 +218,7 @@ describe('health and logs', () => {
 
   it('writes one access log line per proxied request, without the key', async () => {
     await call(`/${upstream.authority}/v1/models?key=AIzaSecretInQuery`, { headers: { authorization: 'Bearer sk-log-secret-123' } });
-    await proxy.app.close(100).catch(() => undefined);
+    await proxy.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { readFileSync } = await import('node:fs');
     const log = readFileSync(proxy.logFile!, 'utf8');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
-import { createLogger } from '../../src/log/create-logger.js';
+import { createLogger, flushLogs } from '../../src/log/create-logger.js';
 import { startApp, type App, type RecordingService } from '../../src/main.js';
 
 export interface TestProxy {
@@ -32,7 +32,7 @@ export async function startTestProxy(
     logFile,
     async close() {
       await app.close(2_000);
-      logger.flush();
+      await flushLogs(logger);
       await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
