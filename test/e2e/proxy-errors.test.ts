@@ -40,6 +40,7 @@ beforeAll(async () => {
         [upstream.authority]: { https: false },
         [`localhost:${upstream.port}`]: { https: false, auth_type: 'google' },
         [`127.0.0.1:${deadPort}`]: { https: false },
+        'no-such-host.invalid': { https: false },
       },
       max_body_bytes: 1024,
       upstream: { headers_timeout_ms: 300, connect_retries: 2, retry_backoff_ms: 10 },
@@ -167,6 +168,12 @@ describe('upstream failures', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(30);
   });
 
+  it('502 when the upstream host does not resolve (DNS failure)', async () => {
+    const result = await call('/no-such-host.invalid/v1/chat/completions', { method: 'POST', body: '{}' });
+    expect(result.status).toBe(502);
+    expect(result.body?.error.code).toBe('upstream_unreachable');
+  });
+
   it('504 when the upstream does not answer in time', async () => {
     const result = await call(`/${upstream.authority}/slow`, { method: 'POST', body: '{}' });
     expect(result.status).toBe(504);
@@ -188,6 +195,9 @@ describe('upstream failures', () => {
     // Node writes its own keep-alive for the client connection; the upstream's never passes.
     expect(result.headers.get('keep-alive')).not.toBe('timeout=5');
     expect(result.headers.get('x-request-id')).toBe('req_1');
+    // Passed-through responses keep the upstream's headers: the proxy's own security headers are not added.
+    expect(result.headers.get('x-frame-options')).toBeNull();
+    expect(result.headers.get('content-security-policy')).toBeNull();
   });
 
   it('does not send hop-by-hop request headers upstream', async () => {
