@@ -228,6 +228,9 @@ describe('health and logs', () => {
 
   it('writes one access log line per proxied request, without the key', async () => {
     await call(`/${upstream.authority}/v1/models?key=AIzaSecretInQuery`, { headers: { authorization: 'Bearer sk-log-secret-123' } });
+    // Scanner noise (probe_filter's default patterns) is answered but kept out of the log.
+    expect((await call('/wp-login.php')).status).toBe(403);
+    expect((await call('/.env')).status).toBe(400);
     await proxy.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { readFileSync } = await import('node:fs');
@@ -240,5 +243,9 @@ describe('health and logs', () => {
     // Probes leave no trace.
     expect(log).not.toContain('CensysInspect');
     expect(log).not.toContain('favicon');
+    expect(log).not.toContain('wp-login');
+    expect(log).not.toContain('.env');
+    // A refused request that is not noise is logged.
+    expect(log).toContain('api.evil.example');
   });
 });
