@@ -97,33 +97,53 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
   };
 }
 
+/** A worker that died unexpectedly (a bug: database failures are spooled, not thrown) is replaced. */
 async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
-  const worker = new Worker(WORKER_URL, { workerData: data, name: 'recording' });
   let pendingItems: TransferableExchange[] = [];
   let scheduled = false;
   let nextRequestId = 0;
   const healthWaiters = new Map<number, (answer: { reachable: boolean; stats: BatchWriterStats }) => void>();
+  let closing = false;
   let closed: (() => void) | null = null;
 
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.on('message', function onReady(message: FromWorker) {
-      if (message.type !== 'ready') return;
-      worker.off('message', onReady);
-      worker.off('error', reject);
-      resolve();
+  const spawn = async (): Promise<Worker> => {
+    const started = new Worker(WORKER_URL, { workerData: data, name: 'recording' });
+    await new Promise<void>((resolve, reject) => {
+      started.once('error', reject);
+      started.on('message', function onReady(message: FromWorker) {
+        if (message.type !== 'ready') return;
+        started.off('message', onReady);
+        started.off('error', reject);
+        resolve();
+      });
     });
-  });
-  worker.on('message', (message: FromWorker) => {
-    if (message.type === 'health') {
-      healthWaiters.get(message.requestId)?.(message);
-      healthWaiters.delete(message.requestId);
-    } else if (message.type === 'log') logger[message.level]({ error: message.error }, message.message);
-    else if (message.type === 'closed') closed?.();
-  });
-  worker.on('error', (error) => logger.error({ err: error }, 'recording worker failed'));
+    started.on('message', (message: FromWorker) => {
+      if (message.type === 'health') {
+        healthWaiters.get(message.requestId)?.(message);
+        healthWaiters.delete(message.requestId);
+      } else if (message.type === 'log') logger[message.level]({ error: message.error }, message.message);
+      else if (message.type === 'closed') closed?.();
+    });
+    started.on('error', (error) => logger.error({ err: error }, 'recording worker failed'));
+    started.once('exit', (code) => {
+      if (closing) {
+        closed?.();
+        return;
+      }
+      logger.error({ code }, 'recording worker exited; starting a new one (it replays the spool)');
+      current = spawn().catch((error: unknown) => {
+        logger.error({ err: error }, 'recording worker could not be restarted; recording stopped');
+        return null;
+      });
+    });
+    return started;
+  };
+  let current: Promise<Worker | null> = spawn();
+  await current;
 
-  const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
+  const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => {
+    void current.then((worker) => worker?.postMessage(message, transfer));
+  };
   // Exchanges ending in the same turn of the event loop cross in one message.
   const flush = () => {
     scheduled = false;
@@ -146,11 +166,18 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
       const requestId = nextRequestId++;
       return new Promise((resolve) => {
         healthWaiters.set(requestId, resolve);
+        // A worker too busy (or gone) to answer in time is reported as such, not waited for.
+        setTimeout(() => {
+          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lastError: 'the recording worker did not answer' } });
+        }, 2_000).unref();
         post({ type: 'health', requestId });
       });
     },
     async close() {
       if (pendingItems.length > 0) flush();
+      closing = true;
+      const worker = await current;
+      if (!worker) return;
       await new Promise<void>((resolve) => {
         closed = resolve;
         post({ type: 'close' });

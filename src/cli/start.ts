@@ -90,7 +90,7 @@ export async function runStart(argv: string[]): Promise<void> {
   }
   // A cluster worker proxies only: the primary owns the store writer and the UI.
   const inClusterWorker = cluster.isWorker;
-  const recording = values['no-record'] ? null : inClusterWorker ? clusterRecordingService(dbPath, logger) : await openRecording({ dbPath, logger });
+  const recording = values['no-record'] ? null : inClusterWorker ? clusterRecordingService(dbPath, logger) : await openDatabase(dbPath, () => openRecording({ dbPath, logger }));
   const app = await startApp({
     config: loaded.config,
     logger,
@@ -140,6 +140,15 @@ function asCliError(check: () => void): void {
   } catch (error) {
     if (error instanceof AdminConfigError) throw new CliError(error.message);
     throw error;
+  }
+}
+
+/** A database that cannot be opened is the user's to fix: one clear line, not a stack trace. */
+async function openDatabase<T>(dbPath: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    throw new CliError(`cannot open the recording database ${dbPath}: ${(error as Error).message} (use --db PATH, or --no-record)`);
   }
 }
 

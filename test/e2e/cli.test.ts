@@ -92,6 +92,12 @@ describe('llm-proxy-sharegpt CLI', () => {
     writeFileSync(join(work, 'bad.json'), JSON.stringify({ max_body_bytes: 'a lot' }));
     await expect(run(process.execPath, [CLI, 'start', '--config', join(work, 'bad.json')])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('max_body_bytes') });
     await expect(run(process.execPath, [CLI, 'start', '--log-level', 'loud'])).rejects.toMatchObject({ code: 2 });
+    // A database path that cannot be created: one clear line, exit 2.
+    writeFileSync(join(work, 'a-file'), '');
+    await expect(run(process.execPath, [CLI, 'start', '--no-ui', '--port', '0', '--log-file', '-', '--db', join(work, 'a-file', 'x.db')])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('cannot open the recording database'),
+    });
   });
 
   it('records through the recording worker thread and flushes on SIGTERM (exit 0)', async () => {
