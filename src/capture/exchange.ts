@@ -50,7 +50,11 @@ export interface ExchangeRecord {
 }
 
 /** What the store adds: thread linking and review state. */
-export interface StoredExchange extends ExchangeRecord {
+/**
+ * A stored record. Its `searchText` went into the full-text index and is not kept beside it
+ * (derivable from the bodies: see `rebuild`), so reads do not return it.
+ */
+export interface StoredExchange extends Omit<ExchangeRecord, 'searchText'> {
   parentId: string | null;
   threadId: string;
   reviewState: ReviewState;

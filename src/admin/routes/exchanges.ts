@@ -59,8 +59,7 @@ export const exchangeRoutes: Route[] = [
     async handle({ params, deps }) {
       const record = await deps.store.get(params[0]!);
       if (record === null) throw notFound(params[0]!);
-      const { searchText: _searchText, ...rest } = record;
-      const body: ExchangeDetail = { ...rest, functionCallOnly: isFunctionCallOnly(record.editedSharegpt ?? record.sharegpt) };
+      const body: ExchangeDetail = { ...record, functionCallOnly: isFunctionCallOnly(record.editedSharegpt ?? record.sharegpt) };
       return { body };
     },
   },

@@ -33,7 +33,7 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     id: 'TEXT', // SQLite's default BINARY collation is bytewise already
     bytes: 'BLOB',
     boolean: 'INTEGER',
-    // A contentless FTS5 index (the text itself is kept compressed in `search_text`). Its rowid is
+    // A contentless FTS5 index (the `search_text` column is left empty: see exchange-row.ts). Its rowid is
     // recorded in `search_rowid` because the implicit rowid of `exchanges` may change on VACUUM.
     // detail=none keeps only which rows hold a term (no positions): about a third of the size and
     // a third less insert time than detail=full (measured); we only need "all terms occur".

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../../capture/exchange.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
-import { decodeJson, encodeBody, encodeJson } from '../body-codec.js';
+import { decodeJson, encodeJson } from '../body-codec.js';
 import { isFunctionCallOnly } from '../is-function-call-only.js';
 import { SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
 import type {
@@ -33,6 +33,7 @@ import {
   exchangeFromRow,
   fullSelectList,
   insertColumns,
+  NO_SEARCH_TEXT,
   insertParams,
   summaryFromRow,
   summarySelectList,
@@ -225,7 +226,7 @@ class SqliteStore implements Store {
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools ? 1 : 0,
-        encodeBody(derived.searchText),
+        NO_SEARCH_TEXT,
         searchRowid,
         id,
       );
