@@ -14,6 +14,8 @@ import { fromTransferable, toTransferable, type FromWorker, type RecordingWorker
 
 export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'> {
   logger: Logger;
+  /** See config `recording.max_response_bytes`. */
+  maxResponseBytes?: number;
   /** Defaults to `<dbPath>.spool.jsonl`. */
   spoolPath?: string;
   /** Force the inline pipeline (default: a worker thread when running compiled JavaScript). */
@@ -34,18 +36,25 @@ const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 export async function openRecording(options: RecordingOptions): Promise<RecordingService> {
   const backend = await openRecordingBackend(options);
-  return recordingServiceOver(backend, options.dbPath, options.logger);
+  return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
 }
 
 export function openRecordingBackend(options: RecordingOptions): Promise<RecordingBackend> {
-  const { logger, inline, spoolPath, ...rest } = options;
+  const { logger, inline, spoolPath, maxResponseBytes, ...rest } = options;
+  void maxResponseBytes;
   const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? `${options.dbPath}.spool.jsonl` };
   return inline === true || !RUNNING_COMPILED ? openInline(data, logger) : openWorker(data, logger);
 }
 
 /** The RecordingService the app uses, over any backend (local, or the cluster primary's). */
-export function recordingServiceOver(backend: Pick<RecordingBackend, 'accept' | 'health' | 'close'>, dbPath: string, logger: Logger): RecordingService {
+export function recordingServiceOver(
+  backend: Pick<RecordingBackend, 'accept' | 'health' | 'close'>,
+  dbPath: string,
+  logger: Logger,
+  maxResponseBytes?: number,
+): RecordingService {
   const recorder = createRecorder({
+    ...(maxResponseBytes !== undefined ? { maxResponseBytes } : {}),
     sink: (raw) => backend.accept(raw),
     onError: (error) => logger.error({ err: error }, 'recording failed'),
   });

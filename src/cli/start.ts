@@ -90,7 +90,9 @@ export async function runStart(argv: string[]): Promise<void> {
   }
   // A cluster worker proxies only: the primary owns the store writer and the UI.
   const inClusterWorker = cluster.isWorker;
-  const recording = values['no-record'] ? null : inClusterWorker ? clusterRecordingService(dbPath, logger) : await openDatabase(dbPath, () => openRecording({ dbPath, logger }));
+  const recording = values['no-record'] ? null : inClusterWorker
+      ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
+      : await openDatabase(dbPath, () => openRecording({ dbPath, logger, maxResponseBytes: loaded.config.recording.max_response_bytes }));
   const app = await startApp({
     config: loaded.config,
     logger,

@@ -26,7 +26,7 @@ export function serveClusterWorker(worker: ClusterWorker, backend: RecordingBack
 }
 
 /** In a cluster worker: the RecordingService whose backend is the primary, over IPC. */
-export function clusterRecordingService(dbPath: string, logger: Logger): RecordingService {
+export function clusterRecordingService(dbPath: string, logger: Logger, maxResponseBytes?: number): RecordingService {
   const send = process.send?.bind(process);
   if (!send) throw new Error('clusterRecordingService needs an IPC channel (run under node:cluster)');
   let pending: TransferableExchange[] = [];
@@ -72,5 +72,5 @@ export function clusterRecordingService(dbPath: string, logger: Logger): Recordi
       if (unsent > 0) await new Promise<void>((resolve) => (drained = resolve));
     },
   };
-  return recordingServiceOver(backend, dbPath, logger);
+  return recordingServiceOver(backend, dbPath, logger, maxResponseBytes);
 }

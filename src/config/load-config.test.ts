@@ -51,3 +51,16 @@ describe('loadConfig', () => {
     await expect(loadConfig(file)).rejects.toThrow(/bad\.json is not valid JSON/);
   });
 });
+
+describe('the README', () => {
+  it("shows a config.json example that is valid and has no unknown keys", async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## config.json'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const { config, warnings } = parseConfig(JSON.parse(example!));
+    expect(warnings).toEqual([]);
+    expect(config.allowed_domains['localhost:11434']).toEqual({ auth_type: 'openai', https: false });
+  });
+});

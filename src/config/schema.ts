@@ -97,6 +97,12 @@ export const configSchema = z.object({
   probe_filter: probeFilterSchema.prefault({}),
   upstream: upstreamSchema.prefault({}),
   security: securitySchema.prefault({}),
+  recording: z
+    .object({
+      /** Responses larger than this are recorded truncated (and flagged incomplete); the client still gets all of it. */
+      max_response_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+    })
+    .prefault({}),
   openai_compat: openaiCompatSchema.prefault({}),
 });
 
