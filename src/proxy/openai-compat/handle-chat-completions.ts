@@ -5,12 +5,11 @@
 import { ProxyError } from '../../errors.js';
 import { parseChatRequest } from '../../translate/openai-chat-request.js';
 import type { TranslationContext } from '../../translate/provider-translator.js';
-import { translatorFor } from '../../translate/registry.js';
 import { callUpstream, readUpstreamBody } from './call-upstream.js';
 import { logWarnings, MAX_UPSTREAM_JSON_BYTES, readJsonBody, relayedHeaders, type CompatHandler } from './compat-env.js';
 import { passThrough } from './pass-through.js';
 import { pipeTranslatedStream } from './pipe-translated-stream.js';
-import { resolveRouteTarget } from './resolve-route-target.js';
+import { routeModel } from './resolve-route-target.js';
 import { translatedHeaders } from './upstream-headers.js';
 
 export const CHAT_COMPLETIONS_PATH = '/v1/chat/completions';
@@ -20,14 +19,7 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
   const parsed = parseChatRequest(json);
   if (!parsed.ok) throw new ProxyError('bad_request', parsed.message);
   const chat = parsed.value;
-  exchange.log.model = chat.model;
-  const route = env.router.routeFor(chat.model);
-  if (!route) throw new ProxyError('not_found', `no openai_compat route matches model "${chat.model}"; add one to "openai_compat.routes" in config.json`);
-  const target = resolveRouteTarget(route, env.config.allowed_domains);
-  exchange.log.provider = route.provider;
-  exchange.log.domain = target.authority;
-
-  const translator = translatorFor(route.provider);
+  const { route, target, translator } = routeModel(env, exchange, chat.model);
   if (!translator) {
     await passThrough(env, exchange, route, target, CHAT_COMPLETIONS_PATH, bytes);
     return;

@@ -4,11 +4,10 @@
 import { ProxyError } from '../../errors.js';
 import { parseEmbeddingsRequest } from '../../translate/openai-chat-request.js';
 import { UntranslatableRequest, type UpstreamRequest } from '../../translate/provider-translator.js';
-import { translatorFor } from '../../translate/registry.js';
 import { callUpstream, readUpstreamBody } from './call-upstream.js';
 import { logWarnings, MAX_UPSTREAM_JSON_BYTES, readJsonBody, relayedHeaders, type CompatHandler } from './compat-env.js';
 import { passThrough } from './pass-through.js';
-import { resolveRouteTarget } from './resolve-route-target.js';
+import { routeModel } from './resolve-route-target.js';
 import { translatedHeaders } from './upstream-headers.js';
 
 export const EMBEDDINGS_PATH = '/v1/embeddings';
@@ -18,14 +17,7 @@ export const handleEmbeddings: CompatHandler = async (env, exchange) => {
   const parsed = parseEmbeddingsRequest(json);
   if (!parsed.ok) throw new ProxyError('bad_request', parsed.message);
   const embeddings = parsed.value;
-  exchange.log.model = embeddings.model;
-  const route = env.router.routeFor(embeddings.model);
-  if (!route) throw new ProxyError('not_found', `no openai_compat route matches model "${embeddings.model}"; add one to "openai_compat.routes" in config.json`);
-  const target = resolveRouteTarget(route, env.config.allowed_domains);
-  exchange.log.provider = route.provider;
-  exchange.log.domain = target.authority;
-
-  const translator = translatorFor(route.provider);
+  const { route, target, translator } = routeModel(env, exchange, embeddings.model);
   if (!translator) {
     await passThrough(env, exchange, route, target, EMBEDDINGS_PATH, bytes);
     return;
