@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
 import { startApp } from '../main.js';
-import { openRecording } from '../capture/open-recording.js';
+import { openRecording, openRecordingBackend } from '../capture/open-recording.js';
 import { AdminConfigError } from '../admin/admin-error.js';
 import { assertSafeBind } from '../admin/guard.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -85,7 +85,13 @@ export async function runStart(argv: string[]): Promise<void> {
   if (admin) asCliError(() => assertSafeBind(admin.host, admin.adminToken));
   const workers = parseWorkers(values.workers ?? process.env['WORKERS'] ?? '1');
   if (workers > 1 && cluster.isPrimary) {
-    await runClusterPrimary({ workers, logger, dbPath, record: !values['no-record'], admin: admin && { ...admin, store: openSqliteStore(dbPath) } });
+    const maxResponseBytes = loaded.config.recording.max_response_bytes;
+    await runClusterPrimary({
+      workers,
+      logger,
+      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, logger, maxResponseBytes })),
+      admin: admin && { ...admin, store: openSqliteStore(dbPath) },
+    });
     return;
   }
   // A cluster worker proxies only: the primary owns the store writer and the UI.

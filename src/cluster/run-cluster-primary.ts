@@ -6,20 +6,20 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { flushLogs } from '../log/create-logger.js';
 import { startAdminServer, type AdminServer, type AdminServerOptions } from '../admin/admin-server.js';
-import { openRecordingBackend, type RecordingBackend } from '../capture/open-recording.js';
+import type { RecordingBackend } from '../capture/open-recording.js';
 import { serveClusterWorker } from './cluster-recording.js';
 
 export interface ClusterPrimaryOptions {
   workers: number;
   logger: Logger;
-  dbPath: string;
-  record: boolean;
+  /** null: `--no-record`. */
+  openBackend: (() => Promise<RecordingBackend>) | null;
   admin: Omit<AdminServerOptions, 'logger'> | null;
 }
 
 export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise<void> {
   const { logger } = options;
-  const backend: RecordingBackend | null = options.record ? await openRecordingBackend({ dbPath: options.dbPath, logger }) : null;
+  const backend: RecordingBackend | null = options.openBackend ? await options.openBackend() : null;
   const admin: AdminServer | null = options.admin ? await startAdminServer({ ...options.admin, logger }) : null;
   if (admin) logger.info({ url: admin.url }, `review UI: ${admin.url}`);
 
