@@ -11,7 +11,7 @@ import { json, sse, type ReceivedRequest } from '../helpers/fake-upstream.js';
 import { fixtureText } from '../helpers/fixtures.js';
 import { startTestProxy, type TestProxy } from '../helpers/start-proxy.js';
 
-const KEY = 'sk-ant-compat-test-key-0123456789';
+const KEY = 'test-anthropic-key-not-real-0123';
 
 let fake: CompatUpstream;
 let proxy: TestProxy;
