@@ -14,6 +14,7 @@ import { detectApiKind, detectWireFormat } from '../wire/detect.js';
 import type { SseEvent, WireFormat } from '../wire/wire-format.js';
 import type { ExchangeRecord } from './exchange.js';
 import { redactQuery } from '../log/redact-secrets.js';
+import { parseJsonLoosely } from '../wire/shared/read-json.js';
 
 export interface RawExchange {
   startedAt: number;
@@ -40,7 +41,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
   const path = queryStart === -1 ? raw.pathAndQuery : raw.pathAndQuery.slice(0, queryStart);
   const format = detectWireFormat(raw.method, path);
   const requestText = raw.requestBody.toString('utf8');
-  const requestJson = parseJson(requestText);
+  const requestJson = parseJsonLoosely(requestText);
   const requestIsJson = requestJson !== undefined;
 
   const record: ExchangeRecord = {
@@ -90,7 +91,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
       if (assembled.error && !record.error) record.error = { class: `upstream_${assembled.error.type}`, message: assembled.error.message };
     } else {
       record.responseBody = responseText;
-      responseJson = parseJson(responseText);
+      responseJson = parseJsonLoosely(responseText);
     }
 
     if (!format || requestJson === undefined) return record;
@@ -131,14 +132,6 @@ function modelOf(format: WireFormat | null, path: string, body: unknown): string
   return null;
 }
 
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function decodeBody(chunks: Buffer[], encoding: string | undefined): string {
   const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -157,7 +150,7 @@ function decodeBody(chunks: Buffer[], encoding: string | undefined): string {
 
 /** Gemini's non-SSE stream is one JSON array sent in pieces; a cut-off array keeps its whole elements. */
 function jsonArrayEvents(text: string): SseEvent[] {
-  const whole = parseJson(text);
+  const whole = parseJsonLoosely(text);
   if (Array.isArray(whole)) return whole.map((element) => ({ data: JSON.stringify(element) }));
   const events: SseEvent[] = [];
   let depth = 0;

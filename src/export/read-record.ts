@@ -11,6 +11,7 @@ import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { conversationToShareGpt } from '../training/to-sharegpt.js';
 import { wireFormatById } from '../wire/registry.js';
 import type { ExportReasonCode } from './export-reasons.js';
+import { parseJsonLoosely } from '../wire/shared/read-json.js';
 
 export interface ExportReason {
   code: string;
@@ -41,7 +42,7 @@ export function readRecord(record: StoredExchange): RecordReading {
     const format = wireFormatById(record.wireFormat);
     const path = record.path.split('?')[0] ?? record.path;
     const request = format.requestToConversation(JSON.parse(record.requestBody) as unknown, path);
-    const responseJson = parseJson(record.responseBody);
+    const responseJson = parseJsonLoosely(record.responseBody);
     let response: ModelResponse | null = null;
     if (record.status >= 200 && record.status < 300 && responseJson !== undefined) response = format.responseToModel(responseJson);
     if (response === null) exclude('exchange-error', 'no readable response body was recorded');
@@ -69,11 +70,3 @@ export function shareGptSourceOf(record: StoredExchange, reading: RecordReading)
   return null;
 }
 
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

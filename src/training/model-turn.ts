@@ -8,6 +8,7 @@
 import { splitLeadingReasoning, withReasoningPrefix } from './reasoning-prefix.js';
 import type { RepairName } from './repair-names.js';
 import { THINK_CLOSE, THINK_OPEN, TOOL_CALL_CLOSE, TOOL_CALL_OPEN } from './sharegpt-markers.js';
+import { parseJsonLoosely } from '../wire/shared/read-json.js';
 
 export interface NormalCall {
   name: string;
@@ -55,12 +56,12 @@ export function readFunctionCallValue(value: unknown): ReadModelTurn | null {
     const body = reasoning === null ? value : split.rest;
     const blocks = toolCallBlocks(body);
     if (blocks === null) {
-      const parsed = parseJson(body.trim());
+      const parsed = parseJsonLoosely(body.trim());
       if (parsed === undefined) return null;
       parsedBlocks = [parsed];
     } else {
       text = blocks.outside.trim();
-      const parsed = blocks.inner.map((inner) => parseJson(inner.trim()));
+      const parsed = blocks.inner.map((inner) => parseJsonLoosely(inner.trim()));
       if (parsed.some((item) => item === undefined)) return null;
       if (blocks.inner.length > 1) repairs.push('parallel-calls-merged');
       parsedBlocks = parsed;
@@ -159,7 +160,7 @@ export function normaliseCall(raw: unknown, repairs: RepairName[]): NormalCall |
     args = {};
     repairs.push('function-call-arguments-added');
   } else if (typeof args === 'string') {
-    const parsed = args.trim() === '' ? {} : parseJson(args);
+    const parsed = args.trim() === '' ? {} : parseJsonLoosely(args);
     if (typeof parsed === 'object' && parsed !== null) {
       args = parsed;
       // Unwrapping the OpenAI shape implies parsing its string arguments: counted once, as the wrapper.
@@ -193,14 +194,6 @@ function toolCallBlocks(body: string): ToolCallBlocks | null {
   return { inner, outside };
 }
 
-function parseJson(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -12,7 +12,7 @@
 //   message_stop                         → (after the upstream ends) usage chunk when include_usage, [DONE]
 //   error                                → an OpenAI error event, which ends the stream
 //   ping                                 → nothing
-import { asNumber, asObject, asString, isObject, type JsonObject } from '../../wire/shared/read-json.js';
+import { asNumber, asObject, asString, isObject, parseJsonObject, type JsonObject } from '../../wire/shared/read-json.js';
 import type { SseEvent } from '../../wire/wire-format.js';
 import type { ThinkingBlock } from '../openai-chat-request.js';
 import type { ChatCompletionUsage, OpenAiStreamEvent } from '../openai-chat-response.js';
@@ -51,13 +51,8 @@ class AnthropicStreamTranslator implements ChatStreamTranslator {
 
   push(event: SseEvent): OpenAiStreamEvent[] {
     if (this.errored) return [];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(event.data);
-    } catch {
-      return [];
-    }
-    if (!isObject(parsed)) return [];
+    const parsed = parseJsonObject(event.data);
+    if (!parsed) return [];
     const type = asString(parsed.type) ?? event.event;
     const events: OpenAiStreamEvent[] = [];
     switch (type) {

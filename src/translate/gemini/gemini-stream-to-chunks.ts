@@ -9,7 +9,7 @@
 // then, once the upstream ends: the usage chunk (`choices: []`) when include_usage, and [DONE].
 // A `{error}` event becomes an OpenAI error event, which ends the stream (the OpenAI SDK throws).
 // https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
-import { asArray, asObject, asString, isObject, type JsonObject } from '../../wire/shared/read-json.js';
+import { asArray, asObject, asString, isObject, parseJsonObject, type JsonObject } from '../../wire/shared/read-json.js';
 import { readField } from '../../wire/gemini/read-field.js';
 import type { SseEvent } from '../../wire/wire-format.js';
 import type { ChatCompletionUsage, OpenAiStreamEvent } from '../openai-chat-response.js';
@@ -42,13 +42,8 @@ class GeminiStreamTranslator implements ChatStreamTranslator {
 
   push(event: SseEvent): OpenAiStreamEvent[] {
     if (this.errored) return [];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(event.data);
-    } catch {
-      return [];
-    }
-    if (!isObject(parsed)) return [];
+    const parsed = parseJsonObject(event.data);
+    if (!parsed) return [];
     if (parsed.error !== undefined) {
       this.errored = true;
       const error = geminiErrorObjectToOpenAi(0, parsed.error);

@@ -12,7 +12,7 @@
 //   (`{type:'error', error}`), exactly what the non-streaming endpoint returns, so both read alike.
 //   After content arrived, `response` keeps the partial Message and the error sits beside it.
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asNumber, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { asNumber, asObject, asString, isObject, type JsonObject, parseJsonLoosely } from '../shared/read-json.js';
 
 interface BlockState {
   block: JsonObject;
@@ -79,7 +79,7 @@ export function createStreamAssembler(): StreamAssembler {
 
   return {
     push(event: SseEvent): void {
-      const data = parseJson(event.data);
+      const data = parseJsonLoosely(event.data);
       if (!isObject(data)) return;
       switch (asString(data.type) ?? event.event) {
         case 'message_start':
@@ -173,10 +173,3 @@ function emptyBlockFor(deltaType: string | undefined): JsonObject {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

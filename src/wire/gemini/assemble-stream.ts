@@ -13,7 +13,7 @@
 // Complete when a finishReason (or a prompt blockReason) was seen. An `{error}` chunk is reported
 // in AssembledStream.error; when nothing else arrived, `response` is that error body itself.
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asArray, asNumber, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, isObject, type JsonObject, parseJsonLoosely } from '../shared/read-json.js';
 import { readField } from './read-field.js';
 
 interface CandidateState {
@@ -64,7 +64,7 @@ export function createStreamAssembler(): StreamAssembler {
 
   return {
     push(event: SseEvent): void {
-      const data = parseJson(event.data);
+      const data = parseJsonLoosely(event.data);
       // Tolerate a capture that hands over the whole array (or a piece of it) at once.
       for (const chunk of Array.isArray(data) ? data : [data]) {
         if (isObject(chunk)) pushChunk(chunk);
@@ -141,10 +141,3 @@ function readError(body: JsonObject): { type: string; message: string } {
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}

@@ -13,7 +13,7 @@
 // `content` is null, not "", when no text arrived (what OpenAI's non-stream body has for calls).
 // Spec: https://platform.openai.com/docs/api-reference/chat-streaming
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asArray, asNumber, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, isObject, parseJsonObject, type JsonObject } from '../shared/read-json.js';
 import { readError } from './response-to-model.js';
 
 interface ToolCallState {
@@ -55,13 +55,9 @@ class ChatStreamAssembler implements StreamAssembler {
       this.done = true;
       return;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      return; // A non-JSON line (keep-alive comment text, a proxy banner): nothing to assemble.
-    }
-    if (!isObject(parsed)) return;
+    // A non-JSON line (keep-alive comment text, a proxy banner): nothing to assemble.
+    const parsed = parseJsonObject(data);
+    if (!parsed) return;
     if (isObject(parsed.error)) {
       this.rawError = parsed.error;
       return;

@@ -2,22 +2,12 @@
 // parts. Unknown part types are dropped with a warning, never thrown on (ARCHITECTURE: parse loosely).
 // Part shapes: https://platform.openai.com/docs/api-reference/chat/create (messages[].content).
 import type { ContentPart } from '../../conversation/model.js';
+import { imagePartFromUrl } from '../shared/image-part.js';
 import { asObject, asString, isObject } from '../shared/read-json.js';
 
 export interface ReadParts {
   parts: ContentPart[];
   warnings: string[];
-}
-
-/** `data:image/png;base64,...` → `image/png`; undefined for http(s) URLs. */
-export function mimeTypeOfDataUrl(url: string): string | undefined {
-  const match = /^data:([^;,]+)[;,]/i.exec(url);
-  return match?.[1];
-}
-
-function imagePart(url: string): ContentPart {
-  const mimeType = mimeTypeOfDataUrl(url);
-  return mimeType ? { type: 'image', url, mimeType } : { type: 'image', url };
 }
 
 /**
@@ -49,7 +39,7 @@ export function readContentParts(content: unknown, where: string): ReadParts {
     } else if (type === 'image_url') {
       // `image_url` is `{url, detail?}`; a few clients send the URL string directly.
       const url = isObject(part.image_url) ? asString(part.image_url.url) : asString(part.image_url);
-      if (url) parts.push(imagePart(url));
+      if (url) parts.push(imagePartFromUrl(url));
       else warnings.push(`${where}: image_url part without a url dropped`);
     } else if (type === 'refusal') {
       const text = asString(part.refusal) ?? '';

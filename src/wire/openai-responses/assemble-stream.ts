@@ -14,7 +14,7 @@
 // The event type is read from the data's `type`, else the SSE `event:` field.
 // Spec: https://platform.openai.com/docs/api-reference/responses-streaming
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asArray, asNumber, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, isObject, parseJsonObject, type JsonObject } from '../shared/read-json.js';
 import { readError } from './response-to-model.js';
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -48,13 +48,9 @@ class ResponsesStreamAssembler implements StreamAssembler {
   private rawError: JsonObject | undefined;
 
   push(event: SseEvent): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(event.data);
-    } catch {
-      return; // `[DONE]` from a gateway, a torn last line: nothing to assemble.
-    }
-    if (!isObject(parsed)) return;
+    // `[DONE]` from a gateway, a torn last line: nothing to assemble.
+    const parsed = parseJsonObject(event.data);
+    if (!parsed) return;
     // A bare `{error:{...}}` body (gateways relaying an upstream failure) counts as an error event.
     const type = asString(parsed.type) ?? event.event ?? (isObject(parsed.error) ? 'error' : undefined);
     if (type === undefined) return;

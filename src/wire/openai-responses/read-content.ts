@@ -2,15 +2,12 @@
 // and function_call_output values (a string or a list of parts) reduced to text.
 // Shapes: https://platform.openai.com/docs/api-reference/responses/create (input items).
 import type { ContentPart } from '../../conversation/model.js';
+import { imagePartFromUrl } from '../shared/image-part.js';
 import { asObject, asString, isObject } from '../shared/read-json.js';
 
 export interface ReadParts {
   parts: ContentPart[];
   warnings: string[];
-}
-
-function mimeTypeOfDataUrl(url: string): string | undefined {
-  return /^data:([^;,]+)[;,]/i.exec(url)?.[1];
 }
 
 /** Text and image parts in source order; empty texts make no part; files and audio are dropped. */
@@ -39,8 +36,7 @@ export function readContentParts(content: unknown, where: string): ReadParts {
       // `image_url` is a string (http(s) or data URL); `file_id` images cannot be resolved here.
       const url = isObject(part.image_url) ? asString(part.image_url.url) : asString(part.image_url);
       if (url) {
-        const mimeType = mimeTypeOfDataUrl(url);
-        parts.push(mimeType ? { type: 'image', url, mimeType } : { type: 'image', url });
+        parts.push(imagePartFromUrl(url));
       } else {
         warnings.push(`${where}: input_image without an image_url (file_id?) dropped`);
       }

@@ -22,3 +22,18 @@ export function asString(value: unknown): string | undefined {
 export function asNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
+
+/** JSON.parse that answers undefined for text that is not JSON (torn lines, `[DONE]`, banners). */
+export function parseJsonLoosely(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON object in `text`, or undefined when it is not JSON or not an object. */
+export function parseJsonObject(text: string): JsonObject | undefined {
+  const parsed = parseJsonLoosely(text);
+  return isObject(parsed) ? parsed : undefined;
+}
