@@ -4,7 +4,7 @@
 // zlib decoding; never throws (a failure becomes a flagged record, so nothing is lost).
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { buildConversation } from '../conversation/build-conversation.js';
-import type { ModelResponse, RequestConversation } from '../conversation/model.js';
+import { usageSummary, type ModelResponse, type RequestConversation } from '../conversation/model.js';
 import { threadKeysOf } from '../conversation/thread-key.js';
 import { decodeSseText } from '../sse/decode-sse.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
@@ -14,7 +14,7 @@ import { detectApiKind, detectWireFormat } from '../wire/detect.js';
 import type { SseEvent, WireFormat } from '../wire/wire-format.js';
 import type { ExchangeRecord } from './exchange.js';
 import { redactQuery } from '../log/redact-secrets.js';
-import { parseJsonLoosely } from '../wire/shared/read-json.js';
+import { parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
 
 export interface RawExchange {
   startedAt: number;
@@ -86,7 +86,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
       for (const event of events) assembler.push(event);
       const assembled = assembler.finish();
       responseJson = assembled.response;
-      record.responseBody = JSON.stringify(assembled.response);
+      record.responseBody = stringifyJson(assembled.response);
       if (!assembled.complete) record.incomplete = true;
       if (assembled.error && !record.error) record.error = { class: `upstream_${assembled.error.type}`, message: assembled.error.message };
     } else {
@@ -95,7 +95,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
     }
 
     if (!format || requestJson === undefined) return record;
-    if (responseJson !== undefined) record.usage = format.usageOf(responseJson) ?? null;
+    if (responseJson !== undefined) record.usage = usageSummary(format.usageOf(responseJson)) ?? null;
 
     const request: RequestConversation = format.requestToConversation(requestJson, path);
     const succeeded = raw.status >= 200 && raw.status < 300 && responseJson !== undefined;
@@ -151,7 +151,7 @@ function decodeBody(chunks: Buffer[], encoding: string | undefined): string {
 /** Gemini's non-SSE stream is one JSON array sent in pieces; a cut-off array keeps its whole elements. */
 function jsonArrayEvents(text: string): SseEvent[] {
   const whole = parseJsonLoosely(text);
-  if (Array.isArray(whole)) return whole.map((element) => ({ data: JSON.stringify(element) }));
+  if (Array.isArray(whole)) return whole.map((element) => ({ data: stringifyJson(element) }));
   const events: SseEvent[] = [];
   let depth = 0;
   let start = -1;

@@ -16,7 +16,7 @@ function request(extra: Partial<RequestConversation> = {}): RequestConversation 
 function response(message: Partial<AssistantMessage>, extra: Partial<ModelResponse> = {}): ModelResponse {
   return {
     message: { role: 'assistant', parts: [], toolCalls: [], ...message },
-    finishReason: 'stop',
+    finishReason: { unified: 'stop', raw: undefined },
     warnings: ['response: unknown block type'],
     ...extra,
   };
@@ -29,7 +29,7 @@ describe('buildConversation', () => {
     expect(conversation.system).toBe('Be brief.');
     expect(conversation.tools).toEqual(request().tools);
     expect(conversation.messages).toEqual([request().messages[0], answer.message]);
-    expect(conversation.finishReason).toBe('stop');
+    expect(conversation.finishReason?.unified).toBe('stop');
     expect(conversation.complete).toBe(true);
   });
 
@@ -46,19 +46,19 @@ describe('buildConversation', () => {
   });
 
   it('appends a response that only calls tools or only reasons', () => {
-    const calls = response({ toolCalls: [{ id: 'c1', name: 'lookup', arguments: {} }] }, { finishReason: 'tool_calls' });
+    const calls = response({ toolCalls: [{ id: 'c1', name: 'lookup', arguments: {} }] }, { finishReason: { unified: 'tool_calls', raw: undefined } });
     expect(buildConversation(request(), calls, { complete: true }).messages).toHaveLength(2);
-    const thoughts = response({ reasoning: 'thinking...' }, { finishReason: 'length' });
+    const thoughts = response({ reasoning: 'thinking...' }, { finishReason: { unified: 'length', raw: undefined } });
     const conversation = buildConversation(request(), thoughts, { complete: true });
     expect(conversation.messages).toHaveLength(2);
-    expect(conversation.finishReason).toBe('length');
+    expect(conversation.finishReason?.unified).toBe('length');
   });
 
   it('leaves out an empty response message (an error answer) with warnings', () => {
-    const failed = response({}, { finishReason: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    const failed = response({}, { finishReason: { unified: 'error', raw: undefined }, error: { type: 'overloaded_error', message: 'Overloaded' } });
     const conversation = buildConversation(request(), failed, { complete: false });
     expect(conversation.messages).toEqual(request().messages);
-    expect(conversation.finishReason).toBe('error');
+    expect(conversation.finishReason?.unified).toBe('error');
     expect(conversation.warnings.some((warning) => warning.includes('Overloaded'))).toBe(true);
     expect(conversation.warnings.some((warning) => warning.includes('empty'))).toBe(true);
   });

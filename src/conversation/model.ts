@@ -18,6 +18,14 @@ export interface ToolCall {
    */
   arguments: unknown;
   argumentsInvalid?: boolean;
+  /**
+   * The arguments as compact JSON text with every digit the model produced: `arguments` is a plain
+   * JS value, so an integer beyond 2^53 is rounded there. Renderers write this text (formats that
+   * take a string) or splice it in (ShareGPT's call JSON). Absent when `argumentsInvalid`.
+   */
+  argumentsText?: string;
+  /** An opaque provider signature that must ride along when the call is sent back (Gemini `thoughtSignature`). */
+  signature?: string;
 }
 
 export interface ToolResult {
@@ -41,8 +49,17 @@ export interface AssistantMessage {
   parts: ContentPart[];
   /** Reasoning / thinking text as the provider returned it, without any `<think>` wrapping. */
   reasoning?: string;
+  /**
+   * The reasoning blocks as the provider signed them (Anthropic `thinking` with its `signature`,
+   * `redacted_thinking` data): not training data, but what a client must send back in a tool loop.
+   */
+  reasoningBlocks?: ReasoningBlock[];
   toolCalls: ToolCall[];
 }
+
+export type ReasoningBlock =
+  | { type: 'thinking'; thinking: string; signature?: string }
+  | { type: 'redacted_thinking'; data: string };
 
 /** Tool results, plus user text/images that came in the same provider message after them. */
 export interface ToolMessage {
@@ -60,7 +77,7 @@ export interface ToolSchema {
   parameters: Record<string, unknown>;
 }
 
-export type FinishReason =
+export type UnifiedFinishReason =
   | 'stop'
   | 'length'
   | 'tool_calls'
@@ -68,12 +85,46 @@ export type FinishReason =
   | 'error'
   | 'other';
 
+/** Why the model stopped: the provider-neutral value, and the provider's own word kept raw (vercel/ai's shape). */
+export interface FinishReason {
+  unified: UnifiedFinishReason;
+  /** The provider's finish/stop reason string as sent; undefined when it sent none (a cut-off stream). */
+  raw: string | undefined;
+}
+
+/**
+ * Token counts as one shape for every provider (vercel/ai `packages/provider` LanguageModelV2Usage):
+ * `input.total` counts every prompt token, cached or not (Anthropic's `input_tokens` alone does
+ * not); `output.total` counts every generated token, reasoning included. A count the provider did
+ * not report is undefined, never 0. `raw` is the provider's usage object as sent.
+ */
+export interface TokenUsage {
+  input: { total?: number; noCache?: number; cacheRead?: number; cacheWrite?: number };
+  output: { total?: number; reasoning?: number };
+  raw?: unknown;
+}
+
+/** The flat token summary stored with each exchange (store columns, UI, reports): see usageSummary(). */
 export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
   totalTokens?: number;
   reasoningTokens?: number;
   cachedInputTokens?: number;
+}
+
+/** The stored summary of a TokenUsage; undefined when it holds no count at all. */
+export function usageSummary(usage: TokenUsage | undefined): Usage | undefined {
+  if (usage === undefined) return undefined;
+  const summary: Usage = {};
+  if (usage.input.total !== undefined) summary.inputTokens = usage.input.total;
+  if (usage.output.total !== undefined) summary.outputTokens = usage.output.total;
+  if (usage.input.total !== undefined || usage.output.total !== undefined) {
+    summary.totalTokens = (usage.input.total ?? 0) + (usage.output.total ?? 0);
+  }
+  if (usage.output.reasoning !== undefined) summary.reasoningTokens = usage.output.reasoning;
+  if (usage.input.cacheRead !== undefined) summary.cachedInputTokens = usage.input.cacheRead;
+  return Object.keys(summary).length > 0 ? summary : undefined;
 }
 
 /** What a chat request carries: the history the client sent. */
@@ -90,12 +141,12 @@ export interface RequestConversation {
 
 /** What a chat response carries: the model's final message. */
 export interface ModelResponse {
+  /** The provider's response id (`msg_…`, Gemini `responseId`, `chatcmpl-…`, `resp_…`). */
+  id?: string;
   model?: string;
   message: AssistantMessage;
   finishReason: FinishReason;
-  /** The provider's own finish/stop reason string, kept raw. */
-  rawFinishReason?: string;
-  usage?: Usage;
+  usage?: TokenUsage;
   /** Set when the provider answered with an error body (non-2xx or an error event mid-stream). */
   error?: { type: string; message: string };
   warnings: string[];
@@ -121,4 +172,15 @@ export function textOf(parts: readonly ContentPart[], separator = '\n'): string 
     first = false;
   }
   return out;
+}
+
+/**
+ * The visible text of an assistant message. Each text part is one run of text that was contiguous
+ * on the wire (adjacent blocks such as Anthropic's citation splits are already one part); runs
+ * that other blocks or other output items separated are joined with a blank line, so
+ * "…what it's about." and "This Wikipedia page is…" never glue together. Every renderer (ShareGPT,
+ * OpenAI messages, the OpenAI-compatible entry) reads assistant text through here.
+ */
+export function assistantText(parts: readonly ContentPart[]): string {
+  return textOf(parts, '\n\n');
 }

@@ -8,7 +8,7 @@ function request(messages: Message[], system = SYSTEM): RequestConversation {
   return { stream: true, system, tools: [], messages, warnings: [] };
 }
 function response(message: AssistantMessage): ModelResponse {
-  return { message, finishReason: message.toolCalls.length > 0 ? 'tool_calls' : 'stop', warnings: [] };
+  return { message, finishReason: { unified: message.toolCalls.length > 0 ? 'tool_calls' : 'stop', raw: undefined }, warnings: [] };
 }
 const user = (text: string): Message => ({ role: 'user', parts: [{ type: 'text', text }] });
 

@@ -47,9 +47,10 @@ export function readRecord(record: StoredExchange): RecordReading {
     if (record.status >= 200 && record.status < 300 && responseJson !== undefined) response = format.responseToModel(responseJson);
     if (response === null) exclude('exchange-error', 'no readable response body was recorded');
     else if (response.error !== undefined) exclude('exchange-error', `${response.error.type}: ${response.error.message}`);
-    if (response?.finishReason === 'length') exclude('finish-length', `finish reason ${response.rawFinishReason ?? 'length'}: the answer is cut at the token limit`);
-    if (response?.finishReason === 'content_filter') exclude('finish-content-filter', `finish reason ${response.rawFinishReason ?? 'content_filter'}`);
-    if (response?.finishReason === 'error') exclude('exchange-error', `finish reason ${response.rawFinishReason ?? 'error'}`);
+    const finish = response?.finishReason;
+    if (finish?.unified === 'length') exclude('finish-length', `finish reason ${finish.raw ?? 'length'}: the answer is cut at the token limit`);
+    if (finish?.unified === 'content_filter') exclude('finish-content-filter', `finish reason ${finish.raw ?? 'content_filter'}`);
+    if (finish?.unified === 'error') exclude('exchange-error', `finish reason ${finish.raw ?? 'error'}`);
     return { conversation: buildConversation(request, response, { complete: !record.incomplete }), exclusions };
   } catch (error) {
     exclude('no-conversation', `the recorded bodies could not be read: ${(error as Error).message}`);

@@ -318,7 +318,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function noteEnding(conversation: Conversation, turns: readonly ShareGptTurn[], notes: string[]): void {
   if (!conversation.complete) notes.push('the exchange is incomplete (cut off or failed): exclude the row');
-  const reason = conversation.finishReason;
+  const reason = conversation.finishReason?.unified;
   if (reason === 'length' || reason === 'error' || reason === 'content_filter') {
     notes.push(`finish reason is "${reason}": exclude the row`);
   }

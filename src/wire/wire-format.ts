@@ -1,6 +1,6 @@
 // The one interface every chat wire format implements. The proxy and the capture pipeline only
 // ever call these functions; they never switch on a provider name (see registry.ts for the list).
-import type { ModelResponse, RequestConversation, Usage } from '../conversation/model.js';
+import type { ModelResponse, RequestConversation, TokenUsage } from '../conversation/model.js';
 
 export type WireFormatId =
   | 'openai-chat'
@@ -43,6 +43,6 @@ export interface WireFormat {
   requestToConversation(body: unknown, path: string): RequestConversation;
   /** A non-streaming response body (or an assembled stream's `response`) to the canonical model. */
   responseToModel(body: unknown): ModelResponse;
-  usageOf(body: unknown): Usage | undefined;
+  usageOf(body: unknown): TokenUsage | undefined;
   createStreamAssembler(): StreamAssembler;
 }

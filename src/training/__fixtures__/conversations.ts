@@ -50,7 +50,7 @@ export function toolMessage(results: ToolResult[], ...parts: (string | ContentPa
 }
 
 export function conversation(messages: Message[], extra: Partial<Conversation> = {}): Conversation {
-  return { system: '', tools: [], messages, complete: true, warnings: [], finishReason: 'stop', ...extra };
+  return { system: '', tools: [], messages, complete: true, warnings: [], finishReason: { unified: 'stop', raw: undefined }, ...extra };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,7 +392,7 @@ export const conversionCases: ConversionCase[] = [
     name: 'a final function_call is a valid ending',
     conversation: conversation(
       [user('Weather in Oslo?'), assistant('', { calls: [call('get_weather', { city: 'Oslo' }, 'call_9')] })],
-      { tools: [weatherTool, timeTool], finishReason: 'tool_calls' },
+      { tools: [weatherTool, timeTool], finishReason: { unified: 'tool_calls', raw: undefined } },
     ),
     row: {
       conversations: [
@@ -453,14 +453,14 @@ export const conversionCases: ConversionCase[] = [
   },
   {
     name: 'no model answer: the row ends with the human turn (rejected)',
-    conversation: conversation([user('Hello?')], { complete: false, finishReason: 'error' }),
+    conversation: conversation([user('Hello?')], { complete: false, finishReason: { unified: 'error', raw: undefined } }),
     row: { conversations: [{ from: 'human', value: 'Hello?' }], system: '', tools: '', images: [] },
     notes: ['incomplete', 'ends with human'],
     rejectedWith: 'odd-turn-count',
   },
   {
     name: 'reasoning without an answer (rejected)',
-    conversation: conversation([user('Think about it.'), assistant('', { reasoning: 'Hmm.' })], { finishReason: 'length' }),
+    conversation: conversation([user('Think about it.'), assistant('', { reasoning: 'Hmm.' })], { finishReason: { unified: 'length', raw: undefined } }),
     row: {
       conversations: [
         { from: 'human', value: 'Think about it.' },

@@ -9,9 +9,9 @@ describe('anthropic mapFinishReason', () => {
     ['tool_use', 'tool_calls'],
     ['refusal', 'content_filter'],
     ['pause_turn', 'other'],
-    ['model_context_window_exceeded', 'other'],
+    ['model_context_window_exceeded', 'length'],
     [undefined, 'other'],
   ] as const)('%s -> %s', (raw, expected) => {
-    expect(mapFinishReason(raw)).toBe(expected);
+    expect(mapFinishReason(raw).unified).toBe(expected);
   });
 });

@@ -9,30 +9,29 @@ const fixtureJson = (name: string): unknown =>
 describe('anthropic responseToModel', () => {
   it('reads a text reply with stop reason, model and usage', () => {
     expect(responseToModel(fixtureJson('text.json'))).toEqual({
+      id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
       model: 'claude-sonnet-4-5-20250929',
       message: {
         role: 'assistant',
         parts: [{ type: 'text', text: "Hello! I'm doing well, thank you for asking. How can I help you today?" }],
         toolCalls: [],
       },
-      finishReason: 'stop',
-      rawFinishReason: 'end_turn',
-      usage: { inputTokens: 14, outputTokens: 21, totalTokens: 35, cachedInputTokens: 0 },
+      finishReason: { unified: 'stop', raw: 'end_turn' },
+      usage: expect.objectContaining({ input: expect.objectContaining({ total: 14, cacheRead: 0 }), output: { total: 21 } }),
       warnings: [],
     });
   });
 
   it('reads parallel tool_use blocks as tool calls in order, with object arguments and ids', () => {
     const model = responseToModel(fixtureJson('parallel-tool-calls.json'));
-    expect(model.finishReason).toBe('tool_calls');
-    expect(model.rawFinishReason).toBe('tool_use');
+    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'tool_use' });
     expect(model.message.parts).toEqual([]);
     expect(model.message.toolCalls).toEqual([
       { id: 'toolu_01GgLz3fVvaHbyBh5N5Nnnx8', name: 'get_weather', arguments: { city: 'Paris' } },
       { id: 'toolu_01R6dWv3a6ZDprQ6jGrm3Yvk', name: 'get_weather', arguments: { city: 'Tokyo' } },
       { id: 'toolu_01JqW8KuWSGFgqQFpVPnVSvC', name: 'get_time', arguments: {} },
     ]);
-    expect(model.usage).toEqual({ inputTokens: 520, outputTokens: 121, totalTokens: 641, cachedInputTokens: 384 });
+    expect(model.usage).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 904, noCache: 520, cacheRead: 384, cacheWrite: 0 }), output: { total: 121 } }));
   });
 
   it('keeps text next to tool calls', () => {
@@ -75,7 +74,7 @@ describe('anthropic responseToModel', () => {
   it('maps an error body to error with finishReason error', () => {
     expect(responseToModel(fixtureJson('error.json'))).toEqual({
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'error',
+      finishReason: expect.objectContaining({ unified: 'error' }),
       error: { type: 'overloaded_error', message: 'Overloaded' },
       warnings: [],
     });
@@ -83,16 +82,13 @@ describe('anthropic responseToModel', () => {
 
   it('maps max_tokens to length and refusal to content_filter, keeping the raw reason', () => {
     expect(responseToModel({ content: [], stop_reason: 'max_tokens' })).toMatchObject({
-      finishReason: 'length',
-      rawFinishReason: 'max_tokens',
+      finishReason: { unified: 'length', raw: 'max_tokens' },
     });
     expect(responseToModel({ content: [], stop_reason: 'refusal' })).toMatchObject({
-      finishReason: 'content_filter',
-      rawFinishReason: 'refusal',
+      finishReason: { unified: 'content_filter', raw: 'refusal' },
     });
     expect(responseToModel({ content: [], stop_reason: 'pause_turn' })).toMatchObject({
-      finishReason: 'other',
-      rawFinishReason: 'pause_turn',
+      finishReason: { unified: 'other', raw: 'pause_turn' },
     });
   });
 
@@ -116,7 +112,7 @@ describe('anthropic responseToModel', () => {
   it('never throws on odd shapes', () => {
     expect(responseToModel(null)).toEqual({
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'other',
+      finishReason: expect.objectContaining({ unified: 'other' }),
       warnings: ['response body is not a JSON object'],
     });
     expect(responseToModel({ content: 'plain', usage: 'nope' }).message.parts).toEqual([
@@ -125,11 +121,7 @@ describe('anthropic responseToModel', () => {
   });
 
   it('usageOf reads usage without the rest of the body', () => {
-    expect(usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })).toEqual({
-      inputTokens: 3,
-      outputTokens: 4,
-      totalTokens: 7,
-    });
+    expect(usageOf({ usage: { input_tokens: 3, output_tokens: 4 } })).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 3 }), output: { total: 4 } }));
     expect(usageOf({})).toBeUndefined();
   });
 });

@@ -18,20 +18,20 @@ export function responseToModel(body: unknown): ModelResponse {
     return {
       ...(model !== undefined ? { model } : {}),
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'error',
+      finishReason: { unified: 'error', raw: undefined },
       error: { type: asString(error.type) ?? 'error', message: asString(error.message) ?? '' },
       warnings,
     };
   }
 
   const message = assistantContentToMessage(response.content, warnings, 'response');
-  const rawFinishReason = asString(response.stop_reason);
   const usage = convertUsage(response.usage);
+  const id = asString(response.id);
   return {
+    ...(id !== undefined ? { id } : {}),
     ...(model !== undefined ? { model } : {}),
     message,
-    finishReason: mapFinishReason(rawFinishReason),
-    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
+    finishReason: mapFinishReason(asString(response.stop_reason)),
     ...(usage !== undefined ? { usage } : {}),
     warnings,
   };

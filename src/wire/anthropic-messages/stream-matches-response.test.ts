@@ -52,8 +52,7 @@ describe('anthropic stream and non-stream replies read the same', () => {
     expect(partial.message.parts).toEqual([
       { type: 'text', text: 'Once upon a time, in a quiet village by the sea,' },
     ]);
-    expect(partial.finishReason).toBe('other');
-    expect(partial.rawFinishReason).toBeUndefined();
+    expect(partial.finishReason).toEqual({ unified: 'other', raw: undefined });
   });
 
   it('a cut-off stream (no message_stop) is incomplete and keeps what arrived', () => {
@@ -73,9 +72,8 @@ describe('anthropic stream and non-stream replies read the same', () => {
         argumentsInvalid: true,
       },
     ]);
-    expect(model.finishReason).toBe('other');
-    expect(model.rawFinishReason).toBeUndefined();
-    expect(model.usage).toEqual({ inputTokens: 612, outputTokens: 3, totalTokens: 615, cachedInputTokens: 0 });
+    expect(model.finishReason).toEqual({ unified: 'other', raw: undefined });
+    expect(model.usage).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 612, cacheRead: 0 }), output: { total: 3 } }));
     expect(model.warnings).toEqual([
       'response: tool_use toolu_01A09q90qw90lq917835lq9 input is not valid JSON; kept raw',
     ]);

@@ -16,6 +16,6 @@ describe('gemini mapFinishReason', () => {
     ['OTHER', false, 'other'],
     [undefined, false, 'other'],
   ] as const)('%s (function calls: %s) -> %s', (raw, hasToolCalls, expected) => {
-    expect(mapFinishReason(raw, hasToolCalls)).toBe(expected);
+    expect(mapFinishReason(raw, hasToolCalls).unified).toBe(expected);
   });
 });

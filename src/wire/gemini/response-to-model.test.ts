@@ -9,6 +9,7 @@ const fixtureJson = (name: string): unknown =>
 describe('gemini responseToModel', () => {
   it('reads a text reply with finish reason, model version and usage', () => {
     expect(responseToModel(fixtureJson('text.json'))).toEqual({
+      id: '65E2aavdMaiU1e8P246LmAc',
       model: 'gemini-2.5-flash',
       message: {
         role: 'assistant',
@@ -20,17 +21,15 @@ describe('gemini responseToModel', () => {
         ],
         toolCalls: [],
       },
-      finishReason: 'stop',
-      rawFinishReason: 'STOP',
-      usage: { inputTokens: 8, outputTokens: 333, totalTokens: 341, reasoningTokens: 312 },
+      finishReason: { unified: 'stop', raw: 'STOP' },
+      usage: expect.objectContaining({ input: expect.objectContaining({ total: 8 }), output: { total: 333, reasoning: 312 } }),
       warnings: [],
     });
   });
 
   it('reads STOP with function calls as tool_calls, without ids when Gemini sent none', () => {
     const model = responseToModel(fixtureJson('parallel-tool-calls.json'));
-    expect(model.finishReason).toBe('tool_calls');
-    expect(model.rawFinishReason).toBe('STOP');
+    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'STOP' });
     expect(model.message.parts).toEqual([]);
     expect(model.message.toolCalls).toEqual([
       { name: 'get_weather', arguments: { city: 'Paris' } },
@@ -69,7 +68,7 @@ describe('gemini responseToModel', () => {
       '**Calculating the product**\n\nThe user asks for 17 × 23. 17 × 20 = 340 and 17 × 3 = 51, so the answer is 391.\n',
     );
     expect(model.message.parts).toEqual([{ type: 'text', text: '17 × 23 = 391.' }]);
-    expect(model.usage).toEqual({ inputTokens: 12, outputTokens: 210, totalTokens: 222, reasoningTokens: 201 });
+    expect(model.usage).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 12 }), output: { total: 210, reasoning: 201 } }));
   });
 
   it('concatenates adjacent text parts of one kind and joins separate thought runs with a blank line', () => {
@@ -106,18 +105,18 @@ describe('gemini responseToModel', () => {
     ['MALFORMED_FUNCTION_CALL', 'other'],
   ] as const)('maps finishReason %s to %s and keeps the raw value', (raw, expected) => {
     const model = responseToModel({ candidates: [{ finishReason: raw, index: 0 }] });
-    expect(model.finishReason).toBe(expected);
-    expect(model.rawFinishReason).toBe(raw);
+    expect(model.finishReason.unified).toBe(expected);
+    expect(model.finishReason.raw).toBe(raw);
     expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
   });
 
   it('reads a prompt blocked before generation as content_filter', () => {
     expect(responseToModel(fixtureJson('prompt-blocked.json'))).toEqual({
+      id: 'EXCPatOAKMrQjMcPteHVmQo',
       model: 'gemini-2.5-flash',
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'content_filter',
-      rawFinishReason: 'PROHIBITED_CONTENT',
-      usage: { inputTokens: 9, totalTokens: 9 },
+      finishReason: { unified: 'content_filter', raw: 'PROHIBITED_CONTENT' },
+      usage: expect.objectContaining({ input: expect.objectContaining({ total: 9 }), output: {  } }),
       warnings: [],
     });
   });
@@ -125,7 +124,7 @@ describe('gemini responseToModel', () => {
   it('maps an error body to error with finishReason error', () => {
     expect(responseToModel(fixtureJson('error.json'))).toEqual({
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'error',
+      finishReason: expect.objectContaining({ unified: 'error' }),
       error: { type: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted (e.g. check quota).' },
       warnings: [],
     });
@@ -137,13 +136,13 @@ describe('gemini responseToModel', () => {
       readFileSync(new URL('./__fixtures__/text.array-stream.json', import.meta.url), 'utf8'),
     ) as unknown;
     expect(responseToModel(chunks)).toEqual(responseToModel(fixtureJson('text.json')));
-    expect(usageOf(chunks)).toEqual({ inputTokens: 8, outputTokens: 333, totalTokens: 341, reasoningTokens: 312 });
+    expect(usageOf(chunks)).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 8 }), output: { total: 333, reasoning: 312 } }));
   });
 
   it('reads cachedContentTokenCount as cachedInputTokens', () => {
     expect(
       usageOf({ usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 5, totalTokenCount: 105, cachedContentTokenCount: 64 } }),
-    ).toEqual({ inputTokens: 100, outputTokens: 5, totalTokens: 105, cachedInputTokens: 64 });
+    ).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 100, cacheRead: 64 }), output: { total: 5 } }));
   });
 
   it('warns about parts it cannot represent and never throws on odd shapes', () => {
@@ -172,7 +171,7 @@ describe('gemini responseToModel', () => {
     ]);
     expect(responseToModel('nope')).toEqual({
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'other',
+      finishReason: expect.objectContaining({ unified: 'other' }),
       warnings: ['response body is not a JSON object'],
     });
   });

@@ -7,7 +7,7 @@ import type { ModelResponse } from '../../conversation/model.js';
 import { asArray, asNumber, asObject, asString, isObject } from '../shared/read-json.js';
 import { createStreamAssembler } from './assemble-stream.js';
 import { convertUsage } from './convert-usage.js';
-import { mapFinishReason } from './map-finish-reason.js';
+import { isPromptBlocked, mapFinishReason } from './map-finish-reason.js';
 import { modelPartsToMessage } from './model-parts-to-message.js';
 import { readField } from './read-field.js';
 
@@ -25,7 +25,7 @@ export function responseToModel(body: unknown): ModelResponse {
     return {
       ...(model !== undefined ? { model } : {}),
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'error',
+      finishReason: { unified: 'error', raw: undefined },
       error: {
         type: asString(error.status) ?? (code !== undefined ? String(code) : 'error'),
         message: asString(error.message) ?? '',
@@ -38,18 +38,15 @@ export function responseToModel(body: unknown): ModelResponse {
   const candidate = asObject(candidates[0]);
   if (candidates.length > 1) warnings.push(`response has ${candidates.length} candidates; only the first is read`);
   const message = modelPartsToMessage(asObject(candidate.content).parts, warnings, 'response');
-  let rawFinishReason = asString(readField(candidate, 'finishReason'));
-  let finishReason = mapFinishReason(rawFinishReason, message.toolCalls.length > 0);
-  const blockReason = asString(readField(asObject(readField(response, 'promptFeedback')), 'blockReason'));
-  if (candidates.length === 0 && blockReason !== undefined) {
-    rawFinishReason = blockReason;
-    finishReason = 'content_filter';
-  }
+  let finishReason = mapFinishReason(asString(readField(candidate, 'finishReason')), message.toolCalls.length > 0);
+  const blockReason = readField(asObject(readField(response, 'promptFeedback')), 'blockReason');
+  if (candidates.length === 0 && isPromptBlocked(blockReason)) finishReason = { unified: 'content_filter', raw: blockReason };
+  const id = asString(readField(response, 'responseId'));
   return {
+    ...(id !== undefined ? { id } : {}),
     ...(model !== undefined ? { model } : {}),
     message,
     finishReason,
-    ...(rawFinishReason !== undefined ? { rawFinishReason } : {}),
     ...(usage !== undefined ? { usage } : {}),
     warnings,
   };

@@ -1,9 +1,13 @@
 // OpenAI chat `finish_reason` → canonical FinishReason. The raw string is kept beside it by the
-// caller (`rawFinishReason`), so provider-specific values (e.g. "insufficient_system_resource"
+// result's `raw`, so provider-specific values (e.g. "insufficient_system_resource"
 // from DeepSeek) stay visible while mapping to 'other'.
-import type { FinishReason } from '../../conversation/model.js';
+import type { FinishReason, UnifiedFinishReason } from '../../conversation/model.js';
 
-export function mapFinishReason(raw: unknown): FinishReason {
+export function mapFinishReason(raw: string | undefined): FinishReason {
+  return { unified: unifiedOf(raw), raw };
+}
+
+function unifiedOf(raw: string | undefined): UnifiedFinishReason {
   switch (raw) {
     case 'stop':
       return 'stop';

@@ -10,15 +10,15 @@ const fixture = (name: string): unknown =>
 describe('openai-chat responseToModel', () => {
   it('reads a text reply with its model, finish reason and usage', () => {
     expect(responseToModel(fixture('openai-text.json'))).toEqual({
+      id: 'chatcmpl-C7uRyLq2v6ZbN0cT5hJwG1mDsPeXo',
       model: 'gpt-4o-mini-2024-07-18',
       message: {
         role: 'assistant',
         parts: [{ type: 'text', text: 'Bonjour ! 👋 Voici trois couleurs :\n\n1. Rouge\n2. Vert\n3. Bleu' }],
         toolCalls: [],
       },
-      finishReason: 'stop',
-      rawFinishReason: 'stop',
-      usage: { inputTokens: 24, outputTokens: 19, totalTokens: 43, reasoningTokens: 0, cachedInputTokens: 0 },
+      finishReason: { unified: 'stop', raw: 'stop' },
+      usage: expect.objectContaining({ input: expect.objectContaining({ total: 24, cacheRead: 0 }), output: { total: 19, reasoning: 0 } }),
       warnings: [],
     });
   });
@@ -33,8 +33,7 @@ describe('openai-chat responseToModel', () => {
         { id: 'call_9TfJ3xLq6ZcMw1PrV8nBk5Ys', name: 'get_weather', arguments: { city: 'Lyon' } },
       ],
     });
-    expect(model.finishReason).toBe('tool_calls');
-    expect(model.rawFinishReason).toBe('tool_calls');
+    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'tool_calls' });
   });
 
   it('reads text next to a tool call, and cached prompt tokens', () => {
@@ -43,13 +42,7 @@ describe('openai-chat responseToModel', () => {
     expect(model.message.toolCalls).toEqual([
       { id: 'call_Zr5Kq1WmX8pNc3TbV7yLs2Hd', name: 'get_weather', arguments: { city: 'Paris' } },
     ]);
-    expect(model.usage).toEqual({
-      inputTokens: 88,
-      outputTokens: 27,
-      totalTokens: 115,
-      reasoningTokens: 0,
-      cachedInputTokens: 64,
-    });
+    expect(model.usage).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 88, cacheRead: 64 }), output: { total: 27, reasoning: 0 } }));
   });
 
   it('reads DeepSeek reasoning_content and reasoning tokens', () => {
@@ -60,13 +53,7 @@ describe('openai-chat responseToModel', () => {
       reasoning: '嗯，用户问9.11和9.8哪个大。比较小数部分：0.11 < 0.80。',
       toolCalls: [],
     });
-    expect(model.usage).toEqual({
-      inputTokens: 17,
-      outputTokens: 64,
-      totalTokens: 81,
-      reasoningTokens: 52,
-      cachedInputTokens: 0,
-    });
+    expect(model.usage).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 17, cacheRead: 0 }), output: { total: 64, reasoning: 52 } }));
   });
 
   it('accepts `reasoning` as the reasoning field some gateways use', () => {
@@ -85,7 +72,7 @@ describe('openai-chat responseToModel', () => {
   it('turns an error body into finishReason error with an empty message', () => {
     expect(responseToModel(fixture('openai-error.json'))).toEqual({
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'error',
+      finishReason: expect.objectContaining({ unified: 'error' }),
       error: {
         type: 'server_error',
         message: 'The server had an error while processing your request. Sorry about that!',
@@ -111,7 +98,7 @@ describe('openai-chat responseToModel', () => {
       ],
     });
     expect(model.message.parts).toEqual([{ type: 'text', text: "I'm sorry, I can't help with that." }]);
-    expect(model.finishReason).toBe('stop');
+    expect(model.finishReason.unified).toBe('stop');
     expect(model.warnings).toEqual(['the model refused; the refusal is kept as the reply text']);
   });
 
@@ -126,15 +113,14 @@ describe('openai-chat responseToModel', () => {
       ],
     });
     expect(model.message.toolCalls).toEqual([{ name: 'convert', arguments: { amount: 1 } }]);
-    expect(model.finishReason).toBe('tool_calls');
-    expect(model.rawFinishReason).toBe('function_call');
+    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'function_call' });
   });
 
   it('never throws on odd bodies', () => {
     for (const body of [undefined, null, 'oops', [], { choices: 'x' }, { choices: [null] }]) {
       const model = responseToModel(body);
       expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
-      expect(model.finishReason).toBe('other');
+      expect(model.finishReason.unified).toBe('other');
     }
     expect(responseToModel({}).warnings).toEqual(['response has no choices']);
   });
@@ -151,7 +137,7 @@ describe('openai-chat mapFinishReason', () => {
     [null, 'other'],
     [undefined, 'other'],
   ])('maps %s to %s', (raw, expected) => {
-    expect(mapFinishReason(raw)).toBe(expected);
+    expect(mapFinishReason(raw ?? undefined)).toEqual({ unified: expected, raw: raw ?? undefined });
   });
 });
 
@@ -163,13 +149,7 @@ describe('openai-chat usageOf', () => {
   });
 
   it('falls back to DeepSeek and Moonshot cache counters', () => {
-    expect(usageOf({ usage: { prompt_tokens: 10, prompt_cache_hit_tokens: 6 } })).toEqual({
-      inputTokens: 10,
-      cachedInputTokens: 6,
-    });
-    expect(usageOf({ usage: { prompt_tokens: 10, cached_tokens: 4 } })).toEqual({
-      inputTokens: 10,
-      cachedInputTokens: 4,
-    });
+    expect(usageOf({ usage: { prompt_tokens: 10, prompt_cache_hit_tokens: 6 } })).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 10, cacheRead: 6 }), output: {  } }));
+    expect(usageOf({ usage: { prompt_tokens: 10, cached_tokens: 4 } })).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 10, cacheRead: 4 }), output: {  } }));
   });
 });

@@ -55,12 +55,13 @@ export function responseToModel(body: unknown): ModelResponse {
 
   const result: ModelResponse = {
     message,
-    finishReason: error ? 'error' : mapFinishReason(rawFinishReason),
+    finishReason: error ? { unified: 'error', raw: rawFinishReason } : mapFinishReason(rawFinishReason),
     warnings,
   };
+  const id = asString(response.id);
+  if (id !== undefined) result.id = id;
   const model = asString(response.model);
   if (model !== undefined) result.model = model;
-  if (rawFinishReason !== undefined) result.rawFinishReason = rawFinishReason;
   const usage = usageOf(response);
   if (usage !== undefined) result.usage = usage;
   if (error) result.error = error;

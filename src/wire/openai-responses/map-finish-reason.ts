@@ -3,9 +3,17 @@
 // incomplete → length (max_output_tokens) / content_filter / other; failed → error;
 // in_progress (a cut-off stream), queued, cancelled → other.
 // https://platform.openai.com/docs/api-reference/responses/object
-import type { FinishReason } from '../../conversation/model.js';
+import type { FinishReason, UnifiedFinishReason } from '../../conversation/model.js';
 
-export function mapFinishReason(status: unknown, incompleteReason: unknown, hasToolCalls: boolean): FinishReason {
+/** `raw` is `incomplete_details.reason` for an incomplete response, else the status. */
+export function mapFinishReason(status: string | undefined, incompleteReason: string | undefined, hasToolCalls: boolean): FinishReason {
+  return {
+    unified: unifiedOf(status, incompleteReason, hasToolCalls),
+    raw: status === 'incomplete' ? (incompleteReason ?? status) : status,
+  };
+}
+
+function unifiedOf(status: string | undefined, incompleteReason: string | undefined, hasToolCalls: boolean): UnifiedFinishReason {
   switch (status) {
     case 'completed':
       return hasToolCalls ? 'tool_calls' : 'stop';

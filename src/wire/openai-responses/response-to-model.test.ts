@@ -10,11 +10,11 @@ const fixture = (name: string): unknown =>
 describe('openai-responses responseToModel', () => {
   it('reads a text response with model, status and usage', () => {
     expect(responseToModel(fixture('openai-responses-text.json'))).toEqual({
+      id: 'resp_68ac1f09e1a48190a7b6c5d4e3f2a1b00f1e2d3c4b5a6978',
       model: 'gpt-4.1-mini-2025-04-14',
       message: { role: 'assistant', parts: [{ type: 'text', text: 'Paris is the capital of France. 🇫🇷' }], toolCalls: [] },
-      finishReason: 'stop',
-      rawFinishReason: 'completed',
-      usage: { inputTokens: 27, outputTokens: 10, totalTokens: 37, reasoningTokens: 0, cachedInputTokens: 0 },
+      finishReason: { unified: 'stop', raw: 'completed' },
+      usage: expect.objectContaining({ input: expect.objectContaining({ total: 27, cacheRead: 0 }), output: { total: 10, reasoning: 0 } }),
       warnings: [],
     });
   });
@@ -26,8 +26,7 @@ describe('openai-responses responseToModel', () => {
       parts: [],
       toolCalls: [{ id: 'call_kP4xZ9qW2mN7vB1cR8tY5sLd', name: 'get_weather', arguments: { city: 'Paris' } }],
     });
-    expect(model.finishReason).toBe('tool_calls');
-    expect(model.rawFinishReason).toBe('completed');
+    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'completed' });
   });
 
   it('reads text and parallel calls into one message', () => {
@@ -51,19 +50,12 @@ describe('openai-responses responseToModel', () => {
         '**Comparing decimals**\n\nI compare 9.11 and 9.8 by their tenths digit.\n\n**Answer**\n\n9.8 has 8 tenths, 9.11 has 1.',
       toolCalls: [],
     });
-    expect(model.usage).toEqual({
-      inputTokens: 21,
-      outputTokens: 212,
-      totalTokens: 233,
-      reasoningTokens: 192,
-      cachedInputTokens: 0,
-    });
+    expect(model.usage).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 21, cacheRead: 0 }), output: { total: 212, reasoning: 192 } }));
   });
 
   it('maps incomplete max_output_tokens to length and keeps the reason raw', () => {
     const model = responseToModel(fixture('openai-responses-incomplete.json'));
-    expect(model.finishReason).toBe('length');
-    expect(model.rawFinishReason).toBe('max_output_tokens');
+    expect(model.finishReason).toEqual({ unified: 'length', raw: 'max_output_tokens' });
     expect(model.message.parts).toEqual([
       { type: 'text', text: 'Once upon a time, in a land far, far away, there lived a' },
     ]);
@@ -71,8 +63,7 @@ describe('openai-responses responseToModel', () => {
 
   it('reads a failed response as an error', () => {
     const model = responseToModel(fixture('openai-responses-failed.json'));
-    expect(model.finishReason).toBe('error');
-    expect(model.rawFinishReason).toBe('failed');
+    expect(model.finishReason).toEqual({ unified: 'error', raw: 'failed' });
     expect(model.error).toEqual({
       type: 'insufficient_quota',
       message:
@@ -84,7 +75,7 @@ describe('openai-responses responseToModel', () => {
   it('reads an error body', () => {
     expect(responseToModel(fixture('openai-responses-error.json'))).toEqual({
       message: { role: 'assistant', parts: [], toolCalls: [] },
-      finishReason: 'error',
+      finishReason: expect.objectContaining({ unified: 'error' }),
       error: {
         type: 'invalid_request_error',
         message:
@@ -103,7 +94,7 @@ describe('openai-responses responseToModel', () => {
       ],
     });
     expect(model.message.parts).toEqual([{ type: 'text', text: "I can't help with that." }]);
-    expect(model.finishReason).toBe('stop');
+    expect(model.finishReason.unified).toBe('stop');
     expect(model.warnings).toEqual([
       'output[0]: output item of type "web_search_call" not represented',
       'output[1]: the model refused; the refusal is kept as the reply text',
@@ -114,7 +105,7 @@ describe('openai-responses responseToModel', () => {
     for (const body of [undefined, null, 'x', [], { output: 'nope' }, { output: [null] }]) {
       const model = responseToModel(body);
       expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
-      expect(model.finishReason).toBe('other');
+      expect(model.finishReason.unified).toBe('other');
     }
   });
 });
@@ -131,7 +122,7 @@ describe('openai-responses mapFinishReason', () => {
     ['cancelled', undefined, false, 'other'],
     [undefined, undefined, false, 'other'],
   ])('status %s (%s, calls: %s) → %s', (status, reason, calls, expected) => {
-    expect(mapFinishReason(status, reason, calls)).toBe(expected);
+    expect(mapFinishReason(status, reason, calls).unified).toBe(expected);
   });
 });
 
@@ -147,7 +138,7 @@ describe('openai-responses usageOf', () => {
           total_tokens: 130,
         },
       }),
-    ).toEqual({ inputTokens: 100, outputTokens: 30, totalTokens: 130, reasoningTokens: 12, cachedInputTokens: 80 });
+    ).toEqual(expect.objectContaining({ input: expect.objectContaining({ total: 100, cacheRead: 80 }), output: { total: 30, reasoning: 12 } }));
   });
 
   it('returns undefined without usage', () => {

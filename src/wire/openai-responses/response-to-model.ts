@@ -4,7 +4,7 @@
 // `reasoning` items give reasoning (summary texts joined with "\n\n"). Built-in tool items
 // (web_search_call...) are noted in warnings. An error body `{error:{...}}`, a failed response,
 // or an `error` kept by the stream assembler give finishReason 'error' and `error`.
-// `rawFinishReason` is `incomplete_details.reason` for an incomplete response, else `status`.
+// The raw finish reason is `incomplete_details.reason` for an incomplete response, else `status`.
 // https://platform.openai.com/docs/api-reference/responses/object
 import type { AssistantMessage, ModelResponse } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
@@ -61,15 +61,16 @@ export function responseToModel(body: unknown): ModelResponse {
   const incompleteReason = asString(asObject(response.incomplete_details).reason);
   const error = isObject(response.error) ? readError(response.error) : undefined;
 
+  const finishReason = mapFinishReason(status, incompleteReason, message.toolCalls.length > 0);
   const result: ModelResponse = {
     message,
-    finishReason: error ? 'error' : mapFinishReason(status, incompleteReason, message.toolCalls.length > 0),
+    finishReason: error ? { unified: 'error', raw: finishReason.raw } : finishReason,
     warnings,
   };
+  const id = asString(response.id);
+  if (id !== undefined) result.id = id;
   const model = asString(response.model);
   if (model !== undefined) result.model = model;
-  const rawFinishReason = status === 'incomplete' ? (incompleteReason ?? status) : status;
-  if (rawFinishReason !== undefined) result.rawFinishReason = rawFinishReason;
   const usage = usageOf(response);
   if (usage !== undefined) result.usage = usage;
   if (error) result.error = error;
