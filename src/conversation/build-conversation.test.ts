@@ -74,7 +74,8 @@ describe('buildConversation', () => {
     expect(conversation.messages).toHaveLength(2);
     expect(conversation.messages[1]).toEqual({
       role: 'assistant',
-      parts: [{ type: 'text', text: '{' }, { type: 'text', text: '"a": 1}' }],
+      // The continuation goes on from the prefill's last character: one text run, joined as sent.
+      parts: [{ type: 'text', text: '{"a": 1}' }],
       toolCalls: [],
     });
     expect(conversation.warnings.some((warning) => warning.includes('prefill'))).toBe(true);

@@ -21,8 +21,8 @@ export interface BuildConversationOptions {
  * right reason (it has no model answer) instead of for an empty gpt value.
  *
  * A request that ends with an assistant message without calls is an Anthropic-style prefill: the
- * model continues that text, so the response is merged into it (parts concatenated, which
- * to-sharegpt renders without separator) rather than appended as a second assistant message.
+ * model continues that text, so the response is merged into it (its first text run continues the
+ * prefill's last one, as sent) rather than appended as a second assistant message.
  */
 export function buildConversation(
   request: RequestConversation,
@@ -67,11 +67,14 @@ export function isEmptyAssistantMessage(message: AssistantMessage): boolean {
 }
 
 function continuePrefill(prefill: AssistantMessage, continuation: AssistantMessage): AssistantMessage {
-  const merged: AssistantMessage = {
-    role: 'assistant',
-    parts: [...prefill.parts, ...continuation.parts],
-    toolCalls: [...continuation.toolCalls],
-  };
+  // The continuation goes on from the prefill's last character: its first text run joins it as sent.
+  const parts = prefill.parts.map((part) => ({ ...part }));
+  continuation.parts.forEach((part, index) => {
+    const last = parts[parts.length - 1];
+    if (index === 0 && part.type === 'text' && last?.type === 'text') last.text += part.text;
+    else parts.push({ ...part });
+  });
+  const merged: AssistantMessage = { role: 'assistant', parts, toolCalls: [...continuation.toolCalls] };
   const reasoning = [prefill.reasoning, continuation.reasoning]
     .filter((text): text is string => text !== undefined && text.trim() !== '')
     .join('\n\n');

@@ -184,3 +184,19 @@ export function textOf(parts: readonly ContentPart[], separator = '\n'): string 
 export function assistantText(parts: readonly ContentPart[]): string {
   return textOf(parts, '\n\n');
 }
+
+/**
+ * A call's arguments as compact JSON text, every digit as the model produced it (`argumentsText`);
+ * arguments that were not valid JSON are the raw string they came as (a validator rejects them).
+ */
+export function argumentsJsonOf(call: ToolCall): string {
+  if (call.argumentsText !== undefined) return call.argumentsText;
+  if (typeof call.arguments === 'string' && call.argumentsInvalid === true) return call.arguments;
+  return JSON.stringify(call.arguments ?? {});
+}
+
+/** `{"name":…,"arguments":{…}}` compact, the arguments spliced in as argumentsJsonOf gives them (valid JSON only). */
+export function callJsonOf(call: ToolCall): string {
+  const args = call.argumentsInvalid === true ? JSON.stringify(call.arguments) : argumentsJsonOf(call);
+  return `{"name":${JSON.stringify(call.name)},"arguments":${args}}`;
+}

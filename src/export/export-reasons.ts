@@ -8,6 +8,7 @@ export const EXPORT_REASONS = {
   'finish-length': 'the model stopped at its token limit (finish reason length / max_tokens): the answer is truncated',
   'finish-content-filter': 'the provider filtered the answer',
   'no-conversation': 'no chat conversation could be read from the recorded bodies',
+  'no-user-turn': 'the conversation has no user turn (nothing the model answered): refused in every export format alike',
   'no-final-answer': "the row does not end with the model's answer (formats.md 5.2 step 4)",
   'image-not-saved': 'an image could not be saved as a local file (a remote URL, not an image, or undecodable)',
   'images-skipped': 'the row has images and the export was asked to skip images',

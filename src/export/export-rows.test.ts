@@ -240,6 +240,7 @@ describe('exportRows: selection', () => {
       'openai-chat single tool call (final turn)',
       'openai-chat parallel tool calls (final turn)',
       'openai-chat text plus tool call',
+      'openai-chat tool call with a large integer argument',
     ]);
   });
 

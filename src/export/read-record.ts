@@ -51,7 +51,9 @@ export function readRecord(record: StoredExchange): RecordReading {
     if (finish?.unified === 'length') exclude('finish-length', `finish reason ${finish.raw ?? 'length'}: the answer is cut at the token limit`);
     if (finish?.unified === 'content_filter') exclude('finish-content-filter', `finish reason ${finish.raw ?? 'content_filter'}`);
     if (finish?.unified === 'error') exclude('exchange-error', `finish reason ${finish.raw ?? 'error'}`);
-    return { conversation: buildConversation(request, response, { complete: !record.incomplete }), exclusions };
+    const conversation = buildConversation(request, response, { complete: !record.incomplete });
+    if (!hasUserTurn(conversation)) exclude('no-user-turn', 'the recorded request holds no user message with text or an image');
+    return { conversation, exclusions };
   } catch (error) {
     exclude('no-conversation', `the recorded bodies could not be read: ${(error as Error).message}`);
     return { conversation: null, exclusions };
@@ -71,3 +73,10 @@ export function shareGptSourceOf(record: StoredExchange, reading: RecordReading)
   return null;
 }
 
+
+/** Every export format needs the human side: ShareGPT's first turn is human, OpenAI's rows need a user message. */
+function hasUserTurn(conversation: Conversation): boolean {
+  return conversation.messages.some(
+    (message) => message.role === 'user' && message.parts.some((part) => part.type === 'image' || part.text.trim() !== ''),
+  );
+}

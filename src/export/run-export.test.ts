@@ -97,7 +97,7 @@ describe('runExport', () => {
 
     const written = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as typeof report;
     expect(written).toEqual(report);
-    expect(report.formats.sharegpt).toMatchObject({ file: 'sharegpt.jsonl', invalidByReason: { 'exchange-error': 4, 'exchange-incomplete': 3, 'finish-length': 2 } });
+    expect(report.formats.sharegpt).toMatchObject({ file: 'sharegpt.jsonl', invalidByReason: { 'exchange-error': 5, 'exchange-incomplete': 4, 'finish-length': 3 } });
     expect(report.formats.sharegpt!.content).toMatchObject({ withImages: 2 });
     expect(report.reasons['exchange-incomplete']).toMatch(/cut off/);
     expect(report.tokens?.recordsWithUsage).toBeGreaterThan(40);

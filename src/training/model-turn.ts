@@ -8,7 +8,7 @@
 import { splitLeadingReasoning, withReasoningPrefix } from './reasoning-prefix.js';
 import type { RepairName } from './repair-names.js';
 import { THINK_CLOSE, THINK_OPEN, TOOL_CALL_CLOSE, TOOL_CALL_OPEN } from './sharegpt-markers.js';
-import { parseJsonLoosely } from '../wire/shared/read-json.js';
+import { parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
 
 export interface NormalCall {
   name: string;
@@ -93,7 +93,8 @@ function reasoningRepairs(value: string, reasoning: string, doubleWrapped: boole
 /** Writes a model turn in the canonical layout (see the header). Compact JSON, like the converter. */
 export function renderModelTurn(turn: ModelTurn): string {
   if (turn.calls === null) return withReasoningPrefix(turn.reasoning, turn.text);
-  const json = JSON.stringify(
+  // stringifyJson: arguments read from a value keep long integers as they were written (read-json.ts).
+  const json = stringifyJson(
     turn.calls.length === 1
       ? callJson(turn.calls[0] as NormalCall)
       : turn.calls.map((call) => callJson(call)),

@@ -13,6 +13,7 @@ import type { ShareGptRow } from './sharegpt-types.js';
 import { toolsToJson } from './to-sharegpt.js';
 import { applyToolsPolicy, readToolsValue, type ToolsSchemaPolicy } from './tool-schemas.js';
 import { truncateText } from './truncate-text.js';
+import { stringifyJson } from '../wire/shared/read-json.js';
 
 export interface TrainingRowOptions {
   /** `drop` removes reasoning from every model turn (default keep). */
@@ -176,16 +177,16 @@ function isResultWrapper(value: unknown): value is Record<string, unknown> {
 }
 
 function unwrapResult(value: unknown): ResultPiece {
-  if (!isResultWrapper(value)) return { content: typeof value === 'string' ? value : JSON.stringify(value) };
+  if (!isResultWrapper(value)) return { content: typeof value === 'string' ? value : stringifyJson(value) };
   const gemini = value['functionResponse'] ?? value['function_response'];
   if (isPlainObject(gemini)) {
-    const piece: ResultPiece = { content: JSON.stringify(gemini['response'] ?? {}) };
+    const piece: ResultPiece = { content: stringifyJson(gemini['response'] ?? {}) };
     if (typeof gemini['id'] === 'string') piece.callId = gemini['id'];
     if (typeof gemini['name'] === 'string') piece.name = gemini['name'];
     return piece;
   }
   const content = value['content'];
-  const text = typeof content === 'string' ? content : (textOfParts(content) ?? JSON.stringify(content ?? ''));
+  const text = typeof content === 'string' ? content : (textOfParts(content) ?? stringifyJson(content ?? ''));
   const piece: ResultPiece = { content: text };
   const callId = value['tool_call_id'] ?? value['tool_use_id'];
   if (typeof callId === 'string') piece.callId = callId;

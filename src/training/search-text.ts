@@ -1,7 +1,7 @@
 // Text derived from a conversation for full-text search and list previews. Pure.
 // Only what a reader sees: reasoning and image bytes are left out (a data: URL would swamp the
 // index); tool names, arguments and results are in, since people search for them.
-import { textOf, type Conversation } from '../conversation/model.js';
+import { argumentsJsonOf, assistantText, textOf, type Conversation } from '../conversation/model.js';
 
 /** System prompt and the visible text of every message, one block per line group, in order. */
 export function searchTextOf(conversation: Conversation): string {
@@ -12,11 +12,8 @@ export function searchTextOf(conversation: Conversation): string {
         blocks.push(textOf(message.parts));
         break;
       case 'assistant':
-        blocks.push(textOf(message.parts, ''));
-        for (const call of message.toolCalls) {
-          const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
-          blocks.push(`${call.name} ${args ?? ''}`);
-        }
+        blocks.push(assistantText(message.parts));
+        for (const call of message.toolCalls) blocks.push(`${call.name} ${argumentsJsonOf(call)}`);
         break;
       case 'tool':
         blocks.push(...message.results.map((result) => result.content), textOf(message.parts));

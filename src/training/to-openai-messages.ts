@@ -4,7 +4,7 @@
 // and `name`, in call order; reasoning as `reasoning_content`. The `openai-ft` row is derived from
 // this one (to-openai-ft.ts). Every change to what was recorded is named (repair-names.ts). Pure:
 // generated call ids are a counter within the row, so a replay gives the same row.
-import type { AssistantMessage, ContentPart, Conversation, ToolCall, ToolResult } from '../conversation/model.js';
+import { argumentsJsonOf, assistantText, type AssistantMessage, type ContentPart, type Conversation, type ToolCall, type ToolResult } from '../conversation/model.js';
 import { matchResultsToCalls } from './match-results.js';
 import { splitLeadingReasoning } from './reasoning-prefix.js';
 import { RepairLog, type RepairName } from './repair-names.js';
@@ -130,9 +130,9 @@ function groupSegments(conversation: Conversation, log: RepairLog): Segment[] {
   return segments;
 }
 
-/** Text parts concatenated (one generation split by the provider); a leading <think> block split out. */
+/** The text runs joined (conversation/model.ts assistantText); a leading <think> block split out. */
 function readAssistant(message: AssistantMessage, log: RepairLog): Extract<Segment, { kind: 'assistant' }> {
-  let text = message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  let text = assistantText(message.parts);
   if (message.parts.some((part) => part.type === 'image')) log.add('assistant-image-dropped');
   const reasonings: string[] = [];
   const field = message.reasoning?.trim() ?? '';
@@ -197,8 +197,7 @@ function toolMessages(
 
 /** The recorded arguments as OpenAI's JSON string; a string that was not valid JSON is kept raw (the validator rejects it). */
 function argumentsString(call: ToolCall): string {
-  if (typeof call.arguments === 'string' && call.argumentsInvalid === true) return call.arguments;
-  return JSON.stringify(call.arguments ?? {});
+  return argumentsJsonOf(call);
 }
 
 /** Ids for calls that came without one (Gemini): call_1, call_2… skipping ids the row already uses. */

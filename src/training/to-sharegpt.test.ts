@@ -53,11 +53,11 @@ describe('conversationToShareGpt details', () => {
     expect(notes.some((note) => note.includes('consecutive assistant messages'))).toBe(true);
   });
 
-  it('concatenates the text parts of one assistant message without separator', () => {
+  it('joins the text runs of one assistant message with a blank line (the wire readers merge contiguous text into one run)', () => {
     const { row } = conversationToShareGpt(
-      conversation([user('Hi'), assistant([{ type: 'text', text: 'Hel' }, { type: 'text', text: 'lo.' }])]),
+      conversation([user('Hi'), assistant([{ type: 'text', text: 'Let me check.' }, { type: 'text', text: 'Found it.' }])]),
     );
-    expect(row.conversations[1]?.value).toBe('Hello.');
+    expect(row.conversations[1]?.value).toBe('Let me check.\n\nFound it.');
   });
 
   it('drops images in assistant messages with a note, keeping images aligned with placeholders', () => {

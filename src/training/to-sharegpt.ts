@@ -2,14 +2,16 @@
 // Pure. The row is produced even when it will not be accepted (invalid arguments, no model turn):
 // validate-sharegpt.ts decides, and `notes` says what was dropped, merged or suspicious, so nothing
 // is lost silently. Bump CONVERTER_VERSION (converter-version.ts) whenever the output changes.
-import type {
-  AssistantMessage,
-  ContentPart,
-  Conversation,
-  ToolCall,
-  ToolResult,
-  ToolSchema,
-  UserMessage,
+import {
+  assistantText,
+  callJsonOf,
+  type AssistantMessage,
+  type ContentPart,
+  type Conversation,
+  type ToolCall,
+  type ToolResult,
+  type ToolSchema,
+  type UserMessage,
 } from '../conversation/model.js';
 import {
   IMAGE_PLACEHOLDER,
@@ -184,9 +186,8 @@ function renderModel(messages: readonly AssistantMessage[], notes: string[]): Re
       notes.push(`call "${call.name}" has arguments that are not valid JSON: kept raw, the row will be rejected`);
     }
   }
-  const json = JSON.stringify(
-    calls.length === 1 ? callObject(calls[0] as ToolCall) : calls.map((call) => callObject(call)),
-  );
+  // Spliced from each call's exact argument text, so long integers keep their digits.
+  const json = calls.length === 1 ? callJsonOf(calls[0] as ToolCall) : `[${calls.map((call) => callJsonOf(call)).join(',')}]`;
   let body = json;
   if (text.trim() !== '') {
     body = text.trim() + '\n' + TOOL_CALL_OPEN + json + TOOL_CALL_CLOSE;
@@ -195,18 +196,13 @@ function renderModel(messages: readonly AssistantMessage[], notes: string[]): Re
   return { from: 'function_call', value: prefix + body, images: [] };
 }
 
-/** `{"name","arguments"}` (formats.md 1.4.3-4): arguments stay the parsed value, never a JSON string. */
-function callObject(call: ToolCall): { name: string; arguments: unknown } {
-  return { name: call.name, arguments: call.arguments };
-}
-
 /**
  * Reasoning from the `reasoning` field and from a `<think>…</think>` block that opens the visible
  * text (R1-style models served raw, formats.md 4), trimmed; the answer is what follows the block.
  */
 function splitReasoning(message: AssistantMessage, notes: string[]): { reasoning: string; answer: string } {
-  // Assistant text parts are one generation the provider happened to split: concatenate as is.
-  let answer = message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  // Text runs that other blocks or output items separated are a blank line apart (assistantText).
+  let answer = assistantText(message.parts);
   const pieces: string[] = [];
   const fromField = message.reasoning?.trim() ?? '';
   if (fromField !== '') pieces.push(fromField);

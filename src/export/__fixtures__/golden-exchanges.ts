@@ -3,6 +3,7 @@
 // error), built through processExchange from the provider fixtures in src/wire/*/__fixtures__.
 // Their exported rows, in every format, are in golden-rows.json (reviewed by hand; regenerate with
 // UPDATE_GOLDEN=1 and review the diff).
+import { fixtureText } from '../../../test/helpers/fixtures.js';
 import { recordExchange, wireResponse, wireStream, type RecordedExchange } from '../../../test/helpers/recorded-exchanges.js';
 import type { ExchangeRecord } from '../../capture/exchange.js';
 
@@ -416,6 +417,55 @@ export const goldenExchanges: GoldenExchange[] = [
       request: wireResponse('openai-responses', 'request-string-input.json'),
       response: wireResponse('openai-responses', 'openai-responses-failed.json'),
     },
+  },
+  // ------------------------------------------------------------------ recorded traffic defects (issue 11)
+  {
+    name: 'anthropic web fetch: text around server tool blocks',
+    exchange: {
+      format: 'anthropic-messages',
+      request: { model: 'claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user', content: 'What is https://en.wikipedia.org/wiki/Claude_Shannon about?' }], tools: [{ type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 3 }] },
+      response: wireResponse('anthropic-messages', 'web-fetch.json'),
+    },
+  },
+  {
+    name: 'anthropic model_context_window_exceeded',
+    exchange: {
+      format: 'anthropic-messages',
+      request: { model: 'claude-sonnet-4-5', max_tokens: 64000, messages: [{ role: 'user', content: 'Summarise the remaining chapters.' }] },
+      response: wireResponse('anthropic-messages', 'context-window-exceeded.json'),
+    },
+  },
+  {
+    name: 'openai-chat tool call with a large integer argument',
+    exchange: {
+      format: 'openai-chat',
+      request: { model: 'gpt-4.1', messages: [{ role: 'user', content: 'Tell #deploys the deploy finished.' }], tools: [{ type: 'function', function: { name: 'post_message', parameters: { type: 'object', properties: { channel_id: { type: 'integer' }, text: { type: 'string' } } } } }] },
+      response: fixtureText('openai-chat', 'openai-tool-call-big-integer.json'),
+    },
+  },
+  {
+    name: 'openai-responses commentary and final message items',
+    exchange: {
+      format: 'openai-responses',
+      request: { model: 'gpt-5', input: "What share of Denmark's electricity is renewable?", tools: [{ type: 'web_search' }] },
+      response: wireResponse('openai-responses', 'openai-responses-commentary-and-final.json'),
+    },
+  },
+  {
+    name: 'gemini single-object contents, parts and systemInstruction.parts',
+    exchange: { format: 'gemini', request: wireResponse('gemini', 'request-single-objects.json'), response: wireResponse('gemini', 'text-single-objects.json') },
+  },
+  {
+    name: 'gemini streamed function-call arguments',
+    exchange: {
+      format: 'gemini',
+      request: { contents: [{ role: 'user', parts: [{ text: 'Weather in Boston for the next 3 days, in celsius?' }] }], tools: [{ functionDeclarations: [{ name: 'get_weather', parameters: { type: 'OBJECT', properties: { location: { type: 'STRING' }, unit: { type: 'STRING' }, days: { type: 'INTEGER' } } } }] }] },
+      sse: wireStream('gemini', 'streamed-function-call-arguments.chunks.txt'),
+    },
+  },
+  {
+    name: 'gemini stream cut by a bare error body',
+    exchange: { format: 'gemini', request: { contents: [{ role: 'user', parts: [{ text: 'Name the three largest moons of Jupiter.' }] }] }, sse: wireStream('gemini', 'error-bare-json-mid-stream.chunks.txt') },
   },
 ];
 

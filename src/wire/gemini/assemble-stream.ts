@@ -10,17 +10,23 @@
 //   of its own: its signature moves to the previous part when that has none;
 // - other candidate fields (finishReason, safetyRatings, citationMetadata...) and top-level fields
 //   (usageMetadata, modelVersion, responseId, promptFeedback) are taken from the last chunk carrying them.
+// - Gemini 3's streamed function-call arguments (a call opened with `willContinue`, then
+//   `partialArgs` pieces, then a closing part) are folded into one whole functionCall part
+//   (streamed-function-call.ts);
 // Complete when a finishReason (or a prompt blockReason) was seen. An `{error}` chunk is reported
 // in AssembledStream.error; when nothing else arrived, `response` is that error body itself.
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asArray, asNumber, asObject, asString, isObject, type JsonObject, parseJsonLoosely } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, cloneJson, isObject, type JsonObject, parseJsonLoosely } from '../shared/read-json.js';
 import { readField } from './read-field.js';
+import { continuesStreamedCall, continueStreamedCall, opensStreamedCall, openStreamedCall, type OpenCall } from './streamed-function-call.js';
 
 interface CandidateState {
   fields: JsonObject;
   role: unknown;
   hasContent: boolean;
   parts: JsonObject[];
+  /** A call whose arguments are still streaming (streamed-function-call.ts). */
+  openCall: OpenCall | undefined;
 }
 
 export function createStreamAssembler(): StreamAssembler {
@@ -47,7 +53,7 @@ export function createStreamAssembler(): StreamAssembler {
       const index = asNumber(candidate.index) ?? position;
       let state = candidates.get(index);
       if (state === undefined) {
-        state = { fields: {}, role: undefined, hasContent: false, parts: [] };
+        state = { fields: {}, role: undefined, hasContent: false, parts: [], openCall: undefined };
         candidates.set(index, state);
       }
       for (const [key, value] of Object.entries(candidate)) {
@@ -57,7 +63,7 @@ export function createStreamAssembler(): StreamAssembler {
       if (isObject(candidate.content)) {
         state.hasContent = true;
         if (candidate.content.role !== undefined) state.role = candidate.content.role;
-        for (const part of asArray(candidate.content.parts)) appendPart(state.parts, asObject(part));
+        for (const part of asArray(candidate.content.parts)) appendCandidatePart(state, asObject(part));
       }
     });
   }
@@ -74,7 +80,7 @@ export function createStreamAssembler(): StreamAssembler {
     finish(): AssembledStream {
       const error = errorBody === undefined ? undefined : readError(errorBody);
       if (errorBody !== undefined && !sawChunk) {
-        return { response: structuredClone(errorBody), complete: false, ...(error ? { error } : {}) };
+        return { response: cloneJson(errorBody), complete: false, ...(error ? { error } : {}) };
       }
       const response: JsonObject = {};
       if (candidates.size > 0) {
@@ -88,12 +94,28 @@ export function createStreamAssembler(): StreamAssembler {
       }
       Object.assign(response, top);
       return {
-        response: structuredClone(response),
+        response: cloneJson(response),
         complete: sawTerminal && errorBody === undefined,
         ...(error ? { error } : {}),
       };
     },
   };
+}
+
+function appendCandidatePart(state: CandidateState, part: JsonObject): void {
+  const functionCall = readField(part, 'functionCall');
+  if (isObject(functionCall)) {
+    if (state.openCall !== undefined && continuesStreamedCall(functionCall)) {
+      if (continueStreamedCall(state.openCall, part)) state.openCall = undefined;
+      return;
+    }
+    if (opensStreamedCall(functionCall)) {
+      state.openCall = openStreamedCall(part);
+      state.parts.push(state.openCall.part);
+      return;
+    }
+  }
+  appendPart(state.parts, part);
 }
 
 function appendPart(parts: JsonObject[], part: JsonObject): void {

@@ -2,10 +2,10 @@
 // Content decision: Google's SDKs wrap a plain result as `{output: "..."}` (some code uses
 // `{result: "..."}`) and a failure as `{error: "..."}` (https://ai.google.dev/api/caching#FunctionResponse).
 // When the response object is exactly one such key with a string value, that string is the
-// content (and `error` marks the result isError); anything else is JSON.stringify(response), so
+// content (and `error` marks the result isError); anything else is stringifyJson(response), so
 // structure is never lost.
 import type { ToolResult } from '../../conversation/model.js';
-import { asObject, asString, isObject } from '../shared/read-json.js';
+import { asObject, asString, isObject, stringifyJson } from '../shared/read-json.js';
 import { readField } from './read-field.js';
 
 export function functionResponseToResult(functionResponse: unknown): ToolResult {
@@ -35,5 +35,5 @@ function contentOf(response: unknown): { content: string; isError: boolean } {
       if (only === 'error' && typeof value === 'string') return { content: value, isError: true };
     }
   }
-  return { content: JSON.stringify(response), isError: false };
+  return { content: stringifyJson(response), isError: false };
 }

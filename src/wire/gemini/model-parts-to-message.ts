@@ -2,11 +2,13 @@
 // AssistantMessage. Gemini splits one message into many parts (a stream's chunks, or the model's
 // own segmentation), so adjacent text parts are concatenated: visible text with visible text,
 // thought text (`thought: true`) with thought text. Separate thought runs are joined by "\n\n".
-// `thoughtSignature` is dropped (formats.md section 4).
+// A text part's `thoughtSignature` is dropped (formats.md section 4); a call's rides along on the
+// ToolCall (`signature`) for a client that must send it back.
 import type { AssistantMessage } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject } from '../shared/read-json.js';
+import { parseToolArguments } from '../shared/parse-tool-arguments.js';
 import { partToImage } from './part-to-image.js';
-import { readField } from './read-field.js';
+import { readField, readList } from './read-field.js';
 
 const KNOWN_NON_CHAT_PARTS = ['executableCode', 'codeExecutionResult', 'functionResponse', 'videoMetadata'];
 
@@ -15,7 +17,7 @@ export function modelPartsToMessage(parts: unknown, warnings: string[], where: s
   const reasoning: string[] = [];
   let previous: 'text' | 'thought' | 'other' = 'other';
 
-  for (const raw of asArray(parts)) {
+  for (const raw of readList(parts)) {
     const part = asObject(raw);
     const text = asString(part.text);
     if (text !== undefined) {
@@ -37,10 +39,14 @@ export function modelPartsToMessage(parts: unknown, warnings: string[], where: s
     if (isObject(functionCall)) {
       const id = asString(functionCall.id);
       const args = functionCall.args;
+      const parsed = parseToolArguments(args === undefined || args === null ? {} : args);
+      const signature = asString(readField(part, 'thoughtSignature'));
       message.toolCalls.push({
         ...(id !== undefined ? { id } : {}),
         name: asString(functionCall.name) ?? '',
-        arguments: args === undefined || args === null ? {} : args,
+        arguments: parsed.arguments,
+        ...(parsed.argumentsText !== undefined ? { argumentsText: parsed.argumentsText } : {}),
+        ...(signature !== undefined ? { signature } : {}),
       });
       continue;
     }

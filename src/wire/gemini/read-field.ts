@@ -19,3 +19,13 @@ export function readField(object: JsonObject, camelKey: string): unknown {
   const value = object[camelKey];
   return value !== undefined ? value : object[toSnakeCase(camelKey)];
 }
+
+/**
+ * A repeated field (`contents`, `parts`, `systemInstruction.parts`): Google's API also accepts a
+ * single object where a list is declared, and its own REST examples send `"parts": {"text": …}`,
+ * so a single object is a one-element list.
+ */
+export function readList(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return typeof value === 'object' && value !== null ? [value] : [];
+}

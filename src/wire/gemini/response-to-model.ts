@@ -4,7 +4,7 @@
 // before generation (`promptFeedback.blockReason`, no candidates) is content_filter.
 // A whole streamed JSON array passed here is assembled first.
 import type { ModelResponse } from '../../conversation/model.js';
-import { asArray, asNumber, asObject, asString, isObject } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, isObject, stringifyJson } from '../shared/read-json.js';
 import { createStreamAssembler } from './assemble-stream.js';
 import { convertUsage } from './convert-usage.js';
 import { isPromptBlocked, mapFinishReason } from './map-finish-reason.js';
@@ -54,6 +54,6 @@ export function responseToModel(body: unknown): ModelResponse {
 
 function assembleArray(chunks: unknown[]): unknown {
   const assembler = createStreamAssembler();
-  for (const chunk of chunks) assembler.push({ data: JSON.stringify(chunk) });
+  for (const chunk of chunks) assembler.push({ data: stringifyJson(chunk) });
   return assembler.finish().response;
 }

@@ -13,7 +13,7 @@
 // `content` is null, not "", when no text arrived (what OpenAI's non-stream body has for calls).
 // Spec: https://platform.openai.com/docs/api-reference/chat-streaming
 import type { AssembledStream, SseEvent, StreamAssembler } from '../wire-format.js';
-import { asArray, asNumber, asObject, asString, isObject, parseJsonObject, type JsonObject } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, isObject, parseJsonObject, type JsonObject, stringifyJson } from '../shared/read-json.js';
 import { readError } from './response-to-model.js';
 
 interface ToolCallState {
@@ -38,7 +38,7 @@ interface ChoiceState {
 function argumentsPiece(value: unknown): string {
   if (typeof value === 'string') return value;
   // Some gateways send the arguments object whole instead of a JSON string.
-  return value === undefined || value === null ? '' : JSON.stringify(value);
+  return value === undefined || value === null ? '' : stringifyJson(value);
 }
 
 class ChatStreamAssembler implements StreamAssembler {

@@ -3,7 +3,7 @@
 // Part shapes: https://platform.openai.com/docs/api-reference/chat/create (messages[].content).
 import type { ContentPart } from '../../conversation/model.js';
 import { imagePartFromUrl } from '../shared/image-part.js';
-import { asObject, asString, isObject } from '../shared/read-json.js';
+import { asObject, asString, isObject, stringifyJson } from '../shared/read-json.js';
 
 export interface ReadParts {
   parts: ContentPart[];
@@ -62,7 +62,7 @@ export function readContentText(content: unknown, where: string): ReadText {
   if (typeof content === 'string') return { text: content, warnings: [] };
   if (!Array.isArray(content)) {
     // Not in the spec, but some clients send a tool result as an object: keep it as JSON.
-    return { text: JSON.stringify(content), warnings: [] };
+    return { text: stringifyJson(content), warnings: [] };
   }
   const texts: string[] = [];
   const warnings: string[] = [];

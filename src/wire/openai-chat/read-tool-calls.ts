@@ -16,6 +16,7 @@ function toolCall(id: string | undefined, name: string, rawArguments: unknown): 
       ? { id, name, arguments: parsed.arguments }
       : { name, arguments: parsed.arguments };
   if (parsed.argumentsInvalid) call.argumentsInvalid = true;
+  if (parsed.argumentsText !== undefined) call.argumentsText = parsed.argumentsText;
   return call;
 }
 

@@ -19,7 +19,7 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('keeps user text and images in order, with the data URL mime type', () => {
-      expect(conversation.messages[0]).toEqual({
+      expect(conversation.messages[0]).toMatchObject({
         role: 'user',
         parts: [
           { type: 'text', text: 'What is the weather in Paris and Lyon? Here is the map.' },
@@ -33,7 +33,7 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('parses tool call arguments and flags invalid JSON instead of guessing', () => {
-      expect(conversation.messages[1]).toEqual({
+      expect(conversation.messages[1]).toMatchObject({
         role: 'assistant',
         parts: [],
         toolCalls: [
@@ -49,7 +49,7 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('merges consecutive tool messages into one ToolMessage, joining text parts', () => {
-      expect(conversation.messages[2]).toEqual({
+      expect(conversation.messages[2]).toMatchObject({
         role: 'tool',
         results: [
           { callId: 'call_4NkR8pWz1QmXc7VbT2yHsL0d', content: '{"temp_c":18,"sky":"cloudy"}' },
@@ -60,12 +60,12 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('reads a plain assistant reply and a later user turn with an http image', () => {
-      expect(conversation.messages[3]).toEqual({
+      expect(conversation.messages[3]).toMatchObject({
         role: 'assistant',
         parts: [{ type: 'text', text: 'Paris : 18 °C, nuageux. Lyon : 21 °C, ensoleillé.' }],
         toolCalls: [],
       });
-      expect(conversation.messages[4]).toEqual({
+      expect(conversation.messages[4]).toMatchObject({
         role: 'user',
         parts: [
           { type: 'text', text: 'Et à Nice ?' },
@@ -76,7 +76,7 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('reads function tools, defaults missing parameters, drops other tool types with a warning', () => {
-      expect(conversation.tools).toEqual([
+      expect(conversation.tools).toMatchObject([
         {
           name: 'get_weather',
           description: 'Current weather for a city.',
@@ -92,7 +92,7 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('says what it dropped', () => {
-      expect(conversation.warnings).toEqual([
+      expect(conversation.warnings).toMatchObject([
         'messages[7]: content part of type "input_audio" dropped',
         'tools[2]: tool of type "custom" dropped (not a function tool)',
       ]);
@@ -105,26 +105,26 @@ describe('openai-chat requestToConversation', () => {
     it('keeps reasoning_content (and `reasoning`) where it was recorded', () => {
       expect(conversation.stream).toBe(false);
       expect(conversation.system).toBe('');
-      expect(conversation.messages.map((message) => message.role)).toEqual([
+      expect(conversation.messages.map((message) => message.role)).toMatchObject([
         'user',
         'assistant',
         'tool',
         'assistant',
         'user',
       ]);
-      expect(conversation.messages[1]).toEqual({
+      expect(conversation.messages[1]).toMatchObject({
         role: 'assistant',
         parts: [],
         reasoning: "I need today's date first, so I will call the date tool.",
         toolCalls: [{ id: 'call_00_d8Kq2ZpXw3LmN', name: 'get_date', arguments: {} }],
       });
-      expect(conversation.messages[3]).toEqual({
+      expect(conversation.messages[3]).toMatchObject({
         role: 'assistant',
         parts: [{ type: 'text', text: '129 days.' }],
         reasoning: 'From 2025-08-25 to 2026-01-01 is 129 days.',
         toolCalls: [],
       });
-      expect(conversation.warnings).toEqual([]);
+      expect(conversation.warnings).toMatchObject([]);
     });
   });
 
@@ -133,12 +133,12 @@ describe('openai-chat requestToConversation', () => {
 
     it('reads function_call as a call without id and the function role as a named result', () => {
       expect(conversation.system).toBe('You convert currencies.');
-      expect(conversation.messages[1]).toEqual({
+      expect(conversation.messages[1]).toMatchObject({
         role: 'assistant',
         parts: [],
         toolCalls: [{ name: 'convert', arguments: { amount: 100, from: 'USD', to: 'EUR' } }],
       });
-      expect(conversation.messages[2]).toEqual({
+      expect(conversation.messages[2]).toMatchObject({
         role: 'tool',
         results: [{ name: 'convert', content: '{"result": 92.1}' }],
         parts: [],
@@ -146,7 +146,7 @@ describe('openai-chat requestToConversation', () => {
     });
 
     it('reads the legacy functions list as tools', () => {
-      expect(conversation.tools).toEqual([
+      expect(conversation.tools).toMatchObject([
         {
           name: 'convert',
           description: 'Converts an amount.',
@@ -163,9 +163,9 @@ describe('openai-chat requestToConversation', () => {
     it('never throws: non-object bodies give an empty conversation', () => {
       for (const body of [undefined, null, 'text', 42, [], { messages: 'nope' }]) {
         const conversation = requestToConversation(body);
-        expect(conversation.messages).toEqual([]);
+        expect(conversation.messages).toMatchObject([]);
         expect(conversation.system).toBe('');
-        expect(conversation.tools).toEqual([]);
+        expect(conversation.tools).toMatchObject([]);
         expect(conversation.stream).toBe(false);
       }
     });
@@ -179,12 +179,12 @@ describe('openai-chat requestToConversation', () => {
           { role: 'assistant', tool_calls: [{ type: 'function', function: { arguments: '{}' } }] },
         ],
       });
-      expect(conversation.messages).toEqual([
+      expect(conversation.messages).toMatchObject([
         { role: 'user', parts: [{ type: 'text', text: 'plain string part' }] },
         { role: 'user', parts: [] },
         { role: 'assistant', parts: [], toolCalls: [] },
       ]);
-      expect(conversation.warnings).toEqual([
+      expect(conversation.warnings).toMatchObject([
         'messages[0]: message with role "narrator" dropped',
         'messages[1]: image_url part without a url dropped',
         'messages[1]: content part of type "file" dropped',
@@ -201,14 +201,14 @@ describe('openai-chat requestToConversation', () => {
           { role: 'tool', tool_call_id: 'b', content: 'two' },
         ],
       });
-      expect(conversation.messages.map((message) => message.role)).toEqual(['tool', 'user', 'tool']);
+      expect(conversation.messages.map((message) => message.role)).toMatchObject(['tool', 'user', 'tool']);
     });
 
     it('keeps a non-array object tool result as JSON text', () => {
       const conversation = requestToConversation({
         messages: [{ role: 'tool', tool_call_id: 'a', content: { ok: true } }],
       });
-      expect(conversation.messages[0]).toEqual({
+      expect(conversation.messages[0]).toMatchObject({
         role: 'tool',
         results: [{ callId: 'a', content: '{"ok":true}' }],
         parts: [],

@@ -10,6 +10,7 @@ import type {
   ToolSchema,
 } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { mergeAdjacentText } from '../shared/assistant-text.js';
 import { readContentParts, readContentText } from './read-content.js';
 import { readReasoning, readToolCalls } from './read-tool-calls.js';
 
@@ -83,7 +84,7 @@ export function requestToConversation(body: unknown): RequestConversation {
         const read = readContentParts(message.content, where);
         const calls = readToolCalls(message, where);
         warnings.push(...read.warnings, ...calls.warnings);
-        const assistant: AssistantMessage = { role: 'assistant', parts: read.parts, toolCalls: calls.toolCalls };
+        const assistant: AssistantMessage = { role: 'assistant', parts: mergeAdjacentText(read.parts), toolCalls: calls.toolCalls };
         const reasoning = readReasoning(message);
         if (reasoning !== undefined) assistant.reasoning = reasoning;
         messages.push(assistant);

@@ -6,6 +6,7 @@
 // Wire shape: https://platform.openai.com/docs/api-reference/chat/object
 import type { AssistantMessage, ModelResponse } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { mergeAdjacentText } from '../shared/assistant-text.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { readContentParts } from './read-content.js';
 import { readReasoning, readToolCalls } from './read-tool-calls.js';
@@ -33,7 +34,8 @@ function readAssistant(message: JsonObject, warnings: string[]): AssistantMessag
       warnings.push('the model returned a refusal next to content; the refusal was dropped');
     }
   }
-  const assistant: AssistantMessage = { role: 'assistant', parts: read.parts, toolCalls: calls.toolCalls };
+  // One message's content parts are contiguous text: one run (conversation/model.ts assistantText).
+  const assistant: AssistantMessage = { role: 'assistant', parts: mergeAdjacentText(read.parts), toolCalls: calls.toolCalls };
   const reasoning = readReasoning(message);
   if (reasoning !== undefined) assistant.reasoning = reasoning;
   return assistant;

@@ -3,7 +3,7 @@
 // Shapes: https://platform.openai.com/docs/api-reference/responses/create (input items).
 import type { ContentPart } from '../../conversation/model.js';
 import { imagePartFromUrl } from '../shared/image-part.js';
-import { asObject, asString, isObject } from '../shared/read-json.js';
+import { asObject, asString, isObject, stringifyJson } from '../shared/read-json.js';
 
 export interface ReadParts {
   parts: ContentPart[];
@@ -56,7 +56,7 @@ export interface ReadText {
 export function readContentText(content: unknown, where: string): ReadText {
   if (content === null || content === undefined) return { text: '', warnings: [] };
   if (typeof content === 'string') return { text: content, warnings: [] };
-  if (!Array.isArray(content)) return { text: JSON.stringify(content), warnings: [] };
+  if (!Array.isArray(content)) return { text: stringifyJson(content), warnings: [] };
   const texts: string[] = [];
   const warnings: string[] = [];
   for (const raw of content) {

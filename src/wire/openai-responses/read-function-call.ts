@@ -14,5 +14,6 @@ export function readFunctionCall(item: JsonObject): ToolCall | undefined {
       ? { id: callId, name, arguments: parsed.arguments }
       : { name, arguments: parsed.arguments };
   if (parsed.argumentsInvalid) call.argumentsInvalid = true;
+  if (parsed.argumentsText !== undefined) call.argumentsText = parsed.argumentsText;
   return call;
 }

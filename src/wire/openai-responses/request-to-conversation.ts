@@ -17,6 +17,7 @@ import type {
 } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
 import { readFunctionCall } from './read-function-call.js';
+import { mergeAdjacentText } from '../shared/assistant-text.js';
 import { readContentParts, readContentText } from './read-content.js';
 import { reasoningTexts } from './read-reasoning.js';
 
@@ -112,7 +113,7 @@ class ConversationBuilder {
     const read = readContentParts(item.content, where);
     this.warnings.push(...read.warnings);
     if (role === 'user') this.messages.push({ role: 'user', parts: read.parts });
-    else if (role === 'assistant') this.assistant().parts.push(...read.parts);
+    else if (role === 'assistant') this.assistant().parts.push(...mergeAdjacentText(read.parts));
     else this.warnings.push(`${where}: message with role "${role ?? 'missing'}" dropped`);
   }
 }

@@ -9,7 +9,7 @@ const fixture = (name: string): unknown =>
 
 describe('openai-responses responseToModel', () => {
   it('reads a text response with model, status and usage', () => {
-    expect(responseToModel(fixture('openai-responses-text.json'))).toEqual({
+    expect(responseToModel(fixture('openai-responses-text.json'))).toMatchObject({
       id: 'resp_68ac1f09e1a48190a7b6c5d4e3f2a1b00f1e2d3c4b5a6978',
       model: 'gpt-4.1-mini-2025-04-14',
       message: { role: 'assistant', parts: [{ type: 'text', text: 'Paris is the capital of France. 🇫🇷' }], toolCalls: [] },
@@ -21,17 +21,17 @@ describe('openai-responses responseToModel', () => {
 
   it('reads a function call: call_id is the id, arguments parsed, finish reason tool_calls', () => {
     const model = responseToModel(fixture('openai-responses-tool-call.json'));
-    expect(model.message).toEqual({
+    expect(model.message).toMatchObject({
       role: 'assistant',
       parts: [],
       toolCalls: [{ id: 'call_kP4xZ9qW2mN7vB1cR8tY5sLd', name: 'get_weather', arguments: { city: 'Paris' } }],
     });
-    expect(model.finishReason).toEqual({ unified: 'tool_calls', raw: 'completed' });
+    expect(model.finishReason).toMatchObject({ unified: 'tool_calls', raw: 'completed' });
   });
 
   it('reads text and parallel calls into one message', () => {
     const model = responseToModel(fixture('openai-responses-parallel-tool-calls.json'));
-    expect(model.message).toEqual({
+    expect(model.message).toMatchObject({
       role: 'assistant',
       parts: [{ type: 'text', text: 'Checking both cities.' }],
       toolCalls: [
@@ -43,7 +43,7 @@ describe('openai-responses responseToModel', () => {
 
   it('joins reasoning summary texts with a blank line and reads reasoning tokens', () => {
     const model = responseToModel(fixture('openai-responses-reasoning.json'));
-    expect(model.message).toEqual({
+    expect(model.message).toMatchObject({
       role: 'assistant',
       parts: [{ type: 'text', text: '9.8 is larger.' }],
       reasoning:
@@ -55,25 +55,25 @@ describe('openai-responses responseToModel', () => {
 
   it('maps incomplete max_output_tokens to length and keeps the reason raw', () => {
     const model = responseToModel(fixture('openai-responses-incomplete.json'));
-    expect(model.finishReason).toEqual({ unified: 'length', raw: 'max_output_tokens' });
-    expect(model.message.parts).toEqual([
+    expect(model.finishReason).toMatchObject({ unified: 'length', raw: 'max_output_tokens' });
+    expect(model.message.parts).toMatchObject([
       { type: 'text', text: 'Once upon a time, in a land far, far away, there lived a' },
     ]);
   });
 
   it('reads a failed response as an error', () => {
     const model = responseToModel(fixture('openai-responses-failed.json'));
-    expect(model.finishReason).toEqual({ unified: 'error', raw: 'failed' });
-    expect(model.error).toEqual({
+    expect(model.finishReason).toMatchObject({ unified: 'error', raw: 'failed' });
+    expect(model.error).toMatchObject({
       type: 'insufficient_quota',
       message:
         'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
     });
-    expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
+    expect(model.message).toMatchObject({ role: 'assistant', parts: [], toolCalls: [] });
   });
 
   it('reads an error body', () => {
-    expect(responseToModel(fixture('openai-responses-error.json'))).toEqual({
+    expect(responseToModel(fixture('openai-responses-error.json'))).toMatchObject({
       message: { role: 'assistant', parts: [], toolCalls: [] },
       finishReason: expect.objectContaining({ unified: 'error' }),
       error: {
@@ -93,9 +93,9 @@ describe('openai-responses responseToModel', () => {
         { type: 'message', role: 'assistant', content: [{ type: 'refusal', refusal: "I can't help with that." }] },
       ],
     });
-    expect(model.message.parts).toEqual([{ type: 'text', text: "I can't help with that." }]);
+    expect(model.message.parts).toMatchObject([{ type: 'text', text: "I can't help with that." }]);
     expect(model.finishReason.unified).toBe('stop');
-    expect(model.warnings).toEqual([
+    expect(model.warnings).toMatchObject([
       'output[0]: output item of type "web_search_call" not represented',
       'output[1]: the model refused; the refusal is kept as the reply text',
     ]);
@@ -104,7 +104,7 @@ describe('openai-responses responseToModel', () => {
   it('never throws on odd bodies', () => {
     for (const body of [undefined, null, 'x', [], { output: 'nope' }, { output: [null] }]) {
       const model = responseToModel(body);
-      expect(model.message).toEqual({ role: 'assistant', parts: [], toolCalls: [] });
+      expect(model.message).toMatchObject({ role: 'assistant', parts: [], toolCalls: [] });
       expect(model.finishReason.unified).toBe('other');
     }
   });

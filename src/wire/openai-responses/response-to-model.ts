@@ -8,6 +8,7 @@
 // https://platform.openai.com/docs/api-reference/responses/object
 import type { AssistantMessage, ModelResponse } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { mergeAdjacentText } from '../shared/assistant-text.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { readFunctionCall } from './read-function-call.js';
 import { readContentParts } from './read-content.js';
@@ -38,7 +39,8 @@ function readOutput(output: unknown[], warnings: string[]): AssistantMessage {
       }
       const read = readContentParts(content, where);
       warnings.push(...read.warnings);
-      message.parts.push(...read.parts);
+      // One item's parts are one run; another item (commentary, then the final answer) starts a new one.
+      message.parts.push(...mergeAdjacentText(read.parts));
     } else if (type === 'function_call') {
       const call = readFunctionCall(item);
       if (call) message.toolCalls.push(call);
