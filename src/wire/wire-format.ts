@@ -1,6 +1,7 @@
 // The one interface every chat wire format implements. The proxy and the capture pipeline only
 // ever call these functions; they never switch on a provider name (see registry.ts for the list).
 import type { ModelResponse, RequestConversation, TokenUsage } from '../conversation/model.js';
+import type { StreamListener } from '../conversation/stream-part.js';
 
 export type WireFormatId =
   | 'openai-chat'
@@ -44,5 +45,10 @@ export interface WireFormat {
   /** A non-streaming response body (or an assembled stream's `response`) to the canonical model. */
   responseToModel(body: unknown): ModelResponse;
   usageOf(body: unknown): TokenUsage | undefined;
-  createStreamAssembler(): StreamAssembler;
+  /**
+   * A fresh assembler. With a listener, it also tells each event's meaning as canonical stream
+   * parts while it assembles (what the OpenAI-compatible entry re-encodes); without one it only
+   * assembles (the recording), at no extra cost.
+   */
+  createStreamAssembler(listener?: StreamListener): StreamAssembler;
 }

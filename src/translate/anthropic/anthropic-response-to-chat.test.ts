@@ -4,9 +4,10 @@ import { testContext } from '../__fixtures__/test-context.js';
 import { anthropicErrorToOpenAi } from './anthropic-error-to-openai.js';
 import { anthropicModelsToOpenAi } from './anthropic-models-to-openai.js';
 import { anthropicResponseToChat } from './anthropic-response-to-chat.js';
-import { anthropicUsageToOpenAi } from './anthropic-usage-to-openai.js';
+import { convertUsage } from '../../wire/anthropic-messages/convert-usage.js';
+import { mapFinishReason } from '../../wire/anthropic-messages/map-finish-reason.js';
+import { finishReasonToOpenAi, usageToOpenAi } from '../shared/canonical-to-openai.js';
 import { JSON_TOOL_NAME } from './chat-request-to-anthropic.js';
-import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 
 describe('anthropicResponseToChat (recorded Anthropic responses)', () => {
   it.each<[string, Record<string, unknown>]>([
@@ -91,11 +92,11 @@ describe('anthropicResponseToChat (recorded Anthropic responses)', () => {
 
   it('warns about blocks it cannot carry (server tools)', () => {
     const body = { content: [{ type: 'server_tool_use', id: 's1', name: 'web_search', input: {} }, { type: 'text', text: 'ok' }], stop_reason: 'end_turn' };
-    expect(anthropicResponseToChat(body, testContext()).warnings).toEqual(['content block of type "server_tool_use" has no OpenAI chat equivalent and was dropped']);
+    expect(anthropicResponseToChat(body, testContext()).warnings).toEqual(['response: server_tool_use block dropped']);
   });
 });
 
-describe('mapAnthropicStopReason', () => {
+describe('stop_reason through wire/ and canonical-to-openai', () => {
   it.each<[string | undefined, boolean, string]>([
     ['end_turn', false, 'stop'],
     ['stop_sequence', false, 'stop'],
@@ -106,11 +107,11 @@ describe('mapAnthropicStopReason', () => {
     ['model_context_window_exceeded', false, 'length'],
     ['pause_turn', false, 'stop'],
   ])('%s (tool calls: %s) → %s', (reason, hasToolCalls, expected) => {
-    expect(mapAnthropicStopReason(reason, hasToolCalls).finishReason).toBe(expected);
+    expect(finishReasonToOpenAi(mapFinishReason(reason), hasToolCalls).finishReason).toBe(expected);
   });
 });
 
-describe('anthropicUsageToOpenAi', () => {
+describe('usage through wire/ and canonical-to-openai', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
     [{ input_tokens: 10, output_tokens: 5 }, { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }],
     [
@@ -118,7 +119,7 @@ describe('anthropicUsageToOpenAi', () => {
       { prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100 } },
     ],
   ])('%j → %j', (usage, expected) => {
-    expect(anthropicUsageToOpenAi(usage)).toEqual(expected);
+    expect(usageToOpenAi(convertUsage(usage))).toEqual(expected);
   });
 });
 

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TEST_NOW, testContext } from '../__fixtures__/test-context.js';
 import { wireFixtureJson } from '../__fixtures__/read-wire-fixture.js';
 import { geminiResponseToChat } from './gemini-response-to-chat.js';
-import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
-import { geminiUsageToOpenAi } from './gemini-usage-to-openai.js';
+import { convertUsage } from '../../wire/gemini/convert-usage.js';
+import { mapFinishReason } from '../../wire/gemini/map-finish-reason.js';
+import { finishReasonToOpenAi, usageToOpenAi } from '../shared/canonical-to-openai.js';
 import { geminiErrorToOpenAi } from './gemini-error-to-openai.js';
 
 const created = TEST_NOW / 1000;
@@ -117,11 +118,11 @@ describe('geminiResponseToChat (recorded Gemini responses)', () => {
 
   it('warns about parts it cannot carry (code execution, generated images)', () => {
     const body = { candidates: [{ content: { parts: [{ executableCode: { code: 'print(1)' } }, { text: 'done' }] }, finishReason: 'STOP' }] };
-    expect(geminiResponseToChat(body, testContext()).warnings).toEqual(['candidates[0]: executableCode part has no OpenAI chat equivalent and was dropped']);
+    expect(geminiResponseToChat(body, testContext()).warnings).toEqual(['response: executableCode part dropped']);
   });
 });
 
-describe('mapGeminiFinishReason', () => {
+describe('finishReason through wire/ and canonical-to-openai', () => {
   it.each<[string | undefined, boolean, string]>([
     ['STOP', false, 'stop'],
     ['STOP', true, 'tool_calls'],
@@ -133,11 +134,11 @@ describe('mapGeminiFinishReason', () => {
     ['MALFORMED_FUNCTION_CALL', false, 'stop'],
     ['OTHER', false, 'stop'],
   ])('%s (tool calls: %s) → %s', (reason, hasToolCalls, expected) => {
-    expect(mapGeminiFinishReason(reason, hasToolCalls).finishReason).toBe(expected);
+    expect(finishReasonToOpenAi(mapFinishReason(reason, hasToolCalls), hasToolCalls).finishReason).toBe(expected);
   });
 });
 
-describe('geminiUsageToOpenAi', () => {
+describe('usageMetadata through wire/ and canonical-to-openai', () => {
   it.each<[Record<string, unknown>, Record<string, unknown>]>([
     [{ promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 }, { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 }],
     [
@@ -146,7 +147,7 @@ describe('geminiUsageToOpenAi', () => {
     ],
     [{ promptTokenCount: 3 }, { prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 }],
   ])('%j → %j', (usageMetadata, usage) => {
-    expect(geminiUsageToOpenAi(usageMetadata)).toEqual(usage);
+    expect(usageToOpenAi(convertUsage(usageMetadata))).toEqual(usage);
   });
 });
 

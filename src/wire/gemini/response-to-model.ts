@@ -4,7 +4,7 @@
 // before generation (`promptFeedback.blockReason`, no candidates) is content_filter.
 // A whole streamed JSON array passed here is assembled first.
 import type { ModelResponse } from '../../conversation/model.js';
-import { asArray, asNumber, asObject, asString, isObject, stringifyJson } from '../shared/read-json.js';
+import { asArray, asNumber, asObject, asString, isObject, stringifyJson, type JsonObject } from '../shared/read-json.js';
 import { createStreamAssembler } from './assemble-stream.js';
 import { convertUsage } from './convert-usage.js';
 import { isPromptBlocked, mapFinishReason } from './map-finish-reason.js';
@@ -35,12 +35,32 @@ export function responseToModel(body: unknown): ModelResponse {
   }
 
   const candidates = asArray(response.candidates);
-  const candidate = asObject(candidates[0]);
   if (candidates.length > 1) warnings.push(`response has ${candidates.length} candidates; only the first is read`);
+  return candidateToModel(response, asObject(candidates[0]), candidates.length === 0, warnings);
+}
+
+/**
+ * Every candidate (candidateCount > 1) as its own ModelResponse, in `index` order, for a reader
+ * that answers them all (the OpenAI-compatible entry's choices). Usage and ids are the response's.
+ */
+export function responseToModels(body: unknown): Array<{ index: number; model: ModelResponse }> {
+  if (Array.isArray(body)) return responseToModels(assembleArray(body));
+  const response = asObject(body);
+  const candidates = asArray(response.candidates);
+  if (isObject(response.error) || candidates.length <= 1) return [{ index: 0, model: responseToModel(body) }];
+  return candidates.map((raw, position) => {
+    const candidate = asObject(raw);
+    return { index: asNumber(candidate.index) ?? position, model: candidateToModel(response, candidate, false, []) };
+  });
+}
+
+function candidateToModel(response: JsonObject, candidate: JsonObject, noCandidates: boolean, warnings: string[]): ModelResponse {
+  const model = asString(readField(response, 'modelVersion'));
+  const usage = convertUsage(readField(response, 'usageMetadata'));
   const message = modelPartsToMessage(asObject(candidate.content).parts, warnings, 'response');
   let finishReason = mapFinishReason(asString(readField(candidate, 'finishReason')), message.toolCalls.length > 0);
   const blockReason = readField(asObject(readField(response, 'promptFeedback')), 'blockReason');
-  if (candidates.length === 0 && isPromptBlocked(blockReason)) finishReason = { unified: 'content_filter', raw: blockReason };
+  if (noCandidates && isPromptBlocked(blockReason)) finishReason = { unified: 'content_filter', raw: blockReason };
   const id = asString(readField(response, 'responseId'));
   return {
     ...(id !== undefined ? { id } : {}),
