@@ -1,15 +1,13 @@
 // Raw bytes the proxy saw → one ExchangeRecord. Runs after the response went out, never on the
-// write path: decodes SSE, reassembles the stream into the provider's non-streaming shape,
-// reads the conversation, derives the ShareGPT row and the thread keys. Pure apart from
+// write path: decodes SSE, reassembles the stream into the provider's non-streaming shape, then
+// derives the conversation, ShareGPT row and thread keys (derive-conversation.ts, as rebuild and
+// export do from the stored bodies). Pure apart from
 // zlib decoding; never throws (a failure becomes a flagged record, so nothing is lost).
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { buildConversation } from '../conversation/build-conversation.js';
-import { usageSummary, type ModelResponse, type RequestConversation } from '../conversation/model.js';
-import { threadKeysOf } from '../conversation/thread-key.js';
+import { usageSummary } from '../conversation/model.js';
 import { decodeSseText } from '../sse/decode-sse.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
-import { searchTextOf } from '../training/search-text.js';
-import { conversationToShareGpt } from '../training/to-sharegpt.js';
+import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
 import { detectApiKind, detectWireFormat } from '../wire/detect.js';
 import type { SseEvent, WireFormat } from '../wire/wire-format.js';
 import type { ExchangeRecord } from './exchange.js';
@@ -97,26 +95,13 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
     if (!format || requestJson === undefined) return record;
     if (responseJson !== undefined) record.usage = usageSummary(format.usageOf(responseJson)) ?? null;
 
-    const request: RequestConversation = format.requestToConversation(requestJson, path);
-    const succeeded = raw.status >= 200 && raw.status < 300 && responseJson !== undefined;
-    const response: ModelResponse | null = succeeded ? format.responseToModel(responseJson) : null;
+    const derivation = deriveConversation({ format, path, status: raw.status, requestJson, responseJson, incomplete: record.incomplete });
+    if (derivation === null) return record;
+    const { response } = derivation;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;
     if (raw.status >= 400 && !record.error) record.error = { class: `http_${raw.status}`, message: errorMessageOf(responseJson) ?? `upstream answered ${raw.status}` };
-
-    const conversation = buildConversation(request, response, { complete: !record.incomplete });
-    const keys = threadKeysOf(request, response);
-    record.parentKey = keys.parentKey;
-    record.selfKey = response ? keys.selfKey : null;
-    record.hasTools = request.tools.length > 0 || conversation.messages.some((message) => message.role === 'tool' || (message.role === 'assistant' && message.toolCalls.length > 0));
-    record.searchText = searchTextOf(conversation);
-    if (response && !response.error) {
-      const sharegpt = conversationToShareGpt(conversation).row;
-      record.sharegpt = sharegpt;
-      record.turnCount = sharegpt.conversations.length;
-    } else {
-      record.turnCount = conversation.messages.length;
-    }
+    Object.assign(record, trainingFieldsOf(derivation));
   } catch (error) {
     // A converter bug must not lose the exchange: keep the raw bodies and say what failed.
     record.error ??= { class: 'capture_failed', message: (error as Error).message };

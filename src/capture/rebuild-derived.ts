@@ -1,40 +1,41 @@
 // Re-derives the training fields (ShareGPT row, turn count, tools flag, search text) of stored
 // records from their stored request and response bodies, after a converter upgrade
 // (CONVERTER_VERSION). The stored response is already the provider's non-streaming shape (a
-// stream was reassembled at capture), so it goes through the same path as a non-streamed reply.
+// stream was reassembled at capture), so the same derivation as at capture applies to it
+// (derive-conversation.ts), with the stored record's own verdicts (format, status, cut off).
 import type { StoredExchange } from './exchange.js';
 import type { DerivedFields, Store } from '../store/store.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
-import { processExchange } from './process-exchange.js';
+import { parseJsonLoosely } from '../wire/shared/read-json.js';
+import { wireFormatById } from '../wire/registry.js';
+import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
 
 export function deriveAgain(record: StoredExchange): DerivedFields {
-  const derived = processExchange(
-    {
-      startedAt: record.startedAt,
-      domain: record.domain,
-      method: record.method,
-      pathAndQuery: record.path,
-      requestBody: Buffer.from(record.requestBody, 'utf8'),
-      ...(record.upstreamProvider ? { upstreamProvider: record.upstreamProvider } : {}),
-      status: record.status,
-      responseContentType: 'application/json',
-      responseContentEncoding: undefined,
-      responseChunks: [Buffer.from(record.responseBody, 'utf8')],
-      responseTruncated: false,
-      ttfbMs: record.ttfbMs,
-      durationMs: record.durationMs,
-      aborted: record.incomplete,
-      error: record.error,
-    },
-    record.id,
-  );
-  return {
-    sharegpt: derived.sharegpt,
+  const unchanged: DerivedFields = {
+    sharegpt: null,
     converterVersion: CONVERTER_VERSION,
-    turnCount: derived.turnCount,
-    hasTools: derived.hasTools,
-    searchText: derived.searchText,
+    turnCount: 0,
+    hasTools: false,
+    searchText: '',
   };
+  if (record.wireFormat === 'other' || !record.requestIsJson) return unchanged;
+  let derivation;
+  try {
+    derivation = deriveConversation({
+      format: wireFormatById(record.wireFormat),
+      path: record.path.split('?')[0] ?? record.path,
+      status: record.status,
+      requestJson: parseJsonLoosely(record.requestBody),
+      responseJson: record.responseBody === '' ? undefined : parseJsonLoosely(record.responseBody),
+      incomplete: record.incomplete,
+    });
+  } catch {
+    // A converter bug must not stop a rebuild: the record keeps no derived row, as capture does.
+    return unchanged;
+  }
+  if (derivation === null) return unchanged;
+  const fields = trainingFieldsOf(derivation);
+  return { sharegpt: fields.sharegpt, converterVersion: CONVERTER_VERSION, turnCount: fields.turnCount, hasTools: fields.hasTools, searchText: fields.searchText };
 }
 
 export interface RebuildReport {

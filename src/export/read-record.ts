@@ -1,17 +1,17 @@
 // A stored exchange read back for export: its canonical Conversation (from the recorded request
-// and response bodies, through the wire format that recorded them) and what the exchange itself
+// and response bodies, through the derivation capture used: capture/derive-conversation.ts) and what the exchange itself
 // says about its fitness for training (formats.md 5.2 step 4: no error, not cut off, not stopped
 // by the token limit or a filter). Also which ShareGPT row to export: the human edit when there
 // is one, else the stored derived row, re-derived when an older converter wrote it.
 import type { StoredExchange } from '../capture/exchange.js';
-import { buildConversation } from '../conversation/build-conversation.js';
-import type { Conversation, ModelResponse } from '../conversation/model.js';
+import { deriveConversation } from '../capture/derive-conversation.js';
+import type { Conversation } from '../conversation/model.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { conversationToShareGpt } from '../training/to-sharegpt.js';
 import { wireFormatById } from '../wire/registry.js';
 import type { ExportReasonCode } from './export-reasons.js';
-import { parseJsonLoosely } from '../wire/shared/read-json.js';
+import { parseJsonExact, parseJsonLoosely } from '../wire/shared/read-json.js';
 
 export interface ExportReason {
   code: string;
@@ -39,19 +39,22 @@ export function readRecord(record: StoredExchange): RecordReading {
     return { conversation: null, exclusions };
   }
   try {
-    const format = wireFormatById(record.wireFormat);
-    const path = record.path.split('?')[0] ?? record.path;
-    const request = format.requestToConversation(JSON.parse(record.requestBody) as unknown, path);
-    const responseJson = parseJsonLoosely(record.responseBody);
-    let response: ModelResponse | null = null;
-    if (record.status >= 200 && record.status < 300 && responseJson !== undefined) response = format.responseToModel(responseJson);
+    const derivation = deriveConversation({
+      format: wireFormatById(record.wireFormat),
+      path: record.path.split('?')[0] ?? record.path,
+      status: record.status,
+      requestJson: parseJsonExact(record.requestBody),
+      responseJson: parseJsonLoosely(record.responseBody),
+      incomplete: record.incomplete,
+    });
+    if (derivation === null) throw new Error('the request body is not JSON');
+    const { response, conversation } = derivation;
     if (response === null) exclude('exchange-error', 'no readable response body was recorded');
     else if (response.error !== undefined) exclude('exchange-error', `${response.error.type}: ${response.error.message}`);
     const finish = response?.finishReason;
     if (finish?.unified === 'length') exclude('finish-length', `finish reason ${finish.raw ?? 'length'}: the answer is cut at the token limit`);
     if (finish?.unified === 'content_filter') exclude('finish-content-filter', `finish reason ${finish.raw ?? 'content_filter'}`);
     if (finish?.unified === 'error') exclude('exchange-error', `finish reason ${finish.raw ?? 'error'}`);
-    const conversation = buildConversation(request, response, { complete: !record.incomplete });
     if (!hasUserTurn(conversation)) exclude('no-user-turn', 'the recorded request holds no user message with text or an image');
     return { conversation, exclusions };
   } catch (error) {
