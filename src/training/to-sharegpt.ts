@@ -4,7 +4,6 @@
 // is lost silently. Bump CONVERTER_VERSION (converter-version.ts) whenever the output changes.
 import {
   assistantText,
-  callJsonOf,
   type AssistantMessage,
   type ContentPart,
   type Conversation,
@@ -13,14 +12,9 @@ import {
   type ToolSchema,
   type UserMessage,
 } from '../conversation/model.js';
-import {
-  IMAGE_PLACEHOLDER,
-  THINK_CLOSE,
-  THINK_OPEN,
-  TOOL_CALL_CLOSE,
-  TOOL_CALL_OPEN,
-  TOOL_RESPONSE_SEPARATOR,
-} from './sharegpt-markers.js';
+import { parseJsonLoosely } from '../wire/shared/read-json.js';
+import { renderModelTurn, type NormalCall } from './model-turn.js';
+import { IMAGE_PLACEHOLDER, TOOL_RESPONSE_SEPARATOR } from './sharegpt-markers.js';
 import type { ShareGptRole, ShareGptRow, ShareGptTurn } from './sharegpt-types.js';
 
 export interface ShareGptConversion {
@@ -176,24 +170,24 @@ function renderModel(messages: readonly AssistantMessage[], notes: string[]): Re
   }
   const reasoning = reasonings.join('\n\n');
   const text = texts.join('\n\n');
-  const prefix = reasoning === '' ? '' : THINK_OPEN + reasoning + THINK_CLOSE;
 
+  // The layout itself is written in one place, model-turn.ts (repairs of edited rows use it too).
   if (calls.length === 0) {
-    return { from: 'gpt', value: prefix === '' ? text : prefix + text.trimStart(), images: [] };
+    return { from: 'gpt', value: renderModelTurn({ reasoning, text, calls: null }), images: [] };
   }
   for (const call of calls) {
     if (call.argumentsInvalid === true) {
       notes.push(`call "${call.name}" has arguments that are not valid JSON: kept raw, the row will be rejected`);
     }
   }
-  // Spliced from each call's exact argument text, so long integers keep their digits.
-  const json = calls.length === 1 ? callJsonOf(calls[0] as ToolCall) : `[${calls.map((call) => callJsonOf(call)).join(',')}]`;
-  let body = json;
-  if (text.trim() !== '') {
-    body = text.trim() + '\n' + TOOL_CALL_OPEN + json + TOOL_CALL_CLOSE;
-    notes.push('text next to tool calls is kept in front of <tool_call> (needs LLaMA-Factory >= 0.9.4)');
-  }
-  return { from: 'function_call', value: prefix + body, images: [] };
+  if (text.trim() !== '') notes.push('text next to tool calls is kept in front of <tool_call> (needs LLaMA-Factory >= 0.9.4)');
+  return { from: 'function_call', value: renderModelTurn({ reasoning, text, calls: calls.map(normalCallOf) }), images: [] };
+}
+
+/** A canonical call as the model-turn layout writes it: arguments parsed from their exact text, so long integers keep their digits. */
+function normalCallOf(call: ToolCall): NormalCall {
+  if (call.argumentsInvalid === true || call.argumentsText === undefined) return { name: call.name, arguments: call.arguments };
+  return { name: call.name, arguments: parseJsonLoosely(call.argumentsText) ?? call.arguments };
 }
 
 /**

@@ -1,12 +1,16 @@
 // Splits a ShareGPT turn value into what the conversation view shows separately: the reasoning
 // (`<think>…</think>`), the visible text, tool calls (JSON, possibly after text in <tool_call>
 // tags) and parallel tool results (joined by the tool_response separator). See formats.md 1.4-1.5.
+// Model turns are read by the export's own reader (src/training/model-turn.ts), so the review shows
+// exactly what training gets: only a <think> block that opens the value is reasoning; one in the
+// middle of an answer is text, as LLaMA-Factory keeps it.
 import {
   IMAGE_PLACEHOLDER,
-  TOOL_CALL_CLOSE,
-  TOOL_CALL_OPEN,
   TOOL_RESPONSE_SEPARATOR,
 } from '../../src/admin/api-types.js';
+import { splitLeadingReasoning } from '../../src/training/reasoning-prefix.js';
+import { readFunctionCallValue, readGptValue } from '../../src/training/model-turn.js';
+import { toPlainJson } from '../../src/wire/shared/read-json.js';
 
 export interface ParsedModelTurn {
   reasoning: string | null;
@@ -17,12 +21,10 @@ export interface ParsedModelTurn {
   unparsedCalls: string | null;
 }
 
-const THINK = /<think>([\s\S]*?)<\/think>\s*/u;
-
+/** The <think> block that opens a value, and the rest; a <think> later in the value is text (model-turn.ts). */
 export function splitReasoning(value: string): { reasoning: string | null; rest: string } {
-  const match = THINK.exec(value);
-  if (match === null) return { reasoning: null, rest: value };
-  return { reasoning: match[1]!.trim(), rest: (value.slice(0, match.index) + value.slice(match.index + match[0].length)).trim() };
+  const split = splitLeadingReasoning(value);
+  return { reasoning: split.reasoning, rest: split.reasoning === null ? value : split.rest };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -34,27 +36,19 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 }
 
 export function parseModelTurn(from: 'gpt' | 'function_call', value: string): ParsedModelTurn {
-  const { reasoning, rest } = splitReasoning(value);
-  if (from === 'gpt') return { reasoning, text: rest, calls: null, unparsedCalls: null };
-  const open = rest.indexOf(TOOL_CALL_OPEN);
-  const text = open === -1 ? '' : rest.slice(0, open).trim();
-  const jsonParts =
-    open === -1
-      ? [rest]
-      : rest
-          .slice(open)
-          .split(TOOL_CALL_OPEN)
-          .map((part) => part.split(TOOL_CALL_CLOSE)[0]!.trim())
-          .filter((part) => part !== '');
-  const calls: unknown[] = [];
-  const unparsed: string[] = [];
-  for (const part of jsonParts) {
-    const parsed = parseJson(part);
-    if (!parsed.ok) unparsed.push(part);
-    else if (Array.isArray(parsed.value)) calls.push(...(parsed.value as unknown[]));
-    else calls.push(parsed.value);
+  if (from === 'gpt') {
+    const { turn } = readGptValue(value);
+    return { reasoning: turn.reasoning, text: turn.text, calls: null, unparsedCalls: null };
   }
-  return { reasoning, text, calls: calls.length > 0 ? calls : null, unparsedCalls: unparsed.length > 0 ? unparsed.join('\n') : null };
+  const read = readFunctionCallValue(value);
+  if (read === null) {
+    // Not a call the export can read: shown raw, after the reasoning it opens with.
+    const split = splitLeadingReasoning(value);
+    const rest = split.rest.trim();
+    return { reasoning: split.reasoning, text: '', calls: null, unparsedCalls: rest === '' ? null : rest };
+  }
+  const calls = (read.turn.calls ?? []).map((call) => ({ name: call.name, arguments: toPlainJson(call.arguments) }));
+  return { reasoning: read.turn.reasoning, text: read.turn.text, calls: calls.length > 0 ? calls : null, unparsedCalls: null };
 }
 
 /** One tool result: parsed JSON when it is JSON, else text. */
