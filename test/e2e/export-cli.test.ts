@@ -84,7 +84,7 @@ describe('export command line', () => {
       '--domain', 'api.openai.com', '--since', '2025-08-01', '--until', '2030-01-01T00:00:00Z', '--limit', '5', '--truncate-observation', '100',
       '--tools-schema', 'derive', '--reasoning', 'drop', '--threads', 'all', '--images', 'skip', '--only-function-call-only',
     ]);
-    expect(result.stderr).toBe('export: 19 record(s) to read\n'); // progress (plain lines when stderr is not a terminal)
+    expect(result.stderr).toBe('export: 21 record(s) to read\n'); // progress (plain lines when stderr is not a terminal)
     expect(result.code).toBe(0);
     expect(readdirSync(outDir).sort()).toEqual(['dataset_info.json', 'invalid.jsonl', 'openai-ft.jsonl', 'openai-messages.jsonl', 'report.json', 'sharegpt.jsonl']);
     const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { options: Record<string, unknown>; records: { read: number } };
