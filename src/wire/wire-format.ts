@@ -48,7 +48,9 @@ export interface WireFormat {
   /**
    * A fresh assembler. With a listener, it also tells each event's meaning as canonical stream
    * parts while it assembles (what the OpenAI-compatible entry re-encodes); without one it only
-   * assembles (the recording), at no extra cost.
+   * assembles (the recording), at no extra cost. The formats the OpenAI-compatible entry translates
+   * from (anthropic-messages, gemini) tell parts; openai-chat and openai-responses accept the
+   * listener and tell nothing yet (no translator reads them).
    */
   createStreamAssembler(listener?: StreamListener): StreamAssembler;
 }
