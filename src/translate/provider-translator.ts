@@ -53,6 +53,7 @@ export interface ChatTranslator {
   /** How `Authorization: Bearer KEY` is converted for this upstream (proxy/auth/convert-auth.ts). */
   authType: AuthType;
   chatRequest(request: ChatRequest): TranslatedChatRequest;
+  /** `body` is the parsed JSON, or the body text (then parsed keeping long integers in tool arguments exact). */
   chatResponse(body: unknown, context: TranslationContext): { completion: ChatCompletion; warnings: string[] };
   createStreamTranslator(context: TranslationContext): ChatStreamTranslator;
   /** An upstream error body (any status) → OpenAI's error shape; the caller keeps the status. */

@@ -105,3 +105,31 @@ describe.each(TRANSLATED)('$format: the direct reading and the translated readin
     }
   });
 });
+
+describe('the entry keeps long integers in tool arguments', () => {
+  it('from the body text (Anthropic tool_use input)', () => {
+    const { completion } = translatorFor('anthropic')!.chatResponse(read('anthropic-messages', 'tool-call-big-integer.json'), testContext());
+    expect(completion.choices[0]?.message.tool_calls?.[0]?.function.arguments).toBe('{"channel_id":1234567890123456789,"text":"Deploy finished"}');
+  });
+
+  it('from a stream (Anthropic input_json_delta)', () => {
+    const events = [
+      { data: '{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":10,"output_tokens":1}}}' },
+      { data: '{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"post_message","input":{}}}' },
+      { data: '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"channel_id\\": 12345678901"}}' },
+      { data: '{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"23456789}"}}' },
+      { data: '{"type":"content_block_stop","index":0}' },
+      { data: '{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":20}}' },
+      { data: '{"type":"message_stop"}' },
+    ];
+    const assembler = wireFormatById('anthropic-messages').createStreamAssembler();
+    for (const event of events) assembler.push(event);
+    const model = wireFormatById('anthropic-messages').responseToModel(assembler.finish().response);
+    expect(model.message.toolCalls[0]?.argumentsText).toBe('{"channel_id":1234567890123456789}');
+    const stream = translatorFor('anthropic')!.createStreamTranslator(testContext());
+    const out = [...events.flatMap((event) => stream.push(event)), ...stream.finish().events];
+    const reread = openaiChatFormat.createStreamAssembler();
+    for (const event of decodeSseText(encodeStreamEvents(out))) reread.push(event);
+    expect(openaiChatFormat.responseToModel(reread.finish().response).message.toolCalls[0]?.argumentsText).toBe('{"channel_id":1234567890123456789}');
+  });
+});

@@ -9,12 +9,15 @@
 //   the JSON-mode tool       → its input, serialised, is message.content (finish_reason stop)
 //   id / model               → chatcmpl-<id> / model
 import { anthropicMessagesFormat } from '../../wire/anthropic-messages/index.js';
+import { parseJsonLoosely } from '../../wire/shared/read-json.js';
 import type { ChatCompletion } from '../openai-chat-response.js';
 import type { TranslationContext } from '../provider-translator.js';
 import { modelsToCompletion, type AnswerOptions } from '../shared/canonical-to-openai.js';
 
 export const ANTHROPIC_ANSWER: AnswerOptions = { keepCallIds: true };
 
+/** `body` parsed, or its text: text is parsed here keeping long integers in tool inputs (read-json.ts). */
 export function anthropicResponseToChat(body: unknown, context: TranslationContext): { completion: ChatCompletion; warnings: string[] } {
-  return modelsToCompletion([{ index: 0, model: anthropicMessagesFormat.responseToModel(body) }], context, ANTHROPIC_ANSWER);
+  const parsed = typeof body === 'string' ? parseJsonLoosely(body) : body;
+  return modelsToCompletion([{ index: 0, model: anthropicMessagesFormat.responseToModel(parsed) }], context, ANTHROPIC_ANSWER);
 }

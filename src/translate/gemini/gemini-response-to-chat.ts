@@ -11,6 +11,7 @@
 //   promptFeedback.blockReason with no candidates → one empty choice, finish_reason content_filter
 //   modelVersion / responseId → model / id (chatcmpl-<responseId>)
 import { responseToModels } from '../../wire/gemini/response-to-model.js';
+import { parseJsonLoosely } from '../../wire/shared/read-json.js';
 import type { ChatCompletion } from '../openai-chat-response.js';
 import type { TranslationContext } from '../provider-translator.js';
 import { modelsToCompletion, type AnswerOptions } from '../shared/canonical-to-openai.js';
@@ -20,6 +21,8 @@ export const GEMINI_ANSWER: AnswerOptions = {
   signatureContent: (signature) => ({ google: { thought_signature: signature } }),
 };
 
+/** `body` parsed, or its text: text is parsed here keeping long integers in call args (read-json.ts). */
 export function geminiResponseToChat(body: unknown, context: TranslationContext): { completion: ChatCompletion; warnings: string[] } {
-  return modelsToCompletion(responseToModels(body), context, GEMINI_ANSWER);
+  const parsed = typeof body === 'string' ? parseJsonLoosely(body) : body;
+  return modelsToCompletion(responseToModels(parsed), context, GEMINI_ANSWER);
 }
