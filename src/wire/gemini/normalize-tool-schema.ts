@@ -6,18 +6,18 @@
 // `codeExecution`, `urlContext`...) run on Google's side and are dropped with a warning.
 import type { ToolSchema } from '../../conversation/model.js';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
-import { readField } from './read-field.js';
+import { readField, readList } from './read-field.js';
 
 export function normalizeTools(tools: unknown, warnings: string[]): ToolSchema[] {
   const schemas: ToolSchema[] = [];
-  asArray(tools).forEach((raw, toolIndex) => {
+  readList(tools).forEach((raw, toolIndex) => {
     const tool = asObject(raw);
     for (const key of Object.keys(tool)) {
       if (key !== 'functionDeclarations' && key !== 'function_declarations') {
         warnings.push(`tools[${toolIndex}]: ${key} tool dropped: it is not a function tool`);
       }
     }
-    asArray(readField(tool, 'functionDeclarations')).forEach((rawDeclaration, index) => {
+    readList(readField(tool, 'functionDeclarations')).forEach((rawDeclaration, index) => {
       const declaration = asObject(rawDeclaration);
       const name = asString(declaration.name);
       if (name === undefined) {

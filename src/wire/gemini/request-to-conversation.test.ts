@@ -145,3 +145,19 @@ describe('gemini requestToConversation', () => {
     expect(requestToConversation(null, '/x')).toMatchObject({ stream: false, system: '', tools: [], messages: [], warnings: [] });
   });
 });
+
+describe('gemini requestToConversation: single objects where lists are declared', () => {
+  it('reads contents, parts, systemInstruction.parts, tools and functionDeclarations given as one object', () => {
+    const conversation = requestToConversation(
+      {
+        systemInstruction: { parts: { text: 'You are a cat.' } },
+        contents: { role: 'user', parts: { text: 'Hello there' } },
+        tools: { functionDeclarations: { name: 'purr', parameters: { type: 'OBJECT', properties: {} } } },
+      },
+      '/v1beta/models/gemini-2.5-flash:generateContent',
+    );
+    expect(conversation.system).toBe('You are a cat.');
+    expect(conversation.messages).toEqual([{ role: 'user', parts: [{ type: 'text', text: 'Hello there' }] }]);
+    expect(conversation.tools.map((tool) => tool.name)).toEqual(['purr']);
+  });
+});
