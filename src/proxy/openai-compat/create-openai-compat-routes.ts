@@ -11,8 +11,8 @@ import { asProxyError, ProxyError } from '../../errors.js';
 import { createModelRouter } from '../../translate/route-model.js';
 import type { ProxyMetrics } from '../metrics.js';
 import type { Recorder } from '../recorder.js';
+import { ExchangeContext } from '../exchange/exchange-context.js';
 import type { CompatEnv, CompatHandler } from './compat-env.js';
-import { CompatExchange } from './compat-exchange.js';
 import { CHAT_COMPLETIONS_PATH, handleChatCompletions } from './handle-chat-completions.js';
 import { EMBEDDINGS_PATH, handleEmbeddings } from './handle-embeddings.js';
 import { handleModelList, handleModelRetrieve } from './handle-models.js';
@@ -61,7 +61,7 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
     const method = request.method ?? 'GET';
     const match = handlerFor(method, path);
     if (!match) return false;
-    const exchange = new CompatExchange(request, response, env.now(), env.recorder, env.logger, env.metrics);
+    const exchange = new ExchangeContext(request, response, env.now(), env, 'openai-compat', 'openai-chat');
     const handler: CompatHandler =
       'handler' in match
         ? match.handler
@@ -73,9 +73,7 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
   };
 }
 
-async function run(env: CompatEnv, exchange: CompatExchange, handler: CompatHandler): Promise<void> {
-  env.metrics.requests++;
-  env.metrics.inFlight++;
+async function run(env: CompatEnv, exchange: ExchangeContext, handler: CompatHandler): Promise<void> {
   try {
     await handler(env, exchange);
   } catch (error) {
@@ -83,7 +81,6 @@ async function run(env: CompatEnv, exchange: CompatExchange, handler: CompatHand
     if (proxyError.code === 'internal_error') env.logger.error({ err: error }, 'openai-compat: internal error');
     if (!exchange.clientGone) exchange.refuse(proxyError);
   } finally {
-    env.metrics.inFlight--;
     exchange.finish();
   }
 }

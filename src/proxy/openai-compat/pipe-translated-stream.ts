@@ -9,13 +9,13 @@ import { createSseDecoder } from '../../sse/decode-sse.js';
 import { encodeStreamEvents, type OpenAiStreamEvent } from '../../translate/openai-chat-response.js';
 import type { ChatStreamTranslator } from '../../translate/provider-translator.js';
 import { upstreamError } from '../upstream/classify-upstream-error.js';
-import type { CompatExchange } from './compat-exchange.js';
+import type { ExchangeContext } from '../exchange/exchange-context.js';
 
 /** Returns the translator's warnings (unusual finish reasons, dropped parts). */
 export async function pipeTranslatedStream(
   upstreamBody: Dispatcher.ResponseData['body'],
   translator: ChatStreamTranslator,
-  exchange: CompatExchange,
+  exchange: ExchangeContext,
 ): Promise<string[]> {
   let pending: OpenAiStreamEvent[] = [];
   const decoder = createSseDecoder((event) => {
