@@ -4,6 +4,7 @@
 import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '../proxy/recorder.js';
 import type { RawExchange } from './process-exchange.js';
 import { reachedTerminalEvent } from './reached-terminal-event.js';
+import { unwrapCodeAssistExchange } from './unwrap-code-assist-exchange.js';
 
 export interface RecorderOptions {
   /** Receives each ended exchange's raw bytes and metadata. */
@@ -96,7 +97,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
       pending++;
       setImmediate(() => {
         try {
-          options.sink(raw);
+          options.sink(unwrapCodeAssistExchange(raw));
         } catch (error) {
           options.onError?.(error);
         } finally {
