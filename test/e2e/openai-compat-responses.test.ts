@@ -164,6 +164,27 @@ describe('Responses translated to Gemini', () => {
   });
 });
 
+describe('Responses translated to Gemini: thought signatures', () => {
+  it('carries a function call\'s thought signature in its call_id and sends it back to Gemini', async () => {
+    fake.answer('gemini-3-pro', replay('gemini', 'tool-call'));
+    const stream = client.responses.stream({ model: 'gemini-3-pro', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false }] });
+    const final = await stream.finalResponse();
+    const call = final.output.find((item) => item.type === 'function_call') as { call_id: string; name: string; arguments: string } | undefined;
+    expect(call?.name).toBeDefined();
+    await nextRecord();
+
+    fake.answer('gemini-3-pro', replay('gemini', 'text'));
+    await client.responses.create({
+      model: 'gemini-3-pro',
+      input: [{ role: 'user', content: 'Weather?' }, { type: 'function_call', call_id: call!.call_id, name: call!.name, arguments: call!.arguments }, { type: 'function_call_output', call_id: call!.call_id, output: 'sunny' }],
+    });
+    const contents = fake.last('/v1beta/models/gemini-3-pro:generateContent').json.contents as Array<{ role: string; parts: Array<Record<string, unknown>> }>;
+    const modelTurn = contents.find((content) => content.role === 'model');
+    expect(String(modelTurn?.parts.find((part) => part.functionCall !== undefined)?.thoughtSignature)).toMatch(/^EqUCCqICAb4/);
+    await nextRecord();
+  });
+});
+
 describe('Responses passed through to an OpenAI route', () => {
   it('sends the request unchanged and pipes the answer back', async () => {
     fake.answer('gpt-5', sse(framesOf(fixtureText('openai-responses', 'openai-responses-text.chunks.txt').replace(/\r\n/g, '\n'))));

@@ -7,7 +7,7 @@
 // https://platform.openai.com/docs/api-reference/responses-streaming
 import type { OpenAiStreamEvent } from '../openai-chat-response.js';
 import type { ChatCompletionUsage, OpenAiFinishReason } from '../openai-chat-response.js';
-import { thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
+import { callIdWithSignature, thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
 import { emptyResponse, statusOf, toResponsesUsage, type FunctionCallItem, type MessageItem, type OutputItem, type ReasoningItem, type ResponseHeader, type ResponseObject } from './responses-shapes.js';
 
 export interface ResponsesStreamEncoder {
@@ -119,7 +119,7 @@ export function createResponsesStreamEncoder(header: ResponseHeader, generateId:
         for (const call of delta.tool_calls ?? []) {
           const open =
             calls.get(call.index) ??
-            openItem<Open & { kind: 'function_call' }>({ kind: 'function_call', outputIndex: output.length, item: { id: `fc_${generateId()}`, type: 'function_call', status: 'in_progress', call_id: call.id ?? `call_${generateId()}`, name: call.function.name ?? '', arguments: '' } });
+            openItem<Open & { kind: 'function_call' }>({ kind: 'function_call', outputIndex: output.length, item: { id: `fc_${generateId()}`, type: 'function_call', status: 'in_progress', call_id: callIdWithSignature(call.id ?? `call_${generateId()}`, call.extra_content?.google.thought_signature), name: call.function.name ?? '', arguments: '' } });
           calls.set(call.index, open);
           if (call.function.arguments !== '') {
             open.item.arguments += call.function.arguments;

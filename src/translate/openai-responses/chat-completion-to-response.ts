@@ -2,7 +2,7 @@
 // first (its summary, Anthropic's signed blocks in `encrypted_content`), then the text message,
 // then one function_call item per tool call. Ids come from the injected `generateId`.
 import type { ChatCompletion } from '../openai-chat-response.js';
-import { thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
+import { callIdWithSignature, thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
 import { emptyResponse, statusOf, toResponsesUsage, type OutputItem, type ResponseHeader, type ResponseObject } from './responses-shapes.js';
 
 export function chatCompletionToResponse(completion: ChatCompletion, header: ResponseHeader, generateId: () => string): ResponseObject {
@@ -21,7 +21,7 @@ export function chatCompletionToResponse(completion: ChatCompletion, header: Res
     output.push({ id: `msg_${generateId()}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: message.content, annotations: [] }] });
   }
   for (const call of message?.tool_calls ?? []) {
-    output.push({ id: `fc_${generateId()}`, type: 'function_call', status: 'completed', call_id: call.id, name: call.function.name, arguments: call.function.arguments });
+    output.push({ id: `fc_${generateId()}`, type: 'function_call', status: 'completed', call_id: callIdWithSignature(call.id, call.extra_content?.google.thought_signature), name: call.function.name, arguments: call.function.arguments });
   }
   return {
     ...emptyResponse({ ...header, model: completion.model || header.model }),

@@ -8,7 +8,7 @@
 // Shapes: https://platform.openai.com/docs/api-reference/responses/create
 import { asArray, asObject, asString, isObject, type JsonObject } from '../../wire/shared/read-json.js';
 import { parseChatRequest, type ChatRequest, type ThinkingBlock } from '../openai-chat-request.js';
-import { encryptedContentToThinkingBlocks } from './reasoning-carrier.js';
+import { encryptedContentToThinkingBlocks, splitCallId } from './reasoning-carrier.js';
 
 export type ResponsesToChat = { ok: true; chat: ChatRequest; warnings: string[] } | { ok: false; message: string };
 
@@ -20,7 +20,7 @@ const HANDLED = new Set([
 
 interface PendingAssistant {
   content: string[];
-  toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+  toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string }; extra_content?: { google: { thought_signature: string } } }>;
   reasoning: string[];
   thinkingBlocks: ThinkingBlock[];
 }
@@ -64,14 +64,16 @@ export function responsesRequestToChat(body: unknown): ResponsesToChat {
       flush();
       messages.push({ role: role === 'developer' || role === 'system' ? role : 'user', content: contentOf(item.content, warnings, index) });
     } else if (type === 'function_call') {
+      const { id, signature } = splitCallId(asString(item.call_id) ?? asString(item.id) ?? `call_${index}`);
       pending().toolCalls.push({
-        id: asString(item.call_id) ?? asString(item.id) ?? `call_${index}`,
+        id,
         type: 'function',
         function: { name: asString(item.name) ?? '', arguments: asString(item.arguments) ?? '{}' },
+        ...(signature !== undefined ? { extra_content: { google: { thought_signature: signature } } } : {}),
       });
     } else if (type === 'function_call_output') {
       flush();
-      messages.push({ role: 'tool', tool_call_id: asString(item.call_id) ?? '', content: typeof item.output === 'string' ? item.output : JSON.stringify(item.output ?? '') });
+      messages.push({ role: 'tool', tool_call_id: splitCallId(asString(item.call_id) ?? '').id, content: typeof item.output === 'string' ? item.output : JSON.stringify(item.output ?? '') });
     } else if (type === 'reasoning') {
       const target = pending();
       const blocks = encryptedContentToThinkingBlocks(item.encrypted_content);
