@@ -81,9 +81,11 @@ function lateEnd(head: string, tail: string, contentType: string) {
   return (_request: unknown, response: ServerResponse) => {
     response.writeHead(200, { 'content-type': contentType });
     response.write(head);
+    response.on('close', () => {
+      if (!response.writableFinished) upstreamCutShort++;
+    });
     setTimeout(() => {
-      if (response.destroyed) upstreamCutShort++;
-      else response.end(tail);
+      if (!response.destroyed) response.end(tail);
     }, 50);
   };
 }
@@ -135,7 +137,9 @@ afterAll(async () => {
   await upstream.close();
 });
 
-describe('a client that hangs up at the terminal event, 50 ms before the upstream ends', () => {
+// On a loaded machine the proxy may take longer than the 50 ms gap to let go of the upstream, and
+// the upstream then ends first (the premise fails, not the behaviour): such a run is retried.
+describe('a client that hangs up at the terminal event, 50 ms before the upstream ends', { retry: 2 }, () => {
   it.each(CASES)('/{domain}/…: $name is recorded complete', async (testCase) => {
     upstream.on(testCase.path.split('?')[0]!, lateEnd(testCase.head, testCase.tail, testCase.contentType));
     const cutShort = upstreamCutShort;

@@ -25,7 +25,6 @@ export type EntryName = 'proxy' | 'openai-compat';
 
 export class ExchangeContext {
   readonly startTime = performance.now();
-  readonly signal: AbortSignal;
   recording: RecordingHandle | null = null;
   /** Whose error shape the proxy's own errors take; refined as the request is understood. */
   errorFormat: WireFormatId;
@@ -40,7 +39,8 @@ export class ExchangeContext {
   private aborted = false;
   private clientLeft = false;
   private finished = false;
-  private readonly controller = new AbortController();
+  // Made on first use: the `/{domain}/…` entry pipes through undici's handler and never needs it.
+  private controller: AbortController | null = null;
 
   constructor(
     readonly request: IncomingMessage,
@@ -51,16 +51,24 @@ export class ExchangeContext {
     errorFormat: WireFormatId,
   ) {
     this.errorFormat = errorFormat;
-    this.signal = this.controller.signal;
     deps.metrics.requests++;
     deps.metrics.inFlight++;
     response.once('close', () => {
       if (!response.writableFinished) {
         this.clientLeft = true;
         this.aborted = true;
-        this.controller.abort(new Error('client disconnected'));
+        this.controller?.abort(new Error('client disconnected'));
       }
     });
+  }
+
+  /** Aborts when the client leaves (for upstream calls made with fetch-style APIs). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.clientLeft) this.controller.abort(new Error('client disconnected'));
+    }
+    return this.controller.signal;
   }
 
   get clientGone(): boolean {
