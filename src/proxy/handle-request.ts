@@ -86,6 +86,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       exchange.errorFormat = detectWireFormat(method, target.path)?.id ?? provider.wireFormat;
       const body = await readBody(request, config.max_body_bytes);
 
+      warnAboutEncodedBody(request, deps.logger);
       const headers: OutgoingHeaders = forwardedHeaders(request);
       provider.convertAuth(headers, target.pathAndQuery.slice(target.path.length));
 
@@ -116,6 +117,17 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       exchange.finish();
     }
   };
+}
+
+/** Encodings already warned about: one line per encoding per process, not one per request. */
+const warnedEncodings = new Set<string>();
+
+/** A compressed request body (Codex on ChatGPT sends zstd) is forwarded as is but cannot be read for the record. */
+function warnAboutEncodedBody(request: IncomingMessage, logger: Logger): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity' || warnedEncodings.has(encoding)) return;
+  warnedEncodings.add(encoding);
+  logger.warn({ encoding }, 'request bodies with this content-encoding are forwarded but recorded undecoded; turn request compression off in the client (README, "Coding agents")');
 }
 
 export function sendJson(response: ServerResponse, status: number, body: string): void {
