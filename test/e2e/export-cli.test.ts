@@ -95,7 +95,7 @@ describe('export command line', () => {
   });
 
   it.each([
-    [['--format', 'csv'], /--format must be one of sharegpt, openai-messages, openai-ft \(got "csv"\)/],
+    [['--format', 'csv'], /--format must be one of sharegpt, openai-messages, openai-ft, hf \(got "csv"\)/],
     [['--status', 'done'], /--status must be one of confirmed, rejected, pending, all/],
     [['--limit', '0'], /--limit must be a positive whole number/],
     [['--since', 'yesterday'], /--since must be an ISO 8601 date/],
@@ -151,6 +151,8 @@ describe('parseExportArgs', () => {
       outDir: './export/2025-08-25T10-11-12Z/',
       images: 'copy',
       rows: { formats: ['sharegpt'], filter: {}, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
+      hf: false,
+      cleaning: {},
     });
     expect(parseExportArgs([], 0, { DB: '/var/proxy.db' })).toMatchObject({ dbPath: '/var/proxy.db' });
   });
