@@ -37,7 +37,7 @@ export function findPersonalData(text: string, kinds: ReadonlySet<PersonalDataKi
   if (kinds.has('credit_card') && hasDigit) add('credit_card', matchesOf(CARD, text).filter((match) => isCardNumber(match.value)));
   if (kinds.has('iban') && hasDigit) add('iban', matchesOf(IBAN, text).filter((match) => isIban(match.value)));
   if (kinds.has('ip')) {
-    if (hasDigit) add('ip', matchesOf(IPV4, text).filter((match) => isPersonalIp(match.value)));
+    if (hasDigit) add('ip', matchesOf(IPV4, text).filter((match) => isPersonalIp(match.value) && !isVersion(text, match.start)));
     if (text.includes(':')) add('ip', matchesOf(IPV6, text).filter((match) => isIpv6Literal(match.value) && isPersonalIp(match.value)));
   }
   if (kinds.has('phone') && hasDigit) {
@@ -117,7 +117,12 @@ function isIpv6Literal(candidate: string): boolean {
   // Eight groups, or a "::" with at least two groups: "a:b" or "12:30:45" are not addresses.
   const groups = candidate.split(':').filter((group) => group !== '');
   if (!candidate.includes('::') && groups.length < 8) return false;
-  return groups.length >= 2 && ipaddr.IPv6.isValid(candidate);
+  return groups.length >= 2 && candidate.length >= 6 && /\d/.test(candidate) && ipaddr.IPv6.isValid(candidate);
+}
+
+/** "version 1.2.3.4", "v1.2.3.4": a four-part version number, not an address. */
+function isVersion(text: string, start: number): boolean {
+  return /(?:\bv|\bversion|\bver\.?)\s*$/i.test(text.slice(Math.max(0, start - 12), start));
 }
 
 /** Loopback and unspecified addresses are in every code sample and say nothing about anyone. */
