@@ -11,6 +11,7 @@
 // (rules stop at whitespace or need a whole key block); a report that spans a separator, or a
 // JSON-file rule (GCP service-account keys), is re-checked on the single texts concerned.
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 
 // The types from lintSource itself: @secretlint/types is not a dependency of ours.
@@ -25,6 +26,12 @@ export interface SecretHit {
   /** The secret itself, as it appears in the text. */
   value: string;
 }
+
+// lintSource marks about 30 performance entries per call into @secretlint/profiler (core's own
+// dependency, pinned to 12.0.0), which keeps every entry and measures each end mark by name, a
+// search through all marks so far: an export of a few thousand records slowed to minutes per
+// thousand. Nothing here reads the profile, so its marks are switched off for this process.
+secretLintProfiler.mark = (): void => undefined;
 
 const LEFT_OUT = new Set(['@secretlint/secretlint-rule-filter-comments']);
 const RULE_OPTIONS: Record<string, Record<string, unknown>> = {
@@ -42,8 +49,35 @@ export const SECRET_RULE_IDS: readonly string[] = CONFIG.rules.map((rule) => rul
 
 const SEPARATOR = '\n\n\u0000\u0000\n\n';
 
+// Long texts that come back in record after record (an agent's system prompt, its tool schemas)
+// are scanned once: their hits are kept, up to CACHE_ENTRIES texts, the oldest dropped first.
+const CACHE_MIN_LENGTH = 1_000;
+const CACHE_ENTRIES = 256;
+const cache = new Map<string, SecretHit[]>();
+
 /** Scans each text; the result has one list of hits per text, in the same order. */
 export async function scanForSecrets(texts: readonly string[]): Promise<SecretHit[][]> {
+  const hits: SecretHit[][] = texts.map(() => []);
+  const pending: number[] = [];
+  for (const [index, text] of texts.entries()) {
+    const cached = text.length >= CACHE_MIN_LENGTH ? cache.get(text) : undefined;
+    if (cached === undefined) pending.push(index);
+    else hits[index] = cached.map((hit) => ({ ...hit }));
+  }
+  if (pending.length === 0) return hits;
+  const scanned = await scanUncached(pending.map((index) => texts[index]!));
+  for (const [position, index] of pending.entries()) {
+    const text = texts[index]!;
+    hits[index] = scanned[position]!;
+    if (text.length >= CACHE_MIN_LENGTH) {
+      if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(text, scanned[position]!.map((hit) => ({ ...hit })));
+    }
+  }
+  return hits;
+}
+
+async function scanUncached(texts: readonly string[]): Promise<SecretHit[][]> {
   const hits: SecretHit[][] = texts.map(() => []);
   if (texts.length === 0) return hits;
   const starts: number[] = [];
