@@ -9,6 +9,7 @@ import { PrivacyReportBuilder, type PrivacyReport } from '../privacy/privacy-rep
 import { scanForSecrets, SECRET_RULE_IDS } from '../privacy/secretlint-scanner.js';
 import { DEFAULT_DEDUP, Deduplicator, type DedupOptions, type DedupReport } from './dedup/deduplicate-records.js';
 import type { ExportedRowDetail, RecordExport } from './export-records.js';
+import type { ExportedRow } from './export-rows.js';
 
 export interface CleaningOptions {
   privacy?: PrivacyPolicy;
@@ -59,4 +60,14 @@ export class ExportCleaning {
   report(): { privacy: PrivacyReport; dedup: DedupReport } {
     return { privacy: this.#privacy.build(), dedup: this.#deduplicator.report() };
   }
+}
+
+/**
+ * For callers that stream single rows (the review UI's download, admin/routes/export.ts): the
+ * same secret and personal-data policy as the CLI, one row at a time (no duplicate removal, which
+ * needs the whole export). A redacted row keeps `valid`; a dropped one becomes invalid.
+ */
+export function createRowCleaning(policy: PrivacyPolicy = defaultPrivacyPolicy()): <Row extends ExportedRow>(row: Row) => Promise<Row> {
+  const cleaner = createRowCleaner(policy, scanForSecrets);
+  return async (row) => (await cleaner.clean([row])).rows[0]!;
 }
