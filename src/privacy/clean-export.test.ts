@@ -36,6 +36,11 @@ const records = [
   // A GCP service-account key file read by a tool: recognised as a whole JSON document.
   seededRecord({ seq: 9, values: {}, topic: 'the key file', toolResult: secrets.find((value) => value.rule === 'private-key-json')!.text }),
 ];
+// Invalid for another reason (cut at the token limit): its row in invalid.jsonl is cleaned too.
+const truncated = seededRecord({ seq: 10, values: { user: all, answer: all }, topic: 'a truncated answer' });
+truncated.responseBody = truncated.responseBody.replace('"finish_reason":"stop"', '"finish_reason":"length"');
+const valid = records.length;
+records.push(truncated);
 
 function outputFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).filter((name) => /\.(jsonl|json|md)$/.test(name)).map((name) => join(dir, name));
@@ -79,8 +84,10 @@ describe('export with secrets and personal data', () => {
     }
 
     // Every row is valid for the project's own validators, tool-call arguments still JSON.
-    expect(report.formats.sharegpt).toMatchObject({ valid: records.length, invalid: 0 });
-    expect(report.formats['openai-ft']).toMatchObject({ valid: records.length, invalid: 0 });
+    expect(report.formats.sharegpt).toMatchObject({ valid, invalid: 1, invalidByReason: { 'finish-length': 1 } });
+    expect(report.formats['openai-ft']).toMatchObject({ valid, invalid: 1 });
+    const rejected = lines(join(outDir, 'invalid.jsonl')).find((line) => line['format'] === 'sharegpt')!;
+    expect(JSON.stringify(rejected['row'])).toContain('<SECRET:github-token_1>');
     for (const row of lines(join(outDir, 'sharegpt.jsonl'))) {
       const verdict = validateShareGptRow(row);
       expect(verdict.errors).toEqual([]);
@@ -139,7 +146,7 @@ describe('export with secrets and personal data', () => {
   it('with drop, sends the rows to invalid.jsonl with the kind and the places, values masked', async () => {
     const outDir = nextOut();
     const { report } = await runExport({ dbPath, outDir, rows: { ...rows, formats: ['sharegpt'] }, privacy: { ...defaultPrivacyPolicy(), secrets: 'drop' }, dedup: noDedup });
-    expect(report.formats.sharegpt).toMatchObject({ valid: 0, invalid: records.length, invalidByReason: { 'secret-found': records.length } });
+    expect(report.formats.sharegpt).toMatchObject({ valid: 0, invalid: records.length, invalidByReason: { 'secret-found': records.length, 'finish-length': 1 } });
     expect(report.reasons['secret-found']).toMatch(/secrets policy is drop/);
     const invalid = lines(join(outDir, 'invalid.jsonl'));
     const first = invalid.find((line) => line['id'] === records[1]!.id)!;
