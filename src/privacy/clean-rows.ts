@@ -13,7 +13,7 @@ import {
   type PrivacyAction,
   type PrivacyPolicy,
 } from './privacy-policy.js';
-import { formsOf, redactSlot, scanTextsOf, slotsOf, type Place, type Replacement } from './row-texts.js';
+import { redactSlot, Replacer, scanTextsOf, slotsOf, type Place } from './row-texts.js';
 import type { SecretHit } from './secretlint-scanner.js';
 
 export type SecretScanner = (texts: readonly string[]) => Promise<SecretHit[][]>;
@@ -141,16 +141,16 @@ export function createRowCleaner(policy: PrivacyPolicy, scanSecrets: SecretScann
         if (rowValues.size === 0) return row;
         // Numbered in order of first appearance in the record.
         const masked = [...rowValues].filter((value) => actionOf(value) !== 'keep');
-        const replacements: Replacement[] = masked.map((value) => ({ value, placeholder: placeholderOf(value) }));
-        if (replacements.length > 0) {
+        const replacer = new Replacer(masked.map((value) => ({ value, placeholder: placeholderOf(value) })));
+        if (!replacer.empty) {
           for (const slot of slots) {
             if (slot.write === undefined) continue;
-            const redacted = redactSlot(slot, replacements);
+            const redacted = redactSlot(slot, replacer);
             if (redacted !== slot.text) slot.write(redacted);
           }
         }
         const reasons = [...row.reasons];
-        if (masked.length > 0 && leftIn(copy, masked)) {
+        if (replacer.occursIn(JSON.stringify(copy))) {
           reasons.push({ code: 'redaction-incomplete', message: 'a value to redact is still in the row after redaction' });
           return { ...row, valid: false, row: null, reasons };
         }
@@ -168,11 +168,6 @@ export function createRowCleaner(policy: PrivacyPolicy, scanSecrets: SecretScann
       return { rows: out, findings, values };
     },
   };
-}
-
-function leftIn(row: unknown, values: readonly string[]): boolean {
-  const line = JSON.stringify(row);
-  return values.some((value) => formsOf(value).some((form) => form.length >= 4 && line.includes(form)));
 }
 
 export function describePlace(place: Place): string {

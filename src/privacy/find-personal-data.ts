@@ -41,8 +41,15 @@ export function findPersonalData(text: string, kinds: ReadonlySet<PersonalDataKi
     if (text.includes(':')) add('ip', matchesOf(IPV6, text).filter((match) => isIpv6Literal(match.value) && isPersonalIp(match.value)));
   }
   if (kinds.has('phone') && hasDigit) {
-    const taken = found.filter((match) => match.kind !== 'email');
-    add('phone', matchesOf(PHONE, text).filter((match) => isPhone(match.value) && !taken.some((other) => overlaps(other, match))));
+    // Digits already taken by an address, a card or an IBAN are not also a phone (sorted: one pass).
+    const taken = found.filter((match) => match.kind !== 'email').sort((a, b) => a.start - b.start);
+    let cursor = 0;
+    const phones = matchesOf(PHONE, text).filter((match) => {
+      while (cursor < taken.length && taken[cursor]!.end <= match.start) cursor += 1;
+      const next = taken[cursor];
+      return isPhone(match.value) && !(next !== undefined && overlaps(next, match));
+    });
+    add('phone', phones);
   }
   return found.sort((a, b) => a.start - b.start || b.end - a.end);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSlot, redactText, scanTextsOf, slotsOf, type TextSlot } from './row-texts.js';
+import { redactSlot, redactText, Replacer, scanTextsOf, slotsOf, type TextSlot } from './row-texts.js';
 
 const card = ['4111', '1111', '1111', '1111'].join('');
 
@@ -46,5 +46,18 @@ describe('row texts', () => {
     ];
     expect(redactText('abcdef abc', replacements)).toBe('<B_1> <A_1>');
     expect(redactText('{"key":"line1\\nline2"}', replacements)).toBe('{"key":"<K_1>"}');
+  });
+
+  it('replaces thousands of values in one pass, longest first, and says whether any is left', () => {
+    const values = Array.from({ length: 2_000 }, (_, index) => ({ value: `10.${index >> 8}.${index & 255}.7`, placeholder: `<IP_${index + 1}>` }));
+    values.push({ value: '10.0.1.77', placeholder: '<IP_LONG>' });
+    const replacer = new Replacer(values);
+    const text = values.map(({ value }) => `host ${value};`).join(' ');
+    const redacted = replacer.replace(text);
+    expect(redacted).toContain('host <IP_1>; host <IP_2>;');
+    expect(redacted).toContain('host <IP_LONG>;');
+    expect(redacted).not.toMatch(/\d+\.\d+\.\d+\.\d+/);
+    expect(replacer.occursIn(redacted)).toBe(false);
+    expect(replacer.occursIn('see 10.7.200.7 here')).toBe(true);
   });
 });

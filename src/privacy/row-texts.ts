@@ -108,35 +108,113 @@ export interface Replacement {
 
 /**
  * Replaces every occurrence of each value, longest first (a value inside a longer one is not cut
- * out of it first). Also the value's JSON-escaped form, for JSON shown as text.
+ * out of it first), in all its JSON spellings (formsOf), for JSON shown as text. Compiled once per
+ * row: a regular expression for a few values, a scan indexed by the first two characters for many
+ * (a tool result listing thousands of addresses would make one alternation crawl), then by length.
  */
-export function redactText(text: string, replacements: readonly Replacement[]): string {
-  const pattern = replacementPattern(replacements);
-  if (pattern === null) return text;
-  return text.replace(pattern.regex, (match) => pattern.placeholderOf.get(match) ?? match);
+export class Replacer {
+  readonly #placeholderOf = new Map<string, string>();
+  readonly #regex: RegExp | null = null;
+  /** First two characters -> the lengths of the forms starting with them (longest first), and the forms. */
+  readonly #byPrefix = new Map<number, { lengths: number[]; forms: Set<string> }>();
+
+  constructor(replacements: readonly Replacement[]) {
+    for (const { value, placeholder } of replacements) {
+      for (const form of formsOf(value)) if (form.length >= 2 && !this.#placeholderOf.has(form)) this.#placeholderOf.set(form, placeholder);
+    }
+    const forms = [...this.#placeholderOf.keys()].sort((a, b) => b.length - a.length);
+    if (forms.length === 0) return;
+    if (forms.length <= 100) {
+      this.#regex = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+      return;
+    }
+    for (const form of forms) {
+      const key = form.charCodeAt(0) * 65_536 + form.charCodeAt(1);
+      let entry = this.#byPrefix.get(key);
+      if (entry === undefined) this.#byPrefix.set(key, (entry = { lengths: [], forms: new Set() }));
+      entry.forms.add(form);
+      if (!entry.lengths.includes(form.length)) entry.lengths.push(form.length);
+    }
+    for (const entry of this.#byPrefix.values()) entry.lengths.sort((a, b) => b - a);
+  }
+
+  get empty(): boolean {
+    return this.#placeholderOf.size === 0;
+  }
+
+  /** The placeholder when the whole text is one value (a key file read as is). */
+  wholeOf(text: string): string | undefined {
+    return this.#placeholderOf.get(text.trim());
+  }
+
+  replace(text: string): string {
+    if (this.empty) return text;
+    if (this.#regex !== null) return text.replace(this.#regex, (match) => this.#placeholderOf.get(match) ?? match);
+    let out = '';
+    let last = 0;
+    let index = 0;
+    while (index + 1 < text.length) {
+      const form = this.#formAt(text, index);
+      if (form === undefined) {
+        index += 1;
+        continue;
+      }
+      out += text.slice(last, index) + this.#placeholderOf.get(form)!;
+      index += form.length;
+      last = index;
+    }
+    return last === 0 ? text : out + text.slice(last);
+  }
+
+  occursIn(text: string): boolean {
+    if (this.empty) return false;
+    if (this.#regex !== null) {
+      this.#regex.lastIndex = 0;
+      const found = this.#regex.test(text);
+      this.#regex.lastIndex = 0;
+      return found;
+    }
+    for (let index = 0; index + 1 < text.length; index += 1) if (this.#formAt(text, index) !== undefined) return true;
+    return false;
+  }
+
+  #formAt(text: string, index: number): string | undefined {
+    const entry = this.#byPrefix.get(text.charCodeAt(index) * 65_536 + text.charCodeAt(index + 1));
+    if (entry === undefined) return undefined;
+    for (const length of entry.lengths) {
+      const candidate = text.slice(index, index + length);
+      if (entry.forms.has(candidate)) return candidate;
+    }
+    return undefined;
+  }
 }
 
-export function redactSlot(slot: TextSlot, replacements: readonly Replacement[]): string {
-  if (!slot.json) return redactText(slot.text, replacements);
+export function redactText(text: string, replacements: Replacer | readonly Replacement[]): string {
+  return (replacements instanceof Replacer ? replacements : new Replacer(replacements)).replace(text);
+}
+
+export function redactSlot(slot: TextSlot, replacements: Replacer | readonly Replacement[]): string {
+  const replacer = replacements instanceof Replacer ? replacements : new Replacer(replacements);
+  if (!slot.json) return replacer.replace(slot.text);
   // A whole document that is a secret (a service-account key file) becomes one JSON string.
-  const whole = replacements.find(({ value }) => formsOf(value).includes(slot.text.trim()));
-  if (whole !== undefined) return JSON.stringify(whole.placeholder);
+  const whole = replacer.wholeOf(slot.text);
+  if (whole !== undefined) return JSON.stringify(whole);
   let parsed: unknown;
   try {
     parsed = parseLossless(slot.text);
   } catch {
-    return redactText(slot.text, replacements);
+    return replacer.replace(slot.text);
   }
   let changed = false;
   const redactValue = (value: unknown): unknown => {
     if (typeof value === 'string') {
-      const redacted = redactText(value, replacements);
+      const redacted = replacer.replace(value);
       if (redacted !== value) changed = true;
       return redacted;
     }
     if (isLosslessNumber(value)) {
       // A card number written as a JSON number becomes a string placeholder.
-      const redacted = redactText(value.value, replacements);
+      const redacted = replacer.replace(value.value);
       if (redacted === value.value) return value;
       changed = true;
       return redacted;
@@ -145,7 +223,7 @@ export function redactSlot(slot: TextSlot, replacements: readonly Replacement[])
     if (isObject(value)) {
       const out: Record<string, unknown> = {};
       for (const [key, entry] of Object.entries(value)) {
-        const redactedKey = redactText(key, replacements);
+        const redactedKey = replacer.replace(key);
         if (redactedKey !== key) changed = true;
         out[redactedKey] = redactValue(entry);
       }
@@ -173,16 +251,6 @@ export function formsOf(value: string): string[] {
     }
   }
   return [...forms].filter((form) => form !== '');
-}
-
-function replacementPattern(replacements: readonly Replacement[]): { regex: RegExp; placeholderOf: Map<string, string> } | null {
-  const placeholderOf = new Map<string, string>();
-  for (const { value, placeholder } of replacements) {
-    for (const form of formsOf(value)) if (!placeholderOf.has(form)) placeholderOf.set(form, placeholder);
-  }
-  if (placeholderOf.size === 0) return null;
-  const alternatives = [...placeholderOf.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return { regex: new RegExp(alternatives.join('|'), 'g'), placeholderOf };
 }
 
 function escapeRegExp(text: string): string {

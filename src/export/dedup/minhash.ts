@@ -31,7 +31,10 @@ function hashString(text: string): number {
   return h >>> 0;
 }
 
-const SEEDS = Uint32Array.from({ length: PERMUTATIONS }, (_, index) => fmix32(0x9e3779b9 + Math.imul(index + 1, 0x7f4a7c15)));
+// h_i(x) = a_i * fmix32(x) + b_i (mod 2^32), a_i odd: one mixing per shingle, then a multiply and
+// an add per permutation (the cost of a signature is shingles x PERMUTATIONS).
+const MULTIPLIERS = Uint32Array.from({ length: PERMUTATIONS }, (_, index) => fmix32(0x9e3779b9 + Math.imul(index + 1, 0x7f4a7c15)) | 1);
+const OFFSETS = Uint32Array.from({ length: PERMUTATIONS }, (_, index) => fmix32(0x85ebca6b ^ Math.imul(index + 1, 0x27d4eb2f)));
 
 /** Lower-cased words (letters and digits of any script); punctuation and spacing do not count. */
 export function wordsOf(text: string): string[] {
@@ -50,8 +53,9 @@ export function shingleHashes(words: readonly string[], size = SHINGLE_WORDS): U
 export function signatureOf(shingles: Uint32Array): Uint32Array {
   const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
   for (const shingle of shingles) {
+    const mixed = fmix32(shingle);
     for (let index = 0; index < PERMUTATIONS; index += 1) {
-      const value = fmix32(shingle ^ SEEDS[index]!);
+      const value = (Math.imul(MULTIPLIERS[index]!, mixed) + OFFSETS[index]!) >>> 0;
       if (value < signature[index]!) signature[index] = value;
     }
   }
