@@ -119,7 +119,8 @@ describe('hf dataset folder', () => {
     const outDir = join(root, 'again');
     await runExport({ dbPath, outDir, rows, hf });
     expect(existsSync(join(outDir, 'hf', 'data', 'sharegpt', 'validation-00000-of-00001.parquet'))).toBe(true);
-    await runExport({ dbPath, outDir, rows, hf: { ...hf, validationRatio: 0, license: 'cc-by-4.0' } });
+    await runExport({ dbPath, outDir, rows: { ...rows, formats: ['sharegpt'] }, hf: { ...hf, validationRatio: 0, license: 'cc-by-4.0' } });
+    expect(readdirSync(join(outDir, 'hf', 'data'))).toEqual(['sharegpt']);
     expect(readdirSync(join(outDir, 'hf', 'data', 'sharegpt'))).toEqual(['train-00000-of-00001.parquet']);
     const card = readFileSync(join(outDir, 'hf', 'README.md'), 'utf8');
     expect(card).toContain('license: cc-by-4.0');

@@ -138,6 +138,10 @@ export class HfDatasetFolder {
       if (output.rows > 0 && !key.startsWith('sharegpt/')) keep.add(output.temp.finalPath);
     }
     for (const { final } of this.#parquetTemps) keep.add(final);
+    // A format an earlier export wrote and this one does not: its folder would be data without a config.
+    for (const format of ['sharegpt', 'openai-messages', 'openai-ft'] as const) {
+      if (!this.#formats.includes(format)) rmSync(join(this.dir, 'data', format), { recursive: true, force: true });
+    }
     for (const format of this.#formats) {
       const dir = join(this.dir, 'data', format);
       for (const name of existsSync(dir) ? readdirSync(dir) : []) {
