@@ -47,7 +47,7 @@ export function allowlistMatcher(entries: readonly string[]): (value: string) =>
   return (value) => literals.has(value) || patterns.some((pattern) => pattern.test(value));
 }
 
-/** `--pii redact` (every kind) or `--pii email=redact,phone=off`; null with what is wrong otherwise. */
+/** `--pii redact` (every kind) or `--pii email=redact,phone=off`; otherwise a string saying what is wrong. */
 export function parsePersonalDataPolicy(text: string, base: Record<PersonalDataKind, PrivacyAction>): Record<PersonalDataKind, PrivacyAction> | string {
   const result = { ...base };
   for (const part of text.split(',').map((item) => item.trim()).filter((item) => item !== '')) {
