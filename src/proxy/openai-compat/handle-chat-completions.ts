@@ -4,6 +4,7 @@
 // got, under the upstream's domain with the provider noted, so capture derives it as openai-chat.
 import { ProxyError } from '../../errors.js';
 import { parseChatRequest } from '../../translate/openai-chat-request.js';
+import { parseJsonExact } from '../../wire/shared/read-json.js';
 import type { TranslationContext } from '../../translate/provider-translator.js';
 import { callUpstream, readUpstreamBody } from './call-upstream.js';
 import { logWarnings, MAX_UPSTREAM_JSON_BYTES, readJsonBody, relayedHeaders, type CompatHandler } from './compat-env.js';
@@ -63,9 +64,11 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
       return;
     }
     const text = (await readUpstreamBody(upstream.body, MAX_UPSTREAM_JSON_BYTES)).toString('utf8');
+    // Parsed keeping long integers exact (a tool argument such as a Discord channel id would be
+    // rounded by JSON.parse); the translator reads the same lossless value.
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = parseJsonExact(text);
     } catch {
       throw new ProxyError('upstream_failed', `the upstream answered ${upstream.statusCode} with a body that is not JSON`);
     }
