@@ -8,6 +8,7 @@ import type { StoredExchange } from '../capture/exchange.js';
 import type { ListFilter, Store } from '../store/store.js';
 import type { RepairName } from '../training/repair-names.js';
 import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-sharegpt-row.js';
+import { openAiRowFeatures } from '../training/openai-row-features.js';
 import { rowFeatures, type RowFeatures } from '../training/row-features.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { openAiMessagesToFineTuning } from '../training/to-openai-ft.js';
@@ -28,6 +29,8 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['sharegpt', 'openai-mess
 export interface ExportedRowDetail extends ExportedRow {
   repairs: RepairName[];
   warnings: ExportReason[];
+  /** What this row, as written in its format, contains (the report counts it); null without a row. */
+  content: RowFeatures | null;
 }
 
 export interface RecordExport {
@@ -158,7 +161,7 @@ function shareGptRow(
   const reasons: ExportReason[] = edited ? [] : [...reading.exclusions];
   if (repaired === null) {
     if (reasons.length === 0) reasons.push(reason('no-conversation', 'no ShareGPT row was derived from this record'));
-    return detail(record.id, 'sharegpt', null, reasons, [], []);
+    return detail(record.id, 'sharegpt', null, reasons, [], [], null);
   }
   let row = repaired.row;
   // Images are saved only for a row that will be written; a row rejected for another reason keeps
@@ -179,7 +182,7 @@ function shareGptRow(
   reasons.push(...verdict.errors);
   if (reasons.length === 0) reasons.push(...typeConflicts(tracker, row));
   if (reasons.length === 0) tracker.record(row);
-  return detail(record.id, 'sharegpt', row, reasons, repaired.repairs, verdict.warnings);
+  return detail(record.id, 'sharegpt', row, reasons, repaired.repairs, verdict.warnings, isShareGptShape(row) ? rowFeatures(row) : null);
 }
 
 function saveImages(row: ShareGptRow, save: SaveImage): { row: ShareGptRow; reasons: ExportReason[] } {
@@ -205,7 +208,7 @@ function openAiRow(
   const reasons: ExportReason[] = [...reading.exclusions];
   if (reading.conversation === null) {
     if (reasons.length === 0) reasons.push(reason('no-conversation', 'no conversation could be read from this record'));
-    return detail(record.id, format, null, reasons, [], []);
+    return detail(record.id, format, null, reasons, [], [], null);
   }
   const converted = conversationToOpenAiMessages(reading.conversation, training);
   const row = format === 'openai-ft' ? openAiMessagesToFineTuning(converted.row) : converted.row;
@@ -224,7 +227,7 @@ function openAiRow(
     if (reasons.length === 0) reasons.push(...typeConflicts(tracker, row));
     if (reasons.length === 0) tracker.record(row);
   }
-  return detail(record.id, format, row, reasons, converted.repairs, warnings);
+  return detail(record.id, format, row, reasons, converted.repairs, warnings, openAiRowFeatures(row));
 }
 
 function typeConflicts(tracker: JsonTypeTracker, row: unknown): ExportReason[] {
@@ -240,8 +243,9 @@ function detail(
   reasons: ExportReason[],
   repairs: RepairName[],
   warnings: ExportReason[],
+  content: RowFeatures | null,
 ): ExportedRowDetail {
-  return { id, format, valid: reasons.length === 0, row, reasons: reasons.map(({ code, message }) => ({ code, message })), repairs, warnings };
+  return { id, format, valid: reasons.length === 0, row, reasons: reasons.map(({ code, message }) => ({ code, message })), repairs, warnings, content };
 }
 
 /** `message` says what happened to this row; EXPORT_REASONS[code] (in the report) says why that excludes it. */

@@ -86,7 +86,8 @@ export class ReportBuilder {
         this.valid += 1;
         for (const name of row.repairs) increment(report.repairs, name);
         for (const warning of row.warnings) increment(report.warnings, warning.code);
-        if (item.features !== null) addContent(report.content, item.features);
+        // Each file's own content: an openai-ft row holds no reasoning even when its ShareGPT row does.
+        if (row.content !== null) addContent(report.content, row.content);
       } else {
         report.invalid += 1;
         this.invalid += 1;

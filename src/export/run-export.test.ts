@@ -104,6 +104,26 @@ describe('runExport', () => {
     expect(report.startedAt).toBe('2025-08-24T01:46:40.000Z');
   });
 
+  it('counts in each format what its file really contains (an openai-ft file holds no reasoning)', async () => {
+    const outDir = nextOut();
+    const { report } = await runExport({ dbPath, outDir, rows: all, now: () => 1_756_000_000_000 });
+    const hasThink = (row: Record<string, unknown>): boolean =>
+      (row['conversations'] as Array<{ from: string; value: string }>).some((turn) => turn.from !== 'human' && turn.value.includes('<think>'));
+    const hasReasoningContent = (row: Record<string, unknown>): boolean =>
+      (row['messages'] as Array<Record<string, unknown>>).some((message) => typeof message['reasoning_content'] === 'string');
+    const sharegptWithReasoning = lines(join(outDir, 'sharegpt.jsonl')).filter(hasThink).length;
+    const messagesWithReasoning = lines(join(outDir, 'openai-messages.jsonl')).filter(hasReasoningContent).length;
+    expect(sharegptWithReasoning).toBeGreaterThan(0);
+    expect(report.formats.sharegpt!.content.withReasoning).toBe(sharegptWithReasoning);
+    expect(report.formats['openai-messages']!.content.withReasoning).toBe(messagesWithReasoning);
+    expect(lines(join(outDir, 'openai-ft.jsonl')).filter(hasReasoningContent)).toEqual([]);
+    expect(report.formats['openai-ft']!.content.withReasoning).toBe(0);
+    const ftWithTools = lines(join(outDir, 'openai-ft.jsonl')).filter((row) =>
+      (row['messages'] as Array<Record<string, unknown>>).some((message) => Array.isArray(message['tool_calls'])),
+    ).length;
+    expect(report.formats['openai-ft']!.content.withToolUse).toBe(ftWithTools);
+  });
+
   it('writes each image once, however many rows use it, and keeps files an earlier export saved', async () => {
     const outDir = nextOut();
     const image = records.filter(({ name }) => name === 'openai-chat image (data URL)');
