@@ -26,24 +26,36 @@ export function readTools(body: JsonObject, warnings: string[]): ToolSchema[] {
   for (const [position, raw] of asArray(body.tools).entries()) {
     const tool = asObject(raw);
     const type = asString(tool.type);
-    if (type !== 'function') {
-      warnings.push(`tools[${position}]: built-in tool "${type ?? 'unknown'}" dropped (not a function tool)`);
+    // Codex groups MCP and dynamic tools in a namespace (codex-rs tools/src/tool_spec.rs:
+    // `{type: "namespace", name, description, tools: [{type: "function", name, ...}]}`); the model
+    // calls each member by its own name, so the members are the row's tools.
+    if (type === 'namespace') {
+      for (const [inner, member] of asArray(tool.tools).entries()) readFunctionTool(asObject(member), `tools[${position}].tools[${inner}]`, tools, warnings);
       continue;
     }
-    const name = asString(tool.name);
-    if (!name) {
-      warnings.push(`tools[${position}]: function tool without a name dropped`);
-      continue;
-    }
-    const schema: ToolSchema = {
-      name,
-      parameters: isObject(tool.parameters) ? tool.parameters : { type: 'object', properties: {} },
-    };
-    const description = asString(tool.description);
-    if (description !== undefined) schema.description = description;
-    tools.push(schema);
+    readFunctionTool(tool, `tools[${position}]`, tools, warnings);
   }
   return tools;
+}
+
+function readFunctionTool(tool: JsonObject, where: string, tools: ToolSchema[], warnings: string[]): void {
+  const type = asString(tool.type);
+  if (type !== 'function') {
+    warnings.push(`${where}: built-in tool "${type ?? 'unknown'}" dropped (not a function tool)`);
+    return;
+  }
+  const name = asString(tool.name);
+  if (!name) {
+    warnings.push(`${where}: function tool without a name dropped`);
+    return;
+  }
+  const schema: ToolSchema = {
+    name,
+    parameters: isObject(tool.parameters) ? tool.parameters : { type: 'object', properties: {} },
+  };
+  const description = asString(tool.description);
+  if (description !== undefined) schema.description = description;
+  tools.push(schema);
 }
 
 class ConversationBuilder {
