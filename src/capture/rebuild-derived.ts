@@ -34,6 +34,8 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
     turnCount: derived.turnCount,
     hasTools: derived.hasTools,
     searchText: derived.searchText,
+    preview: derived.preview,
+    functionCallOnly: derived.functionCallOnly,
   };
 }
 
