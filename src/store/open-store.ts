@@ -2,7 +2,7 @@
 // `recording.database.url`) becomes a migrated Store. A path selects SQLite (the default); a
 // postgres:// or postgresql:// URL selects PostgreSQL. Everything else receives a `Store`.
 import { join } from 'node:path';
-import { describeLocator, maskLocatorSecrets, parseLocator } from './locator.js';
+import { maskLocatorSecrets, parseLocator } from './locator.js';
 import { openPostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
@@ -19,8 +19,8 @@ export async function openStore(locator: string, options: OpenStoreOptions = {})
     if (parsed.backend === 'postgres') return await openPostgresStore(parsed.url, options.postgres ?? {});
     return openSqliteStore(parsed.path, options.sqlite ?? {});
   } catch (error) {
-    const message = maskLocatorSecrets((error as Error).message || String(error), locator);
-    throw new Error(parsed.backend === 'postgres' ? `${describeLocator(locator)}: ${message}` : message, { cause: undefined });
+    // Drivers may echo connection details: the message is rebuilt without the password (and without `cause`).
+    throw new Error(maskLocatorSecrets((error as Error).message || String(error), locator) || 'unknown error');
   }
 }
 

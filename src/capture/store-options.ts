@@ -1,0 +1,10 @@
+// The store options the recording side opens its store with (worker thread or inline).
+import type { OpenStoreOptions } from '../store/open-store.js';
+import type { RecordingWorkerData } from './worker-messages.js';
+
+export function storeOptionsOf(data: Pick<RecordingWorkerData, 'storeOptions' | 'busyTimeoutMs'>): OpenStoreOptions {
+  return {
+    ...data.storeOptions,
+    sqlite: { ...data.storeOptions?.sqlite, ...(data.busyTimeoutMs !== undefined ? { busyTimeoutMs: data.busyTimeoutMs } : {}) },
+  };
+}
