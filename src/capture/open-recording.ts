@@ -115,8 +115,8 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   let closing = false;
   let closed: (() => void) | null = null;
 
-  const spawn = async (): Promise<Worker> => {
-    const started = new Worker(WORKER_URL, { workerData: data, name: 'recording' });
+  const spawn = async (restarted = false): Promise<Worker> => {
+    const started = new Worker(WORKER_URL, { workerData: restarted ? { ...data, restarted } : data, name: 'recording' });
     await new Promise<void>((resolve, reject) => {
       started.once('error', reject);
       started.on('message', function onReady(message: FromWorker) {
@@ -140,7 +140,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         return;
       }
       logger.error({ code }, 'recording worker exited; starting a new one (it replays the spool)');
-      current = spawn().catch((error: unknown) => {
+      current = spawn(true).catch((error: unknown) => {
         logger.error({ err: error }, 'recording worker could not be restarted; recording stopped');
         return null;
       });

@@ -2,9 +2,10 @@
 import type { OpenStoreOptions } from '../store/open-store.js';
 import type { RecordingWorkerData } from './worker-messages.js';
 
-export function storeOptionsOf(data: Pick<RecordingWorkerData, 'storeOptions' | 'busyTimeoutMs'>): OpenStoreOptions {
+export function storeOptionsOf(data: Pick<RecordingWorkerData, 'storeOptions' | 'busyTimeoutMs' | 'restarted'>): OpenStoreOptions {
   return {
     ...data.storeOptions,
+    postgres: { ...data.storeOptions?.postgres, ...(data.restarted === true ? { openWhileUnavailable: true } : {}) },
     sqlite: { ...data.storeOptions?.sqlite, ...(data.busyTimeoutMs !== undefined ? { busyTimeoutMs: data.busyTimeoutMs } : {}) },
   };
 }

@@ -11,6 +11,8 @@ export interface RecordingWorkerData {
   spoolPath: string;
   /** Pool size, statement timeout, TLS (PostgreSQL). */
   storeOptions?: OpenStoreOptions;
+  /** Set when a worker replaces one that died: open the store even if the database is down right now. */
+  restarted?: boolean;
   busyTimeoutMs?: number;
   maxQueue?: number;
   batchSize?: number;

@@ -53,6 +53,11 @@ export interface PostgresStoreOptions {
   sslmode?: string;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Open even when the server cannot be reached (the recording worker restarting during an
+   * outage): the schema is migrated before the first write that gets through.
+   */
+  openWhileUnavailable?: boolean;
 }
 
 /** Advisory lock keys (any two constants unlikely to collide with another application's). */
@@ -84,14 +89,31 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // A connection the server drops while idle (restart, network) must not crash the process: the
   // pool discards it and the next query opens another.
   pool.on('error', () => undefined);
+  // The same for a checked-out connection that the server ends between two queries (a restart
+  // during a write): the query in progress fails (and the batch goes to the spool); the client's
+  // own 'error' event must not be unhandled.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const store = new PostgresStore(pool);
   try {
     await store.migrate();
   } catch (error) {
+    if (options.openWhileUnavailable === true && isUnavailable(error)) {
+      // Recording must start even while the database is down: writes fail (to the spool) until
+      // it answers, and the first one that reaches it migrates first.
+      store.migrateBeforeNextWrite();
+      return store;
+    }
     await pool.end().catch(() => undefined);
     throw error;
   }
   return store;
+}
+
+/** A database that cannot be reached right now (as opposed to a wrong schema, or refused credentials). */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|57P0[1-3]|08\d\d\d)$/u.test(code)) return true;
+  return /timeout|terminat|Connection terminated/iu.test((error as Error).message ?? '');
 }
 
 function withSslMode(url: string, sslmode: string | undefined): string {
@@ -107,8 +129,14 @@ class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   #closed = false;
 
+  #migrationPending = false;
+
   constructor(pool: pg.Pool) {
     this.#pool = pool;
+  }
+
+  migrateBeforeNextWrite(): void {
+    this.#migrationPending = true;
   }
 
   async migrate(): Promise<void> {
@@ -146,6 +174,10 @@ class PostgresStore implements Store {
 
   async insertBatch(records: readonly ExchangeRecord[]): Promise<void> {
     if (records.length === 0) return;
+    if (this.#migrationPending) {
+      await this.migrate();
+      this.#migrationPending = false;
+    }
     // Compress and split words before taking the lock: other writers wait only for the inserts.
     const prepared = records.map(prepareRecord);
     await this.#transaction(async (client) => {
