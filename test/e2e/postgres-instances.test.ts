@@ -115,6 +115,7 @@ describe.runIf(postgresAvailable())('PostgreSQL shared by several proxy instance
     });
 
     it('answers every request while the database is down ~10 s, and loses no record', async () => {
+      const t0 = Date.now();
       const url = await cluster.createDatabase('outage');
       const started = await Promise.all(['a', 'b'].map((name) => startProxyProcess(built.cli, work, `outage-${name}`, upstream, url)));
       proxies.push(...started);
@@ -146,8 +147,10 @@ describe.runIf(postgresAvailable())('PostgreSQL shared by several proxy instance
       expect(spooled.reduce((sum, health) => sum + health.store.spooled, 0)).toBeGreaterThan(0);
       // The worker survived the outage (a dead one would have been restarted and said so).
       for (const name of ['outage-a', 'outage-b']) expect(readFileSync(join(work, name, 'proxy.log'), 'utf8')).not.toContain('recording worker exited');
+      console.log('TIMING before stop', Date.now() - t0);
       // Stopping flushes the queue and replays the spools into the database that is back.
       expect(await Promise.all(started.map((proxy) => proxy.stop()))).toEqual([0, 0]);
+      console.log('TIMING after stop', Date.now() - t0);
       const store = await openStore(url);
       try {
         expect(await store.count()).toBe(sent);
