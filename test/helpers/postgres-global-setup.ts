@@ -17,7 +17,11 @@ let cluster: PostgresCluster | null = null;
 
 /** File filters on the command line that cannot include a PostgreSQL test: skip the cluster. */
 function runMayUsePostgres(): boolean {
-  const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-') && arg !== 'run' && !/^\d+$/u.test(arg));
+  const args = process.argv.slice(2);
+  // Positional arguments are file filters; skip option values (`-t NAME`, `--reporter X`).
+  const filters = args.filter(
+    (arg, index) => !arg.startsWith('-') && arg !== 'run' && !(args[index - 1]?.startsWith('-') === true && !args[index - 1]!.includes('=')),
+  );
   if (filters.length === 0) return true;
   return filters.some((filter) => /store|postgres|pg|migrate|e2e\/?$|test\/?$|src\/?$/iu.test(filter));
 }
