@@ -66,6 +66,7 @@ const WRITE_LOCK = 7_246_001_402;
 /** Rows per INSERT statement: 40 parameters per row, under PostgreSQL's 65 535 per statement. */
 const ROWS_PER_INSERT = 1_000;
 const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
+const PING_TIMEOUT_MS = 1_500;
 
 // BIGINT, NUMERIC (sums) and COUNT come back as JavaScript numbers: every value we store (epoch ms,
 // token counts) is far below 2^53.
@@ -484,11 +485,20 @@ class PostgresStore implements Store {
 
   async ping(): Promise<boolean> {
     if (this.#closed) return false;
+    // /health must answer quickly even when the server is unreachable (a connect can take the
+    // whole connection timeout): after 1.5 s the answer is "not reachable".
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    const query = this.#pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     try {
-      await this.#pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
