@@ -6,7 +6,7 @@
 //
 // Sizes are kept modest for a shared 2-core machine: 300 requests (100 threads x 3 turns) for the
 // first test, about 10 s x 8 concurrent clients for the second.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,33 @@ describe.runIf(postgresAvailable())('PostgreSQL shared by several proxy instance
       await store.setReviewStateWhere({}, 'confirmed', Date.now());
     } finally {
       await store.close();
+    }
+
+    // One review UI over everything: `ui --db URL` serves the admin API from the shared database.
+    const ui = spawn(process.execPath, [built.cli, 'ui', '--db', url, '--port', '0'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let uiOutput = '';
+      const uiUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`ui did not start:\n${uiOutput}`)), 30_000);
+        const onData = (data: Buffer) => {
+          uiOutput += data.toString();
+          const match = /review UI: (http:\/\/127\.0\.0\.1:\d+)/u.exec(uiOutput);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        };
+        ui.stdout!.on('data', onData);
+        ui.stderr!.on('data', onData);
+      });
+      const list = (await (await fetch(`${uiUrl}/api/exchanges?limit=5`)).json()) as { total: number; items: Array<{ reviewState: string }> };
+      expect(list.total).toBe(300);
+      expect(list.items.every((item) => item.reviewState === 'confirmed')).toBe(true);
+      const stats = (await (await fetch(`${uiUrl}/api/stats?bucket=3600000`)).json()) as { requests: number };
+      expect(stats.requests).toBe(300);
+      expect(uiOutput).not.toContain(PASSWORD);
+    } finally {
+      ui.kill('SIGTERM');
     }
 
     // One export over everything: the longest record of each thread.
