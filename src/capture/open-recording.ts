@@ -6,9 +6,10 @@ import { Worker } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { defaultSpoolPath, describeLocator, openStore } from '../store/open-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
 import { createRecorder } from './create-recorder.js';
+import { storeOptionsOf } from './store-options.js';
 import { processExchange, type RawExchange } from './process-exchange.js';
 import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
 
@@ -16,7 +17,7 @@ export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'>
   logger: Logger;
   /** See config `recording.max_response_bytes`. */
   maxResponseBytes?: number;
-  /** Defaults to `<dbPath>.spool.jsonl`. */
+  /** Defaults to `<dbPath>.spool.jsonl` for SQLite (store/open-store.ts defaultSpoolPath). */
   spoolPath?: string;
   /** Force the inline pipeline (default: a worker thread when running compiled JavaScript). */
   inline?: boolean;
@@ -42,7 +43,7 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
 export function openRecordingBackend(options: RecordingOptions): Promise<RecordingBackend> {
   const { logger, inline, spoolPath, maxResponseBytes, ...rest } = options;
   void maxResponseBytes;
-  const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? `${options.dbPath}.spool.jsonl` };
+  const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? defaultSpoolPath(options.dbPath) };
   return inline === true || !RUNNING_COMPILED ? openInline(data, logger) : openWorker(data, logger);
 }
 
@@ -64,7 +65,7 @@ export function recordingServiceOver(
       const { reachable, stats } = await backend.health();
       return {
         recording: true,
-        database: dbPath,
+        database: describeLocator(dbPath),
         reachable,
         queue_depth: stats.queueDepth + recorder.pending(),
         records_written: stats.written,
@@ -82,8 +83,7 @@ export function recordingServiceOver(
 }
 
 async function openInline(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
-  const store = openSqliteStore(data.dbPath, data.busyTimeoutMs !== undefined ? { busyTimeoutMs: data.busyTimeoutMs } : {});
-  await store.migrate();
+  const store = await openStore(data.dbPath, storeOptionsOf(data));
   const writer = createBatchWriter({
     store,
     spoolPath: data.spoolPath,
@@ -115,8 +115,8 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   let closing = false;
   let closed: (() => void) | null = null;
 
-  const spawn = async (): Promise<Worker> => {
-    const started = new Worker(WORKER_URL, { workerData: data, name: 'recording' });
+  const spawn = async (restarted = false): Promise<Worker> => {
+    const started = new Worker(WORKER_URL, { workerData: restarted ? { ...data, restarted } : data, name: 'recording' });
     await new Promise<void>((resolve, reject) => {
       started.once('error', reject);
       started.on('message', function onReady(message: FromWorker) {
@@ -140,7 +140,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         return;
       }
       logger.error({ code }, 'recording worker exited; starting a new one (it replays the spool)');
-      current = spawn().catch((error: unknown) => {
+      current = spawn(true).catch((error: unknown) => {
         logger.error({ err: error }, 'recording worker could not be restarted; recording stopped');
         return null;
       });

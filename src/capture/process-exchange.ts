@@ -7,6 +7,8 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { usageSummary } from '../conversation/model.js';
 import { decodeSseText } from '../sse/decode-sse.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
+import { isFunctionCallOnly } from '../training/is-function-call-only.js';
+import { previewOf } from '../training/preview-of.js';
 import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
 import { detectApiKind, detectWireFormat } from '../wire/detect.js';
 import type { SseEvent, WireFormat } from '../wire/wire-format.js';
@@ -37,6 +39,20 @@ export interface RawExchange {
 
 /** `id` is assigned by the caller (a monotonic ULID factory on the processing side). */
 export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
+  return withListFields(readExchange(raw, id));
+}
+
+/**
+ * What a list screen and its filters read, computed here once so that no store derives anything
+ * from a conversation (also used by rebuild-derived.ts).
+ */
+export function withListFields<T extends Pick<ExchangeRecord, 'sharegpt' | 'searchText' | 'preview' | 'functionCallOnly'>>(record: T): T {
+  record.preview = previewOf(record);
+  record.functionCallOnly = isFunctionCallOnly(record.sharegpt);
+  return record;
+}
+
+function readExchange(raw: RawExchange, id: string): ExchangeRecord {
   const queryStart = raw.pathAndQuery.indexOf('?');
   const path = queryStart === -1 ? raw.pathAndQuery : raw.pathAndQuery.slice(0, queryStart);
   const format = detectWireFormat(raw.method, path);
@@ -71,6 +87,8 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
     turnCount: 0,
     hasTools: false,
     searchText: '',
+    preview: '', // set by withListFields
+    functionCallOnly: false,
   };
 
   try {

@@ -3,7 +3,8 @@
 // runs here, so none of it takes time from the proxy's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
+import { storeOptionsOf } from './store-options.js';
 import { createBatchWriter } from '../store/writer/batch-writer.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
@@ -13,8 +14,7 @@ if (!port) throw new Error('recording-worker must run in a worker thread');
 const options = workerData as RecordingWorkerData;
 const nextId = monotonicFactory();
 
-const store = openSqliteStore(options.dbPath, options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {});
-await store.migrate();
+const store = await openStore(options.dbPath, storeOptionsOf(options));
 const writer = createBatchWriter({
   store,
   spoolPath: options.spoolPath,

@@ -13,6 +13,7 @@ Commands:
   ui         serve the review UI alone for a database (--db PATH --port N)
   export     write confirmed conversations as training files (sharegpt, openai-messages, openai-ft)
   rebuild    re-derive stored ShareGPT rows after a converter upgrade
+  migrate    copy every record between stores (SQLite <-> PostgreSQL), resumable
   help       show this help
 
 Run "llm-proxy-sharegpt <command> --help" for a command's options.
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: async (argv) => (await import('./export.js')).runExportCommand(argv),
   ui: runUi,
   rebuild: async (argv) => (await import('./rebuild.js')).runRebuild(argv),
+  migrate: async (argv) => (await import('./migrate.js')).runMigrate(argv),
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -148,6 +148,22 @@ export const configSchema = z.object({
     .object({
       /** Responses larger than this are recorded truncated (and flagged incomplete); the client still gets all of it. */
       max_response_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+      /** Where recordings go (store/open-store.ts); `--db` and `DB` override `url`. */
+      database: z
+        .object({
+          /** A SQLite file path (default ./data/llm-proxy.db) or postgres://user:password@host:port/database. */
+          url: z.string().min(1).optional(),
+          /** PostgreSQL: connections per process. */
+          pool_size: z.number().int().min(1).max(1_000).default(10),
+          /** PostgreSQL: longest any one statement may run, in ms (0 = no limit). */
+          statement_timeout_ms: z.number().int().min(0).default(30_000),
+          /** PostgreSQL TLS; overrides an sslmode in the URL. */
+          sslmode: z.enum(['disable', 'no-verify', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
+          /** Where records wait while the database is unreachable (default: beside a SQLite file; ./data/postgres-<host>-<port>-<db>.spool.jsonl). */
+          spool_path: z.string().min(1).optional(),
+        })
+        .strict()
+        .prefault({}),
     })
     .prefault({}),
   openai_compat: openaiCompatSchema.prefault({}),

@@ -5,7 +5,7 @@
 //   PUT    /api/exchanges/:id/sharegpt    store (or with null revert) the edited ShareGPT row
 //   DELETE /api/exchanges/:id             delete it
 import { z } from 'zod';
-import { isFunctionCallOnly } from '../../store/is-function-call-only.js';
+import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
 import { AdminError } from '../admin-error.js';
 import { REVIEW_STATES, type ChangedResponse, type DeletedResponse, type EditRequest, type EditResponse, type ExchangeDetail, type ListResponse, type ReviewOneRequest } from '../api-types.js';
 import { readJsonBody } from '../http-io.js';
@@ -84,7 +84,7 @@ export const exchangeRoutes: Route[] = [
     pattern: /^\/api\/exchanges\/([^/]+)\/sharegpt$/u,
     async handle({ request, params, deps }) {
       const { sharegpt } = parseBody(editSchema, await readJsonBody(request));
-      if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt))) throw notFound(params[0]!);
+      if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt, isFunctionCallOnly(sharegpt)))) throw notFound(params[0]!);
       const body: EditResponse = { edited: sharegpt !== null };
       return { body };
     },

@@ -14,7 +14,7 @@
 import { type FileHandle, appendFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ExchangeRecord } from '../../capture/exchange.js';
+import type { ExchangeRecord } from '../exchange-record.js';
 import type { Store } from '../store.js';
 
 export type WriterOperation = 'insert' | 'spool-write' | 'replay' | 'spool-line';
