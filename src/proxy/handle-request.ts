@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/schema.js';
 import { redactQuery } from '../log/redact-secrets.js';
-import { asProxyError, errorBody, ProxyError, type ErrorFlavor } from '../errors.js';
+import { asProxyError, errorBody, ProxyError, retryAfterOf, type ErrorFlavor } from '../errors.js';
 import { convertAuth, type OutgoingHeaders } from './auth/convert-auth.js';
 import { detectAuthType } from './auth/detect-auth-type.js';
 import { clientIpOf } from './guards/client-ip.js';
@@ -171,6 +171,8 @@ function refuse(response: ServerResponse, error: ProxyError, flavor: ErrorFlavor
     return;
   }
   const closeAfter = error.code === 'body_too_large';
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined && !response.destroyed) response.setHeader('retry-after', String(retryAfter));
   sendJson(response, error.status, errorBody(error, flavor), closeAfter);
 }
 

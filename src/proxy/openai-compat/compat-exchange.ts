@@ -3,7 +3,7 @@
 // aborts the upstream call), and at the end writes one access log line and closes the recording.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { errorBody, type ProxyError } from '../../errors.js';
+import { errorBody, retryAfterOf, type ProxyError } from '../../errors.js';
 import { redactQuery } from '../../log/redact-secrets.js';
 import type { ProxyMetrics } from '../metrics.js';
 import type { ExchangeStart, Recorder, RecordingHandle } from '../recorder.js';
@@ -128,6 +128,7 @@ export class CompatExchange {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
       ...(closeAfter ? { connection: 'close' } : {}),
+      ...(retryAfterOf(error) !== undefined ? { 'retry-after': String(retryAfterOf(error)) } : {}),
     });
     this.response.end(body);
     // The unread rest of an oversized body is not buffered: the connection is closed instead.

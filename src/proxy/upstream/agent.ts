@@ -5,10 +5,13 @@ import { Agent, buildConnector } from 'undici';
 import type { Config } from '../../config/schema.js';
 import { privateAllowedHosts } from '../target/allowlist.js';
 import { createGuardedLookup, guardConnectTarget, type ResolveAll } from './guarded-lookup.js';
+import { createPoolAdmission, type AdmissionCounters } from './pool-admission.js';
 
 export interface UpstreamAgentOptions {
   /** Replaces the system resolver (tests serve private, 6to4 or Teredo answers for a name). */
   resolve?: ResolveAll;
+  /** Where the pool's queue timeouts are counted (ProxyMetrics). */
+  metrics?: AdmissionCounters;
 }
 
 export function createUpstreamAgent(config: Config, options: UpstreamAgentOptions = {}): Agent {
@@ -24,7 +27,7 @@ export function createUpstreamAgent(config: Config, options: UpstreamAgentOption
     }
     baseConnect(connectOptions, callback);
   };
-  return new Agent({
+  const agent = new Agent({
     connections: upstream.connections_per_origin,
     keepAliveTimeout: upstream.keep_alive_timeout_ms,
     keepAliveMaxTimeout: Math.max(upstream.keep_alive_timeout_ms, 600_000),
@@ -34,4 +37,8 @@ export function createUpstreamAgent(config: Config, options: UpstreamAgentOption
     maxRedirections: 0,
     connect,
   } as Agent.Options);
+  // The composed agent is still typed as an Agent: close() and destroy() reach the real one.
+  return agent.compose(
+    createPoolAdmission({ limit: upstream.connections_per_origin, waitMs: upstream.queue_wait_ms, ...(options.metrics ? { counters: options.metrics } : {}) }),
+  ) as unknown as Agent;
 }
