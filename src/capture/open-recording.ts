@@ -71,6 +71,7 @@ export function recordingServiceOver(
         spooled: stats.spooled,
         spool_bytes: stats.spoolBytes,
         failed_batches: stats.failedBatches,
+        records_lost: stats.lost,
         last_error: stats.lastError,
       };
     },
@@ -91,7 +92,10 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     ...(data.batchSize !== undefined ? { batchSize: data.batchSize } : {}),
     ...(data.flushIntervalMs !== undefined ? { flushIntervalMs: data.flushIntervalMs } : {}),
     ...(data.replayIntervalMs !== undefined ? { replayIntervalMs: data.replayIntervalMs } : {}),
-    onError: (error, details) => logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
+    onError: (error, details) =>
+      details.operation === 'lost'
+        ? logger.error({ err: error, ...details }, 'recording lost records: database and spool both unwritable')
+        : logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
   });
   const nextId = monotonicFactory();
   const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, nextId(raw.startedAt)));
@@ -177,7 +181,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         healthWaiters.set(requestId, resolve);
         // A worker too busy (or gone) to answer in time is reported as such, not waited for.
         setTimeout(() => {
-          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lastError: 'the recording worker did not answer' } });
+          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lost: -1, lastError: 'the recording worker did not answer' } });
         }, 2_000).unref();
         post({ type: 'health', requestId });
       });
