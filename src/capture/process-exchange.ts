@@ -94,7 +94,11 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
       responseJson = parseJsonLoosely(responseText);
     }
 
-    if (!format || requestJson === undefined) return record;
+    // Non-chat endpoints (embeddings, rerank, anything without a wire format) are classified by status too.
+    if (!format || requestJson === undefined) {
+      if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
+      return record;
+    }
     if (responseJson !== undefined) record.usage = format.usageOf(responseJson) ?? null;
 
     const request: RequestConversation = format.requestToConversation(requestJson, path);
@@ -102,7 +106,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
     const response: ModelResponse | null = succeeded ? format.responseToModel(responseJson) : null;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;
-    if (raw.status >= 400 && !record.error) record.error = { class: `http_${raw.status}`, message: errorMessageOf(responseJson) ?? `upstream answered ${raw.status}` };
+    if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
 
     const conversation = buildConversation(request, response, { complete: !record.incomplete });
     const keys = threadKeysOf(request, response);
@@ -176,6 +180,10 @@ function jsonArrayEvents(text: string): SseEvent[] {
     }
   }
   return events;
+}
+
+function httpError(status: number, body: unknown): { class: string; message: string } {
+  return { class: `http_${status}`, message: errorMessageOf(body) ?? `upstream answered ${status}` };
 }
 
 function errorMessageOf(body: unknown): string | undefined {
