@@ -17,6 +17,8 @@ import { redactQuery } from '../log/redact-secrets.js';
 import { parseJsonLoosely } from '../wire/shared/read-json.js';
 
 export interface RawExchange {
+  /** The record id, when assigned before processing (the capture journal does, so a replay stores it once). */
+  id?: string;
   startedAt: number;
   domain: string;
   method: string;

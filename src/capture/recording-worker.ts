@@ -39,11 +39,14 @@ port.on('message', (message: ToWorker) => {
     case 'exchanges':
       for (const item of message.items) {
         try {
-          writer.enqueue(processExchange(fromTransferable(item), nextId(item.startedAt)));
+          writer.enqueue(processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt)));
         } catch (error) {
           send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
         }
       }
+      return;
+    case 'flush':
+      void writer.flush().then(() => send({ type: 'flushed', requestId: message.requestId }));
       return;
     case 'health':
       void store
