@@ -94,6 +94,9 @@ interface Segment {
   committed: Promise<void>;
   /** Whether anything was written to it (an empty segment is not rotated). */
   used: boolean;
+  /** Settles when the fdatasync in flight (if any) is done. */
+  synced: Promise<void>;
+  syncRequested: boolean;
 }
 
 export async function openCaptureJournal(backend: JournaledBackend, options: CaptureJournalOptions): Promise<CaptureJournal> {
@@ -127,7 +130,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   // Synchronous (once a second): the switch to the new segment happens between two commits.
   const openSegment = (): Segment => {
     const next = ++sequence;
-    return { sequence: next, fd: openSync(join(options.dir, segmentName(next)), 'a'), committed: Promise.resolve(), used: false };
+    return { sequence: next, fd: openSync(join(options.dir, segmentName(next)), 'a'), committed: Promise.resolve(), used: false, synced: Promise.resolve(), syncRequested: false };
   };
   let current = openSegment();
   let pending: Buffer[] = [];
@@ -136,17 +139,34 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   let failed = false;
   let closed = false;
 
+  // Writes go out one after the other as soon as they are due (once write() returns the bytes are
+  // in the kernel and survive a killed process); fdatasync runs beside them, coalesced: one in
+  // flight at a time, covering every write before it, so a slow disk flush never delays a write.
   const writeAll = (fd: number, data: Buffer): Promise<void> =>
     new Promise((resolve, reject) => {
       const step = (offset: number) =>
         write(fd, data, offset, data.length - offset, null, (error, written) => {
           if (error) return reject(error);
           if (offset + written < data.length) return step(offset + written);
-          if (!fsync) return resolve();
-          fdatasync(fd, (syncError) => (syncError ? reject(syncError) : resolve()));
+          resolve();
         });
       step(0);
     });
+
+  const requestSync = (segment: Segment): void => {
+    if (!fsync || segment.syncRequested) return;
+    segment.syncRequested = true;
+    segment.synced = segment.synced.then(
+      () =>
+        new Promise<void>((resolve) => {
+          segment.syncRequested = false;
+          fdatasync(segment.fd, (error) => {
+            if (error && !failed) options.logger.warn({ err: error }, 'capture journal: fdatasync failed');
+            resolve();
+          });
+        }),
+    );
+  };
 
   const commit = () => {
     commitTimer = null;
@@ -162,6 +182,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       .then(() => writeAll(segment.fd, data))
       .then(() => {
         counters.committed += count;
+        requestSync(segment);
       })
       .catch((error: unknown) => {
         if (!failed) options.logger.error({ err: error }, 'capture journal: cannot write; exchanges are still recorded, but a crash now loses what is queued');
@@ -176,6 +197,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
     commit();
     current = openSegment();
     await old.committed;
+    await old.synced;
     await backend.flush();
     await new Promise<void>((resolve) => close(old.fd, () => resolve()));
     try {
@@ -207,6 +229,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       commit();
       await rotating;
       await current.committed;
+      await current.synced;
       await new Promise<void>((resolve) => close(current.fd, () => resolve()));
     },
     stats: () => ({ committed: counters.committed, replayed: counters.replayed, segments: sequence }),
