@@ -14,6 +14,7 @@ import type {
   TimeBucket,
 } from '../store/store.js';
 import type { ShareGptRole, ShareGptRow, ShareGptTurn } from '../training/sharegpt-types.js';
+import type { RowFindings } from '../privacy/row-findings.js';
 
 export type {
   AggregateGroup,
@@ -89,6 +90,8 @@ export interface ListResponse {
 export type ExchangeDetail = Omit<StoredExchange, 'searchText'> & {
   /** See ApiFilter.functionCallOnly. */
   functionCallOnly: boolean;
+  /** Secrets and personal data in the (edited or derived) ShareGPT row: counts per kind, places (turn, field), no values. */
+  privacy: RowFindings;
 };
 
 /** POST /api/exchanges/:id/review */

@@ -4,6 +4,8 @@
 import { redactQuery } from '../log/redact-secrets.js';
 import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '../proxy/recorder.js';
 import type { RawExchange } from './process-exchange.js';
+import { reachedTerminalEvent } from './reached-terminal-event.js';
+import { unwrapCodeAssistExchange } from './unwrap-code-assist-exchange.js';
 
 export interface RecorderOptions {
   /** Receives each ended exchange's raw bytes and metadata. */
@@ -64,6 +66,16 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
       this.chunks.push(chunk);
     }
 
+    reachedTerminalEvent(): boolean {
+      return reachedTerminalEvent({
+        method: this.start.method,
+        pathAndQuery: this.start.pathAndQuery,
+        requestBody: this.start.requestBody,
+        contentType: this.contentType,
+        chunks: this.chunks,
+      });
+    }
+
     onEnd(outcome: ExchangeOutcome): void {
       const raw: RawExchange = {
         startedAt: this.start.startedAt,
@@ -81,12 +93,13 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
         ttfbMs: this.ttfbMs,
         durationMs: outcome.durationMs,
         aborted: outcome.aborted,
+        ...(outcome.endedAtTerminalEvent ? { endedAtTerminalEvent: true } : {}),
         error: outcome.error ?? null,
       };
       pending++;
       setImmediate(() => {
         try {
-          options.sink(raw);
+          options.sink(unwrapCodeAssistExchange(raw));
         } catch (error) {
           options.onError?.(error);
         } finally {

@@ -3,8 +3,9 @@
 //   <format>.jsonl        valid rows, one JSON object per line
 //   invalid.jsonl         {"id","format","reasons":[{code,message}…],"row"} for every rejected row
 //   dataset_info.json     the LLaMA-Factory entry for sharegpt.jsonl (formats.md 1.1)
-//   report.json           counts, reasons, repairs, content, tokens (report.ts)
+//   report.json           counts, reasons, repairs, content, tokens (report.ts), privacy, dedup
 //   media/                images of ShareGPT rows, saved from data URLs
+//   hf/                   with `hf`: a Hugging Face dataset folder (writers/hf-dataset-folder.ts)
 // Everything is written under temporary names and renamed into place at the very end, in one
 // synchronous step: an interrupted or failed export leaves no file under a final name.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
@@ -12,12 +13,16 @@ import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ListFilter, Store } from '../store/store.js';
+import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
+import { ExportCleaning } from './clean-export-item.js';
+import type { DedupOptions } from './dedup/deduplicate-records.js';
 import { exportRecords, newExportStats } from './export-records.js';
 import type { ExportFormat, ExportRowOptions } from './export-rows.js';
 import { MediaStore } from './media-store.js';
 import type { Progress } from './progress.js';
 import { ReportBuilder, type ExportReport } from './report.js';
+import { HfDatasetFolder, type HfOptions } from './writers/hf-dataset-folder.js';
 import { TempFile } from './writers/temp-file.js';
 
 export interface RunExportOptions {
@@ -31,6 +36,12 @@ export interface RunExportOptions {
   signal?: AbortSignal;
   progress?: Progress;
   now?: () => number;
+  /** Secrets and personal data (src/privacy): default secrets redacted, personal data kept and counted. */
+  privacy?: PrivacyPolicy;
+  /** Duplicate records (dedup/): default `near` at 0.8. */
+  dedup?: DedupOptions;
+  /** Also write DIR/hf/, a Hugging Face dataset folder of the valid rows of every format. */
+  hf?: HfOptions;
 }
 
 export interface ExportResult {
@@ -65,6 +76,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
   const store = openStore(dbPath);
   const temps: TempFile[] = [];
   const media = new MediaStore(outDir);
+  let hf: HfDatasetFolder | null = null;
   let committed = false;
   try {
     prepareOutDir(outDir);
@@ -75,6 +87,10 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     temps.push(invalidFile);
     try {
       await Promise.all(temps.map((temp) => temp.ready()));
+      if (options.hf !== undefined) {
+        hf = new HfDatasetFolder(outDir, formats, options.hf);
+        await hf.ready();
+      }
     } catch (error) {
       throw new ExportSetupError(`cannot write in ${outDir}: ${(error as Error).message}`);
     }
@@ -86,8 +102,11 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     const saveImage = images === 'copy' ? media.save.bind(media) : undefined;
     options.progress?.start(total);
     let processed = 0;
-    for await (const item of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
+    const cleaning = new ExportCleaning({ ...(options.privacy ? { privacy: options.privacy } : {}), ...(options.dedup ? { dedup: options.dedup } : {}) });
+    for await (const built of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
+      const item = await cleaning.apply(built);
       builder.add(item);
+      await hf?.add(item);
       for (const row of item.rows) {
         if (row.valid) await outputs.get(row.format)?.write(`${JSON.stringify(row.row)}\n`);
         else await invalidFile.write(`${JSON.stringify({ id: row.id, format: row.format, reasons: row.reasons, row: row.row })}\n`);
@@ -119,6 +138,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       finalFiles.push('dataset_info.json');
     }
     if (media.saved > 0 || existsSync(join(outDir, 'media'))) finalFiles.push('media/');
+    if (hf !== null) finalFiles.push('hf/');
     finalFiles.push('report.json');
     const finishedAt = now();
     const report = builder.build(
@@ -128,13 +148,15 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
         durationMs: finishedAt - startedAt,
         database: dbPath,
         outDir,
-        options: { ...reportOptions(options.rows), images },
+        options: { ...reportOptions(options.rows), images, ...(options.hf !== undefined ? { hf: options.hf } : {}) },
         files: finalFiles,
         images: { saved: media.saved },
         memory: { peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) },
+        ...cleaning.report(),
       },
       stats,
     );
+    await hf?.finish(report);
     const reportFile = new TempFile(join(outDir, 'report.json'));
     temps.push(reportFile);
     await reportFile.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -144,12 +166,13 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     // The commit: synchronous, so no signal handler runs between two renames.
     media.commit();
     for (const temp of temps) temp.commit();
+    hf?.commit();
     committed = true;
     return { report, files: finalFiles.map((file) => join(outDir, file)) };
   } finally {
     if (!committed) {
       // Best effort, and never in place of the error that got us here.
-      for (const discard of [...temps.map((temp) => () => temp.discard()), () => media.discard()]) {
+      for (const discard of [...temps.map((temp) => () => temp.discard()), () => media.discard(), () => hf?.discard()]) {
         try {
           discard();
         } catch {

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { errorBody, ProxyError } from '../errors.js';
 import { createRequestHandler, sendJson, type RequestHandlerDeps } from './handle-request.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 export interface ProxyServer {
   server: Server;
@@ -128,8 +129,13 @@ function refuseSlowBody(response: ServerResponse, limits: Config['server']): voi
     'request_timeout',
     `the request body arrived slower than ${limits.min_body_bytes_per_second} bytes/s; send it faster or lower "server.min_body_bytes_per_second" in config.json`,
   );
-  if (response.headersSent) response.destroy();
-  else sendJson(response, error.status, errorBody(error, 'openai'), true);
+  if (response.headersSent || response.destroyed) {
+    response.destroy();
+    return;
+  }
+  const body = errorBody(error, 'openai-chat');
+  response.writeHead(error.status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  response.end(body);
   // The rest of the body is not waited for.
   response.socket?.destroySoon();
 }

@@ -11,6 +11,7 @@ import { REVIEW_STATES, type ChangedResponse, type DeletedResponse, type EditReq
 import { readJsonBody } from '../http-io.js';
 import { filterFromQuery, parseBody, parseQuery, recordIdParam, shareGptRowSchema, toListFilter } from '../parse-request.js';
 import type { Route } from '../router.js';
+import { findingsOfShareGptRow } from '../../privacy/row-findings.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -59,7 +60,11 @@ export const exchangeRoutes: Route[] = [
     async handle({ params, deps }) {
       const record = await deps.store.get(params[0]!);
       if (record === null) throw notFound(params[0]!);
-      const body: ExchangeDetail = { ...record, functionCallOnly: isFunctionCallOnly(record.editedSharegpt ?? record.sharegpt) };
+      const body: ExchangeDetail = {
+        ...record,
+        functionCallOnly: isFunctionCallOnly(record.editedSharegpt ?? record.sharegpt),
+        privacy: await findingsOfShareGptRow(record.editedSharegpt ?? record.sharegpt),
+      };
       return { body };
     },
   },

@@ -1,12 +1,14 @@
 // GET /api/export?format=sharegpt&<filter>: the valid rows of one export format for the records
 // matching the filter, streamed as a JSONL download (export/export-rows.ts does the selection,
-// repair and validation; invalid rows are left out, as in the CLI's valid file). The review state
+// repair and validation; invalid rows are left out, as in the CLI's valid file; secrets redacted
+// as by the CLI's default, export/clean-export-item.ts). The review state
 // filter (`state`) is the export's status; without it every state is exported.
 // Options as in `llm-proxy-sharegpt export`: threads=longest|all, reasoning=keep|drop,
 // toolsSchema=auto|yes|no|derive, truncateObservation=N, limit=N, modelGlob=GLOB, onlyFunctionCallOnly=true.
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { z } from 'zod';
+import { createRowCleaning } from '../../export/clean-export-item.js';
 import { exportRows, type ExportRowOptions } from '../../export/export-rows.js';
 import { EXPORT_FORMATS } from '../api-types.js';
 import { API_HEADERS } from '../http-io.js';
@@ -50,6 +52,7 @@ export const exportRoutes: Route[] = [
       if (params.modelGlob !== undefined) options.modelGlob = params.modelGlob;
       if (params.onlyFunctionCallOnly !== undefined) options.onlyFunctionCallOnly = params.onlyFunctionCallOnly;
       const rows = exportRows(deps.store, options);
+      const clean = createRowCleaning();
       // Read the first row before answering, so a failure to start is a JSON error, not a broken file.
       let next = await rows.next();
       const day = new Date(deps.now()).toISOString().slice(0, 10);
@@ -60,7 +63,7 @@ export const exportRoutes: Route[] = [
       });
       try {
         while (!next.done) {
-          const row = next.value;
+          const row = next.value.valid && next.value.format === format ? await clean(next.value) : next.value;
           if (row.valid && row.format === format && !(await write(response, `${JSON.stringify(row.row)}\n`))) break;
           next = await rows.next();
         }
