@@ -17,6 +17,8 @@ import { redactQuery } from '../log/redact-secrets.js';
 import { parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
 
 export interface RawExchange {
+  /** The record id, when assigned before processing (the capture journal does, so a replay stores it once). */
+  id?: string;
   startedAt: number;
   domain: string;
   method: string;
@@ -112,7 +114,11 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
       responseJson = parseJsonLoosely(responseText);
     }
 
-    if (!format || requestJson === undefined) return record;
+    // Non-chat endpoints (embeddings, rerank, anything without a wire format) are classified by status too.
+    if (!format || requestJson === undefined) {
+      if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
+      return record;
+    }
     if (responseJson !== undefined) record.usage = usageSummary(format.usageOf(responseJson)) ?? null;
 
     const derivation = deriveConversation({ format, path, status: raw.status, requestJson, responseJson, incomplete: record.incomplete });
@@ -120,7 +126,7 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     const { response } = derivation;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;
-    if (raw.status >= 400 && !record.error) record.error = { class: `http_${raw.status}`, message: errorMessageOf(responseJson) ?? `upstream answered ${raw.status}` };
+    if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
     Object.assign(record, trainingFieldsOf(derivation));
   } catch (error) {
     // A converter bug must not lose the exchange: keep the raw bodies and say what failed.
@@ -181,6 +187,10 @@ function jsonArrayEvents(text: string): SseEvent[] {
     }
   }
   return events;
+}
+
+function httpError(status: number, body: unknown): { class: string; message: string } {
+  return { class: `http_${status}`, message: errorMessageOf(body) ?? `upstream answered ${status}` };
 }
 
 function errorMessageOf(body: unknown): string | undefined {

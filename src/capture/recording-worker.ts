@@ -22,7 +22,12 @@ const writer = createBatchWriter({
   ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
   ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
   ...(options.replayIntervalMs !== undefined ? { replayIntervalMs: options.replayIntervalMs } : {}),
-  onError: (error, details) => send({ type: 'log', level: 'warn', message: `recording write failed (${details.operation}, ${details.records} records); kept in the spool`, error: error.message }),
+  onError: (error, details) =>
+    send(
+      details.operation === 'lost'
+        ? { type: 'log', level: 'error', message: `recording lost ${details.records} records: database and spool both unwritable`, error: error.message }
+        : { type: 'log', level: 'warn', message: `recording write failed (${details.operation}, ${details.records} records); kept in the spool`, error: error.message },
+    ),
 });
 
 function send(message: FromWorker): void {
@@ -34,11 +39,14 @@ port.on('message', (message: ToWorker) => {
     case 'exchanges':
       for (const item of message.items) {
         try {
-          writer.enqueue(processExchange(fromTransferable(item), nextId(item.startedAt)));
+          writer.enqueue(processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt)));
         } catch (error) {
           send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
         }
       }
+      return;
+    case 'flush':
+      void writer.flush().then(() => send({ type: 'flushed', requestId: message.requestId }));
       return;
     case 'health':
       void store

@@ -29,12 +29,14 @@ export interface TransferableExchange extends Omit<RawExchange, 'requestBody' | 
 export type ToWorker =
   | { type: 'exchanges'; items: TransferableExchange[] }
   | { type: 'health'; requestId: number }
+  | { type: 'flush'; requestId: number }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'health'; requestId: number; reachable: boolean; stats: BatchWriterStats }
   | { type: 'log'; level: 'warn' | 'error'; message: string; error: string }
+  | { type: 'flushed'; requestId: number }
   | { type: 'closed' };
 
 export function toTransferable(raw: RawExchange): TransferableExchange {

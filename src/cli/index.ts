@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point: `llm-proxy-sharegpt [start] [options]`. Subcommands are added as files next to this one.
+import { DatabaseOpenError } from '../store/sqlite/explain-open-error.js';
 import { CliError } from './cli-error.js';
 import { runStart, START_HELP } from './start.js';
 import { runUi } from './ui.js';
@@ -43,6 +44,10 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`llm-proxy-sharegpt: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof DatabaseOpenError) {
+    process.stderr.write(`llm-proxy-sharegpt: cannot open the database ${error.path}: ${error.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`llm-proxy-sharegpt: ${(error as Error).stack ?? String(error)}\n`);

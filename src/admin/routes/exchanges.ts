@@ -9,7 +9,7 @@ import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
 import { AdminError } from '../admin-error.js';
 import { REVIEW_STATES, type ChangedResponse, type DeletedResponse, type EditRequest, type EditResponse, type ExchangeDetail, type ListResponse, type ReviewOneRequest } from '../api-types.js';
 import { readJsonBody } from '../http-io.js';
-import { filterFromQuery, parseBody, parseQuery, shareGptRowSchema, toListFilter } from '../parse-request.js';
+import { filterFromQuery, parseBody, parseQuery, recordIdParam, shareGptRowSchema, toListFilter } from '../parse-request.js';
 import type { Route } from '../router.js';
 import { findingsOfShareGptRow } from '../../privacy/row-findings.js';
 
@@ -24,7 +24,7 @@ const pageSchema = z.object({
     .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE))
     .optional(),
   order: z.enum(['desc', 'asc']).optional(),
-  cursor: z.string().min(1).max(64).optional(),
+  cursor: recordIdParam.optional(),
 });
 
 const reviewOneSchema: z.ZodType<ReviewOneRequest> = z.strictObject({ state: z.enum(REVIEW_STATES) });

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { explainOpenError } from './explain-open-error.js';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
@@ -48,8 +49,13 @@ export interface SqliteStoreOptions {
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw explainOpenError(error, path) ?? error;
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -58,7 +64,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     return new SqliteStore(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw explainOpenError(error, path) ?? error;
   }
 }
 
