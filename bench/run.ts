@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { findNginx, startNginx } from './lib/nginx.js';
 import { fixedRequests, freePort, holdSlowStreams, sequentialLatency, streams, throughput, type StreamFigures, type Throughput } from './lib/measure.js';
+import { killUnderLoad, type KillFigure } from './lib/kill-under-load.js';
 import { memoryOf, startProcess, type Started } from './lib/processes.js';
 import { storagePerExchange, writerThroughput } from './lib/store-benchmarks.js';
 
@@ -140,6 +141,16 @@ async function main(): Promise<void> {
       db.close();
     }
 
+    log('kill -9 under load, then a restart on the same database');
+    const killDb = join(work, 'records-kill.db');
+    const killPort = await freePort();
+    const kill = await killUnderLoad(
+      () => startProcess(process.execPath, proxyArgs(killPort, ['--db', killDb]), { readyPattern: /proxy listening: http:\/\/127\.0\.0\.1:(\d+)/, env: { LOG_LEVEL: 'info' } }),
+      `/${upstreamAuthority}`,
+      killDb,
+      quick ? 3 : 6,
+    );
+
     log('writer micro-benchmark');
     const writer = await writerThroughput(settings.writerRecords);
     log('storage per exchange');
@@ -153,6 +164,7 @@ async function main(): Promise<void> {
       targets: figures,
       writer,
       storage,
+      kill,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
     const markdown = renderMarkdown(results);
@@ -183,6 +195,7 @@ type Results = {
   targets: Record<string, TargetFigures>;
   writer: Awaited<ReturnType<typeof writerThroughput>>;
   storage: Awaited<ReturnType<typeof storagePerExchange>>;
+  kill: KillFigure;
   durationSeconds: number;
 };
 
@@ -244,6 +257,7 @@ function renderMarkdown(results: Results): string {
   }
   out += `- writer: **${number(results.writer.perSecond)} exchanges/s** into SQLite in batches (${results.writer.count} records of ${number(results.writer.avgRecordKb, 1)} KB; target ≥ 20,000)\n`;
   out += `- storage: **${number(results.storage.dbBytesPerExchange)} bytes** per exchange in the database for a 30-call tool-using session, against **${number(results.storage.rawBytesPerExchange)} bytes** of raw request+response per call (×${number(results.storage.ratio, 2)})\n`;
+  out += `- kill -9 under load (64 clients): **${results.kill.answered}** exchanges answered 2xx before the kill, **${results.kill.recorded}** recorded after the restart, **${results.kill.lost}** lost (target: at most the last 5 ms group-commit interval of the capture journal)\n`;
   out += `\nRun took ${results.durationSeconds} s.\n`;
   return out;
 }

@@ -15,6 +15,8 @@ export type ProxyErrorCode =
   | 'upstream_unreachable'
   | 'upstream_timeout'
   | 'upstream_failed'
+  | 'upstream_busy'
+  | 'request_timeout'
   | 'internal_error';
 
 const STATUS: Record<ProxyErrorCode, number> = {
@@ -28,6 +30,8 @@ const STATUS: Record<ProxyErrorCode, number> = {
   upstream_unreachable: 502,
   upstream_timeout: 504,
   upstream_failed: 502,
+  upstream_busy: 503,
+  request_timeout: 408,
   internal_error: 500,
 };
 
@@ -97,6 +101,11 @@ const ERROR_SHAPES: Record<WireFormatId, ErrorShape> = {
 /** Renders an error body in the error shape of the request's wire format. */
 export function errorBody(error: ProxyError, format: WireFormatId): string {
   return JSON.stringify(ERROR_SHAPES[format](error));
+}
+
+/** Seconds a client should wait before retrying, sent as Retry-After with the error (undefined: no header). */
+export function retryAfterOf(error: ProxyError): number | undefined {
+  return error.code === 'upstream_busy' ? 2 : undefined;
 }
 
 export function asProxyError(error: unknown): ProxyError {

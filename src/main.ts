@@ -37,8 +37,8 @@ export interface App {
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
-  const agent = createUpstreamAgent(config);
   const metrics = new ProxyMetrics();
+  const agent = createUpstreamAgent(config, { metrics });
   const recording = options.recording ?? null;
   const proxy = await startProxyServer(
     {

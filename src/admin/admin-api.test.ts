@@ -170,6 +170,22 @@ describe('admin API (no token, loopback)', () => {
       expect((await json<ExchangeDetail>(admin.api(`/api/exchanges/${byLabel('function-call-only').id}`))).functionCallOnly).toBe(true);
     });
 
+    it('answers 400, not 500, for an id with a malformed percent-encoding', async () => {
+      for (const path of ['/api/exchanges/%E0%A4%A', '/api/exchanges/%zz', '/api/exchanges/abc%/review']) {
+        const response = await admin.api(path, path.endsWith('/review') ? { body: { state: 'confirmed' } } : {});
+        expect(response.status, path).toBe(400);
+        expect((await json<ApiErrorBody>(response)).error.message).toContain('percent-encoding');
+      }
+    });
+
+    it('answers 400 for a cursor that is not a record id, instead of an empty page', async () => {
+      for (const cursor of ['garbage', 'zzzzzzzzzzzzzzzzzzzzzzzzzz', '%27%20OR%201%3D1', '01J' + 'Z'.repeat(30)]) {
+        const response = await admin.api(`/api/exchanges?cursor=${cursor}`);
+        expect(response.status, cursor).toBe(400);
+        expect((await json<ApiErrorBody>(response)).error.message).toContain('cursor');
+      }
+    });
+
     it('answers 404 for an unknown id', async () => {
       const response = await admin.api('/api/exchanges/01UNKNOWN');
       expect(response.status).toBe(404);

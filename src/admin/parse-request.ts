@@ -26,6 +26,9 @@ export const apiFilterSchema = z.strictObject({
 
 const id = z.string().min(1).max(64);
 
+/** A record id as the recorder makes them (a ULID: 26 Crockford base-32 characters); list cursors are record ids. */
+export const recordIdParam = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/u, 'expected a record id (26 characters, from a nextCursor)');
+
 export const selectionSchema = z.union([
   z.strictObject({ ids: z.array(id).max(10_000) }),
   z.strictObject({ filter: apiFilterSchema, throughId: id.optional() }),

@@ -68,13 +68,22 @@ export function createAdminHandler(
         response.setHeader('allow', [...new Set(matching.map((candidate) => candidate.method))].join(', '));
         throw new AdminError('method_not_allowed', `${request.method ?? ''} is not allowed on ${url.pathname}`);
       }
-      const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map((part) => decodeURIComponent(part));
+      const params = (route.pattern.exec(url.pathname) ?? []).slice(1).map(decodePathPart);
       const result = await route.handle({ request, response, params, query: url.searchParams, deps });
       if (result !== undefined) sendJson(response, result.status ?? 200, result.body, result.headers);
     } catch (error) {
       sendError(response, error, deps.logger);
     }
   };
+}
+
+/** A capture group of the path, decoded; a malformed escape (`%E0%A4%A`) is the client's mistake, not ours. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new AdminError('bad_request', `malformed percent-encoding in the path segment "${part.slice(0, 80)}"`);
+  }
 }
 
 function sendError(response: ServerResponse, error: unknown, logger: Logger): void {

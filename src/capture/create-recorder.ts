@@ -1,6 +1,7 @@
 // The Recorder the proxy calls: on the hot path it only keeps references to the chunks it is
 // handed; when the exchange ends, the raw exchange goes to the sink (the recording worker, or
 // an inline processor) on a later turn of the event loop.
+import { redactQuery } from '../log/redact-secrets.js';
 import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '../proxy/recorder.js';
 import type { RawExchange } from './process-exchange.js';
 import { reachedTerminalEvent } from './reached-terminal-event.js';
@@ -80,7 +81,8 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
         startedAt: this.start.startedAt,
         domain: this.start.domain,
         method: this.start.method,
-        pathAndQuery: this.start.pathAndQuery,
+        // Before the exchange is queued (worker message, spool, capture log): no credential in a URL gets past here.
+        pathAndQuery: redactQuery(this.start.pathAndQuery),
         requestBody: this.start.requestBody,
         ...(this.start.upstreamProvider ? { upstreamProvider: this.start.upstreamProvider } : {}),
         status: outcome.proxyStatus ?? this.status,

@@ -6,9 +6,11 @@ import { Worker } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { defaultSpoolPath, describeLocator, openStore } from '../store/open-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
+import { clearCaptureJournal, openCaptureJournal } from './capture-journal.js';
 import { createRecorder } from './create-recorder.js';
+import { storeOptionsOf } from './store-options.js';
 import { processExchange, type RawExchange } from './process-exchange.js';
 import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
 
@@ -16,10 +18,12 @@ export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'>
   logger: Logger;
   /** See config `recording.max_response_bytes`. */
   maxResponseBytes?: number;
-  /** Defaults to `<dbPath>.spool.jsonl`. */
+  /** Defaults to `<dbPath>.spool.jsonl` for SQLite (store/open-store.ts defaultSpoolPath). */
   spoolPath?: string;
   /** Force the inline pipeline (default: a worker thread when running compiled JavaScript). */
   inline?: boolean;
+  /** The capture journal (crash durability): its directory, default `<dbPath>.journal`; false turns it off. */
+  journal?: { dir?: string; groupCommitMs?: number; fsync?: boolean } | false;
 }
 
 /** Where raw exchanges go to be processed and stored: the worker thread, or inline. */
@@ -28,6 +32,8 @@ export interface RecordingBackend {
   /** The same, for an exchange that already crossed a process boundary (cluster workers). */
   acceptTransferable(item: TransferableExchange): void;
   health(): Promise<{ reachable: boolean; stats: BatchWriterStats }>;
+  /** Resolves once everything accepted before the call is in the database or the spool. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,13 +42,35 @@ const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 export async function openRecording(options: RecordingOptions): Promise<RecordingService> {
   const backend = await openRecordingBackend(options);
-  return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
+  if (options.journal === false || options.dbPath === ':memory:') return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
+  // Every ended exchange is logged durably before the recording side has it (see capture-journal.ts).
+  const dir = options.journal?.dir ?? `${options.dbPath}.journal`;
+  const journal = await openCaptureJournal(backend, {
+    dir,
+    logger: options.logger,
+    ...(options.journal?.groupCommitMs !== undefined ? { groupCommitMs: options.journal.groupCommitMs } : {}),
+    ...(options.journal?.fsync !== undefined ? { fsync: options.journal.fsync } : {}),
+  });
+  return recordingServiceOver(
+    {
+      accept: (raw) => journal.accept(raw),
+      health: () => backend.health(),
+      async close() {
+        await journal.close();
+        await backend.close();
+        clearCaptureJournal(dir); // everything is in the database or the spool now
+      },
+    },
+    options.dbPath,
+    options.logger,
+    options.maxResponseBytes,
+  );
 }
 
 export function openRecordingBackend(options: RecordingOptions): Promise<RecordingBackend> {
   const { logger, inline, spoolPath, maxResponseBytes, ...rest } = options;
   void maxResponseBytes;
-  const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? `${options.dbPath}.spool.jsonl` };
+  const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? defaultSpoolPath(options.dbPath) };
   return inline === true || !RUNNING_COMPILED ? openInline(data, logger) : openWorker(data, logger);
 }
 
@@ -64,13 +92,14 @@ export function recordingServiceOver(
       const { reachable, stats } = await backend.health();
       return {
         recording: true,
-        database: dbPath,
+        database: describeLocator(dbPath),
         reachable,
         queue_depth: stats.queueDepth + recorder.pending(),
         records_written: stats.written,
         spooled: stats.spooled,
         spool_bytes: stats.spoolBytes,
         failed_batches: stats.failedBatches,
+        records_lost: stats.lost,
         last_error: stats.lastError,
       };
     },
@@ -82,8 +111,7 @@ export function recordingServiceOver(
 }
 
 async function openInline(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
-  const store = openSqliteStore(data.dbPath, data.busyTimeoutMs !== undefined ? { busyTimeoutMs: data.busyTimeoutMs } : {});
-  await store.migrate();
+  const store = await openStore(data.dbPath, storeOptionsOf(data));
   const writer = createBatchWriter({
     store,
     spoolPath: data.spoolPath,
@@ -91,14 +119,18 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     ...(data.batchSize !== undefined ? { batchSize: data.batchSize } : {}),
     ...(data.flushIntervalMs !== undefined ? { flushIntervalMs: data.flushIntervalMs } : {}),
     ...(data.replayIntervalMs !== undefined ? { replayIntervalMs: data.replayIntervalMs } : {}),
-    onError: (error, details) => logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
+    onError: (error, details) =>
+      details.operation === 'lost'
+        ? logger.error({ err: error, ...details }, 'recording lost records: database and spool both unwritable')
+        : logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
   });
   const nextId = monotonicFactory();
-  const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, nextId(raw.startedAt)));
+  const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, raw.id ?? nextId(raw.startedAt)));
   return {
     accept,
     acceptTransferable: (item) => accept(fromTransferable(item)),
     health: async () => ({ reachable: await store.ping().catch(() => false), stats: writer.stats() }),
+    flush: () => writer.flush(),
     async close() {
       await writer.close();
       await store.close();
@@ -112,11 +144,12 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   let scheduled = false;
   let nextRequestId = 0;
   const healthWaiters = new Map<number, (answer: { reachable: boolean; stats: BatchWriterStats }) => void>();
+  const flushWaiters = new Map<number, () => void>();
   let closing = false;
   let closed: (() => void) | null = null;
 
-  const spawn = async (): Promise<Worker> => {
-    const started = new Worker(WORKER_URL, { workerData: data, name: 'recording' });
+  const spawn = async (restarted = false): Promise<Worker> => {
+    const started = new Worker(WORKER_URL, { workerData: restarted ? { ...data, restarted } : data, name: 'recording' });
     await new Promise<void>((resolve, reject) => {
       started.once('error', reject);
       started.on('message', function onReady(message: FromWorker) {
@@ -130,6 +163,9 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
       if (message.type === 'health') {
         healthWaiters.get(message.requestId)?.(message);
         healthWaiters.delete(message.requestId);
+      } else if (message.type === 'flushed') {
+        flushWaiters.get(message.requestId)?.();
+        flushWaiters.delete(message.requestId);
       } else if (message.type === 'log') logger[message.level]({ error: message.error }, message.message);
       else if (message.type === 'closed') closed?.();
     });
@@ -140,7 +176,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         return;
       }
       logger.error({ code }, 'recording worker exited; starting a new one (it replays the spool)');
-      current = spawn().catch((error: unknown) => {
+      current = spawn(true).catch((error: unknown) => {
         logger.error({ err: error }, 'recording worker could not be restarted; recording stopped');
         return null;
       });
@@ -177,9 +213,17 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         healthWaiters.set(requestId, resolve);
         // A worker too busy (or gone) to answer in time is reported as such, not waited for.
         setTimeout(() => {
-          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lastError: 'the recording worker did not answer' } });
+          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lost: -1, lastError: 'the recording worker did not answer' } });
         }, 2_000).unref();
         post({ type: 'health', requestId });
+      });
+    },
+    flush() {
+      if (pendingItems.length > 0) flush();
+      const requestId = nextRequestId++;
+      return new Promise<void>((resolve) => {
+        flushWaiters.set(requestId, resolve);
+        post({ type: 'flush', requestId });
       });
     },
     async close() {

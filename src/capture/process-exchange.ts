@@ -7,6 +7,8 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { usageSummary } from '../conversation/model.js';
 import { decodeSseText } from '../sse/decode-sse.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
+import { isFunctionCallOnly } from '../training/is-function-call-only.js';
+import { previewOf } from '../training/preview-of.js';
 import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
 import { detectApiKind, detectWireFormat } from '../wire/detect.js';
 import type { SseEvent, WireFormat } from '../wire/wire-format.js';
@@ -15,6 +17,8 @@ import { redactQuery } from '../log/redact-secrets.js';
 import { parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
 
 export interface RawExchange {
+  /** The record id, when assigned before processing (the capture journal does, so a replay stores it once). */
+  id?: string;
   startedAt: number;
   domain: string;
   method: string;
@@ -37,6 +41,20 @@ export interface RawExchange {
 
 /** `id` is assigned by the caller (a monotonic ULID factory on the processing side). */
 export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
+  return withListFields(readExchange(raw, id));
+}
+
+/**
+ * What a list screen and its filters read, computed here once so that no store derives anything
+ * from a conversation (also used by rebuild-derived.ts).
+ */
+export function withListFields<T extends Pick<ExchangeRecord, 'sharegpt' | 'searchText' | 'preview' | 'functionCallOnly'>>(record: T): T {
+  record.preview = previewOf(record);
+  record.functionCallOnly = isFunctionCallOnly(record.sharegpt);
+  return record;
+}
+
+function readExchange(raw: RawExchange, id: string): ExchangeRecord {
   const queryStart = raw.pathAndQuery.indexOf('?');
   const path = queryStart === -1 ? raw.pathAndQuery : raw.pathAndQuery.slice(0, queryStart);
   const format = detectWireFormat(raw.method, path);
@@ -71,6 +89,8 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
     turnCount: 0,
     hasTools: false,
     searchText: '',
+    preview: '', // set by withListFields
+    functionCallOnly: false,
   };
 
   try {
@@ -94,7 +114,11 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
       responseJson = parseJsonLoosely(responseText);
     }
 
-    if (!format || requestJson === undefined) return record;
+    // Non-chat endpoints (embeddings, rerank, anything without a wire format) are classified by status too.
+    if (!format || requestJson === undefined) {
+      if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
+      return record;
+    }
     if (responseJson !== undefined) record.usage = usageSummary(format.usageOf(responseJson)) ?? null;
 
     const derivation = deriveConversation({ format, path, status: raw.status, requestJson, responseJson, incomplete: record.incomplete });
@@ -102,7 +126,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
     const { response } = derivation;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;
-    if (raw.status >= 400 && !record.error) record.error = { class: `http_${raw.status}`, message: errorMessageOf(responseJson) ?? `upstream answered ${raw.status}` };
+    if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
     Object.assign(record, trainingFieldsOf(derivation));
   } catch (error) {
     // A converter bug must not lose the exchange: keep the raw bodies and say what failed.
@@ -163,6 +187,10 @@ function jsonArrayEvents(text: string): SseEvent[] {
     }
   }
   return events;
+}
+
+function httpError(status: number, body: unknown): { class: string; message: string } {
+  return { class: `http_${status}`, message: errorMessageOf(body) ?? `upstream answered ${status}` };
 }
 
 function errorMessageOf(body: unknown): string | undefined {

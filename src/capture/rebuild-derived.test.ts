@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { processExchange } from './process-exchange.js';
@@ -35,7 +35,7 @@ function recordOf(id: string, userText: string) {
 
 describe('rebuildDerived', () => {
   it('re-derives rows from an older converter from the stored bodies, and leaves current ones alone', async () => {
-    store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'llmproxy-rebuild-')), 'r.db'));
+    store = await openStore(join(mkdtempSync(join(tmpdir(), 'llmproxy-rebuild-')), 'r.db'));
     const old = { ...recordOf('01OLD0000000000000000000000', 'How are you?'), converterVersion: 0, sharegpt: null, turnCount: 0, searchText: '' };
     const current = recordOf('01NEW0000000000000000000000', 'Hello?');
     await store.insertBatch([old, current]);

@@ -9,6 +9,7 @@ import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { parseJsonLoosely } from '../wire/shared/read-json.js';
 import { wireFormatById } from '../wire/registry.js';
 import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
+import { withListFields } from './process-exchange.js';
 
 export function deriveAgain(record: StoredExchange): DerivedFields {
   const unchanged: DerivedFields = {
@@ -17,8 +18,10 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
     turnCount: 0,
     hasTools: false,
     searchText: '',
+    preview: '',
+    functionCallOnly: false,
   };
-  if (record.wireFormat === 'other' || !record.requestIsJson) return unchanged;
+  if (record.wireFormat === 'other' || !record.requestIsJson) return withListFields(unchanged);
   let derivation;
   try {
     derivation = deriveConversation({
@@ -31,11 +34,19 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
     });
   } catch {
     // A converter bug must not stop a rebuild: the record keeps no derived row, as capture does.
-    return unchanged;
+    return withListFields(unchanged);
   }
-  if (derivation === null) return unchanged;
+  if (derivation === null) return withListFields(unchanged);
   const fields = trainingFieldsOf(derivation);
-  return { sharegpt: fields.sharegpt, converterVersion: CONVERTER_VERSION, turnCount: fields.turnCount, hasTools: fields.hasTools, searchText: fields.searchText };
+  return withListFields({
+    sharegpt: fields.sharegpt,
+    converterVersion: CONVERTER_VERSION,
+    turnCount: fields.turnCount,
+    hasTools: fields.hasTools,
+    searchText: fields.searchText,
+    preview: '',
+    functionCallOnly: false,
+  });
 }
 
 export interface RebuildReport {

@@ -3,7 +3,8 @@
 // runs here, so none of it takes time from the proxy's event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
+import { storeOptionsOf } from './store-options.js';
 import { createBatchWriter } from '../store/writer/batch-writer.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
@@ -13,8 +14,7 @@ if (!port) throw new Error('recording-worker must run in a worker thread');
 const options = workerData as RecordingWorkerData;
 const nextId = monotonicFactory();
 
-const store = openSqliteStore(options.dbPath, options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {});
-await store.migrate();
+const store = await openStore(options.dbPath, storeOptionsOf(options));
 const writer = createBatchWriter({
   store,
   spoolPath: options.spoolPath,
@@ -22,7 +22,12 @@ const writer = createBatchWriter({
   ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
   ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
   ...(options.replayIntervalMs !== undefined ? { replayIntervalMs: options.replayIntervalMs } : {}),
-  onError: (error, details) => send({ type: 'log', level: 'warn', message: `recording write failed (${details.operation}, ${details.records} records); kept in the spool`, error: error.message }),
+  onError: (error, details) =>
+    send(
+      details.operation === 'lost'
+        ? { type: 'log', level: 'error', message: `recording lost ${details.records} records: database and spool both unwritable`, error: error.message }
+        : { type: 'log', level: 'warn', message: `recording write failed (${details.operation}, ${details.records} records); kept in the spool`, error: error.message },
+    ),
 });
 
 function send(message: FromWorker): void {
@@ -34,11 +39,14 @@ port.on('message', (message: ToWorker) => {
     case 'exchanges':
       for (const item of message.items) {
         try {
-          writer.enqueue(processExchange(fromTransferable(item), nextId(item.startedAt)));
+          writer.enqueue(processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt)));
         } catch (error) {
           send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
         }
       }
+      return;
+    case 'flush':
+      void writer.flush().then(() => send({ type: 'flushed', requestId: message.requestId }));
       return;
     case 'health':
       void store

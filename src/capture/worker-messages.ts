@@ -1,12 +1,18 @@
 // Messages between the proxy thread and the recording worker. A raw exchange crosses as one
 // exact-size ArrayBuffer holding the request and response bytes, transferred (not copied) —
 // never as views into Node's shared buffer pool, which structured clone would copy whole.
+import type { OpenStoreOptions } from '../store/open-store.js';
 import type { BatchWriterStats } from '../store/writer/batch-writer.js';
 import type { RawExchange } from './process-exchange.js';
 
 export interface RecordingWorkerData {
+  /** A store locator (store/open-store.ts): a SQLite path or a postgres:// URL. */
   dbPath: string;
   spoolPath: string;
+  /** Pool size, statement timeout, TLS (PostgreSQL). */
+  storeOptions?: OpenStoreOptions;
+  /** Set when a worker replaces one that died: open the store even if the database is down right now. */
+  restarted?: boolean;
   busyTimeoutMs?: number;
   maxQueue?: number;
   batchSize?: number;
@@ -23,12 +29,14 @@ export interface TransferableExchange extends Omit<RawExchange, 'requestBody' | 
 export type ToWorker =
   | { type: 'exchanges'; items: TransferableExchange[] }
   | { type: 'health'; requestId: number }
+  | { type: 'flush'; requestId: number }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'health'; requestId: number; reachable: boolean; stats: BatchWriterStats }
   | { type: 'log'; level: 'warn' | 'error'; message: string; error: string }
+  | { type: 'flushed'; requestId: number }
   | { type: 'closed' };
 
 export function toTransferable(raw: RawExchange): TransferableExchange {

@@ -10,6 +10,7 @@ import { exportSettings, ExportSettingsError, type CleaningFlags } from '../expo
 import { formatSummary } from '../export/report.js';
 import type { ListFilter } from '../store/store.js';
 import { CliError } from './cli-error.js';
+import { chooseDatabase } from './database-option.js';
 
 export const EXPORT_HELP = `Usage: llm-proxy-sharegpt export [options]
 
@@ -19,7 +20,8 @@ Writes the recorded conversations as training data into one directory:
   report.json and media/ (images).
 
 Options:
-  --db PATH                  database to read (default ./data/llm-proxy.db, env DB); never created
+  --db PATH|URL              database to read: a SQLite file (default ./data/llm-proxy.db, never
+                             created) or postgres://user:pass@host:port/db (env DB)
   --out DIR                  output directory (default ./export/<UTC timestamp>/)
   --status STATE             confirmed | rejected | pending | all (default confirmed)
   --format NAME              sharegpt | openai-messages | openai-ft | hf; repeat it or use a comma
@@ -142,7 +144,7 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
   if (values['only-function-call-only']) rows.onlyFunctionCallOnly = true;
 
   return {
-    dbPath: values.db ?? env['DB'] ?? './data/llm-proxy.db',
+    dbPath: chooseDatabase(values.db, env).locator,
     outDir: values.out ?? `./export/${timestamp(now)}/`,
     rows,
     images: oneOf('--images', values.images ?? 'copy', IMAGES),

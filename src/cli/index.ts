@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point: `llm-proxy-sharegpt [start] [options]`. Subcommands are added as files next to this one.
+import { DatabaseOpenError } from '../store/sqlite/explain-open-error.js';
 import { CliError } from './cli-error.js';
 import { runStart, START_HELP } from './start.js';
 import { runUi } from './ui.js';
@@ -13,6 +14,7 @@ Commands:
   ui         serve the review UI alone for a database (--db PATH --port N)
   export     write confirmed conversations as training files (sharegpt, openai-messages, openai-ft)
   rebuild    re-derive stored ShareGPT rows after a converter upgrade
+  migrate    copy every record between stores (SQLite <-> PostgreSQL), resumable
   help       show this help
 
 Run "llm-proxy-sharegpt <command> --help" for a command's options.
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: async (argv) => (await import('./export.js')).runExportCommand(argv),
   ui: runUi,
   rebuild: async (argv) => (await import('./rebuild.js')).runRebuild(argv),
+  migrate: async (argv) => (await import('./migrate.js')).runMigrate(argv),
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -41,6 +44,10 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`llm-proxy-sharegpt: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (error instanceof DatabaseOpenError) {
+    process.stderr.write(`llm-proxy-sharegpt: cannot open the database ${error.path}: ${error.message}\n`);
     process.exit(2);
   }
   process.stderr.write(`llm-proxy-sharegpt: ${(error as Error).stack ?? String(error)}\n`);

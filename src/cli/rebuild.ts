@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { rebuildDerived } from '../capture/rebuild-derived.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { DB_OPTION_HELP, chooseDatabase, openChosenStore } from './database-option.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { CliError } from './cli-error.js';
 
@@ -12,7 +12,7 @@ Re-derives the ShareGPT row (and search text, turn count) of every record stored
 converter version, from the record's stored request and response. Human edits are kept.
 
 Options:
-  --db PATH     SQLite database (default ./data/llm-proxy.db, env DB)
+  ${DB_OPTION_HELP}
   --all         rebuild every record, not only those from older converter versions
   -h, --help    show this help
 `;
@@ -27,9 +27,9 @@ export async function runRebuild(argv: string[]): Promise<void> {
     process.stdout.write(REBUILD_HELP);
     return;
   }
-  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
-  if (!existsSync(dbPath)) throw new CliError(`database ${dbPath} does not exist`);
-  const store = openSqliteStore(dbPath);
+  const database = chooseDatabase(values.db);
+  if (database.backend === 'sqlite' && !existsSync(database.locator)) throw new CliError(`database ${database.locator} does not exist (check --db)`);
+  const store = await openChosenStore(database);
   try {
     const report = await rebuildDerived(store, {
       all: values.all,

@@ -6,7 +6,8 @@ import { startApp } from '../main.js';
 import { openRecording, openRecordingBackend } from '../capture/open-recording.js';
 import { AdminConfigError } from '../admin/admin-error.js';
 import { assertSafeBind } from '../admin/guard.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { describeLocator, maskLocatorSecrets } from '../store/locator.js';
+import { chooseDatabase, openChosenStore } from './database-option.js';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { clusterRecordingService } from '../cluster/cluster-recording.js';
@@ -23,7 +24,8 @@ Options:
   --config FILE       config file (default ./config.json when present, else built-in defaults)
   --log-level LEVEL   debug | info | warn | error (DEBUG/INFO/WARNING/ERROR accepted; default info)
   --log-file FILE     JSON-lines log file (default proxy.log; "-" or "" disables)
-  --db PATH           SQLite database file for recordings (default ./data/llm-proxy.db, env DB)
+  --db PATH|URL       where recordings go: a SQLite file (default ./data/llm-proxy.db) or
+                      postgres://user:pass@host:port/db (env DB, config recording.database.url)
   --no-record         proxy only: record nothing
   --workers N         run N proxy processes sharing the port (node:cluster), one shared store
                       writer in the primary (default 1; "auto" = one per CPU core)
@@ -78,7 +80,9 @@ export async function runStart(argv: string[]): Promise<void> {
   }
   for (const warning of loaded.warnings) logger.warn(warning);
 
-  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
+  const database = chooseDatabase(values.db, process.env, loaded.config.recording.database);
+  const dbPath = database.locator;
+  const recordingStore = { storeOptions: database.options, ...(database.spoolPath !== undefined ? { spoolPath: database.spoolPath } : {}) };
   const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
   const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
   const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000')), host: uiHost, adminToken };
@@ -89,8 +93,8 @@ export async function runStart(argv: string[]): Promise<void> {
     await runClusterPrimary({
       workers,
       logger,
-      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, logger, maxResponseBytes })),
-      admin: admin && { ...admin, store: openSqliteStore(dbPath) },
+      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, ...recordingStore, logger, maxResponseBytes })),
+      admin: admin && { ...admin, store: await openChosenStore(database) },
     });
     return;
   }
@@ -98,14 +102,14 @@ export async function runStart(argv: string[]): Promise<void> {
   const inClusterWorker = cluster.isWorker;
   const recording = values['no-record'] ? null : inClusterWorker
       ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
-      : await openDatabase(dbPath, () => openRecording({ dbPath, logger, maxResponseBytes: loaded.config.recording.max_response_bytes }));
+      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes }));
   const app = await startApp({
     config: loaded.config,
     logger,
     port,
     host,
     recording,
-    admin: inClusterWorker ? null : admin && { ...admin, store: openSqliteStore(dbPath) },
+    admin: inClusterWorker ? null : admin && { ...admin, store: await openChosenStore(database) },
   });
   if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
   logger.info(
@@ -156,7 +160,9 @@ async function openDatabase<T>(dbPath: string, open: () => Promise<T>): Promise<
   try {
     return await open();
   } catch (error) {
-    throw new CliError(`cannot open the recording database ${dbPath}: ${(error as Error).message} (use --db PATH, or --no-record)`);
+    throw new CliError(
+      `cannot open the recording database ${describeLocator(dbPath)}: ${maskLocatorSecrets((error as Error).message, dbPath)} (use --db PATH|URL, or --no-record)`,
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { AdminConfigError } from '../admin/admin-error.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { DB_OPTION_HELP, chooseDatabase, openChosenStore } from './database-option.js';
 import { CliError } from './cli-error.js';
 
 export const UI_HELP = `Usage: llm-proxy-sharegpt ui [options]
@@ -12,7 +12,7 @@ export const UI_HELP = `Usage: llm-proxy-sharegpt ui [options]
 Serves the review UI and its admin API (http://HOST:PORT) for a recordings database.
 
 Options:
-  --db PATH           SQLite database file (default ./data/llm-proxy.db, env DB)
+  ${DB_OPTION_HELP}
   --port N            port to listen on (default 5000, env UI_PORT)
   --host ADDR         address to bind (default 127.0.0.1, env UI_HOST); any other needs an admin token
   --admin-token TOKEN secret the UI and admin API require (env ADMIN_TOKEN)
@@ -47,8 +47,8 @@ export async function runUi(argv: string[]): Promise<void> {
     throw new CliError((error as Error).message);
   }
   const logger = createLogger({ level, file: null });
-  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
-  const store = openSqliteStore(dbPath);
+  const database = chooseDatabase(values.db);
+  const store = await openChosenStore(database);
   let admin;
   try {
     admin = await startAdminServer({
@@ -63,7 +63,7 @@ export async function runUi(argv: string[]): Promise<void> {
     if (error instanceof AdminConfigError) throw new CliError(error.message);
     throw error;
   }
-  logger.info({ url: admin.url, database: dbPath }, `review UI: ${admin.url}`);
+  logger.info({ url: admin.url, database: database.shown }, `review UI: ${admin.url}`);
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');

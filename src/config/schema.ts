@@ -47,12 +47,31 @@ const upstreamSchema = z.object({
   /** Longest silence between two body chunks. */
   body_timeout_ms: z.number().int().positive().default(300_000),
   // Each in-flight request holds its own HTTP/1.1 connection and LLM streams last minutes: a low
-  // cap would queue streams behind each other.
-  connections_per_origin: z.number().int().positive().default(1024),
+  // cap would queue streams behind each other. 4096 serves the goal of 2,000+ concurrent streams
+  // per origin (1,024 left 976 of 2,000 waiting for headers).
+  connections_per_origin: z.number().int().positive().default(4096),
+  /** Longest a request waits for a free connection when its origin's pool is full; then 503 with Retry-After. */
+  queue_wait_ms: z.number().int().min(0).default(10_000),
   keep_alive_timeout_ms: z.number().int().positive().default(60_000),
   connect_retries: z.number().int().min(0).max(10).default(3),
   retry_backoff_ms: z.number().int().min(0).default(200),
   dns_cache_ttl_ms: z.number().int().min(0).default(60_000),
+});
+
+/** The proxy's own listening side: limits that cut slow or stalled clients loose (README, "Security"). */
+const serverSchema = z.object({
+  /** Time for a client to send the request line and headers. */
+  headers_timeout_ms: z.number().int().positive().default(30_000),
+  /** Time for a client to send its whole request, body included (not the response: streams may last much longer). */
+  request_timeout_ms: z.number().int().positive().default(120_000),
+  /** A request body arriving slower than this (measured after its first 5 s) is cut with 408. 0 disables. */
+  min_body_bytes_per_second: z.number().int().min(0).default(1024),
+  /** A connection with no bytes in either direction for this long is closed; above the upstream timeouts so a thinking model is not cut. */
+  idle_timeout_ms: z.number().int().positive().default(330_000),
+  /** Idle time between two requests on a keep-alive connection. */
+  keep_alive_timeout_ms: z.number().int().positive().default(65_000),
+  /** A client that stops reading its response (the socket stays full) for this long is disconnected. */
+  write_timeout_ms: z.number().int().positive().default(30_000),
 });
 
 const securitySchema = z.object({
@@ -143,11 +162,28 @@ export const configSchema = z.object({
   probe_request: probeRequestSchema.prefault({}),
   probe_filter: probeFilterSchema.prefault({}),
   upstream: upstreamSchema.prefault({}),
+  server: serverSchema.prefault({}),
   security: securitySchema.prefault({}),
   recording: z
     .object({
       /** Responses larger than this are recorded truncated (and flagged incomplete); the client still gets all of it. */
       max_response_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+      /** Where recordings go (store/open-store.ts); `--db` and `DB` override `url`. */
+      database: z
+        .object({
+          /** A SQLite file path (default ./data/llm-proxy.db) or postgres://user:password@host:port/database. */
+          url: z.string().min(1).optional(),
+          /** PostgreSQL: connections per process. */
+          pool_size: z.number().int().min(1).max(1_000).default(10),
+          /** PostgreSQL: longest any one statement may run, in ms (0 = no limit). */
+          statement_timeout_ms: z.number().int().min(0).default(30_000),
+          /** PostgreSQL TLS; overrides an sslmode in the URL. */
+          sslmode: z.enum(['disable', 'no-verify', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
+          /** Where records wait while the database is unreachable (default: beside a SQLite file; ./data/postgres-<host>-<port>-<db>.spool.jsonl). */
+          spool_path: z.string().min(1).optional(),
+        })
+        .strict()
+        .prefault({}),
     })
     .prefault({}),
   openai_compat: openaiCompatSchema.prefault({}),

@@ -143,7 +143,7 @@ describe('exportRows: rows by hand (not from the golden file)', () => {
       system: '',
       tools: '',
       images: [],
-    });
+    }, true);
     const [sharegpt, openai] = await collect({ formats: ['sharegpt', 'openai-ft'] });
     expect(sharegpt).toMatchObject({ valid: true, repairs: ['function-call-openai-wrapper', 'tools-derived'] });
     expect((sharegpt?.row as { conversations: unknown[] }).conversations[1]).toEqual({
@@ -360,7 +360,7 @@ describe('acceptance: every exported row passes the row validators', () => {
       system: '',
       tools: '',
       images: [],
-    } as never);
+    } as never, false);
     let sharegpt = 0;
     let openAiFt = 0;
     const saveImage = (url: string): { path: string } => ({ path: `media/${url.length}.png` });

@@ -11,7 +11,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { describeLocator, isPostgresLocator, openStore } from '../store/open-store.js';
 import type { ListFilter, Store } from '../store/store.js';
 import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
@@ -26,7 +26,7 @@ import { HfDatasetFolder, type HfOptions } from './writers/hf-dataset-folder.js'
 import { TempFile } from './writers/temp-file.js';
 
 export interface RunExportOptions {
-  /** SQLite database file. It must exist: the export never creates one. */
+  /** A SQLite database file (it must exist: the export never creates one) or a postgres:// URL. */
   dbPath: string;
   outDir: string;
   rows: ExportRowOptions;
@@ -70,10 +70,12 @@ const YIELD_EVERY = 50;
 export async function runExport(options: RunExportOptions): Promise<ExportResult> {
   const now = options.now ?? Date.now;
   const startedAt = now();
-  const dbPath = resolve(options.dbPath);
+  // A PostgreSQL URL is used as given; a SQLite path must name an existing file.
+  const postgres = isPostgresLocator(options.dbPath);
+  const dbPath = postgres ? options.dbPath : resolve(options.dbPath);
   const outDir = resolve(options.outDir);
-  checkDatabase(dbPath);
-  const store = openStore(dbPath);
+  if (!postgres) checkDatabase(dbPath);
+  const store = await openExportStore(dbPath);
   const temps: TempFile[] = [];
   const media = new MediaStore(outDir);
   let hf: HfDatasetFolder | null = null;
@@ -146,7 +148,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
         startedAt: new Date(startedAt).toISOString(),
         finishedAt: new Date(finishedAt).toISOString(),
         durationMs: finishedAt - startedAt,
-        database: dbPath,
+        database: describeLocator(dbPath),
         outDir,
         options: { ...reportOptions(options.rows), images, ...(options.hf !== undefined ? { hf: options.hf } : {}) },
         files: finalFiles,
@@ -240,11 +242,11 @@ function checkDatabase(path: string): void {
   if (size === 0 || header.toString('latin1') !== SQLITE_MAGIC) throw new ExportSetupError(`${path} is not a SQLite database`);
 }
 
-function openStore(path: string): Store {
+async function openExportStore(locator: string): Promise<Store> {
   try {
-    return openSqliteStore(path);
+    return await openStore(locator);
   } catch (error) {
-    throw new ExportSetupError(`cannot open the database ${path}: ${(error as Error).message}`);
+    throw new ExportSetupError(`cannot open the database ${describeLocator(locator)}: ${(error as Error).message}`);
   }
 }
 

@@ -2,14 +2,16 @@
 // test file calls runStoreContract with a factory that returns a migrated store over an EMPTY
 // database; `cleanup` runs after each test (after the store is closed).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExchangeRecord, StoredExchange } from '../capture/exchange.js';
+import type { ExchangeRecord, StoredExchange } from './exchange-record.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import type { ListFilter, Store } from './store.js';
-import { makeTestRecord, makeTestRecords, testId } from './test-records.js';
+import { makeTestRecord, makeTestRecords, testId, withDerivedListFields } from './test-records.js';
 
 function asStored(record: ExchangeRecord, link: Partial<StoredExchange> = {}): StoredExchange {
-  const { searchText, ...stored } = record;
+  const { searchText, preview, functionCallOnly, ...stored } = record;
   void searchText;
+  void preview;
+  void functionCallOnly;
   return {
     ...stored,
     parentId: null,
@@ -305,7 +307,7 @@ export function runStoreContract(
         const record = makeTestRecord({ seq: 1, userText: longQuestion });
         const plain = makeTestRecord({ seq: 2, userText: 'Short question 🙂' });
         await store.insertBatch([record, plain]);
-        await store.setEditedShareGpt(record.id, { ...record.sharegpt!, system: 'edited' });
+        await store.setEditedShareGpt(record.id, { ...record.sharegpt!, system: 'edited' }, false);
         const page = await store.listSummaries({}, { limit: 10 });
         expect(page.items.map((item) => item.id)).toEqual([plain.id, record.id]);
         const [plainSummary, recordSummary] = page.items;
@@ -358,11 +360,11 @@ export function runStoreContract(
           tools: '',
           images: ['data:image/png;base64,AAAA'],
         };
-        expect(await store.setEditedShareGpt(record.id, edited)).toBe(true);
+        expect(await store.setEditedShareGpt(record.id, edited, false)).toBe(true);
         expect(await store.get(record.id)).toEqual(asStored(record, { editedSharegpt: edited }));
-        expect(await store.setEditedShareGpt(record.id, null)).toBe(true);
+        expect(await store.setEditedShareGpt(record.id, null, false)).toBe(true);
         expect(await store.get(record.id)).toEqual(asStored(record));
-        expect(await store.setEditedShareGpt('unknown-id', edited)).toBe(false);
+        expect(await store.setEditedShareGpt('unknown-id', edited, false)).toBe(false);
       });
     });
 
@@ -372,12 +374,13 @@ export function runStoreContract(
         await store.insertBatch([record]);
         await store.setReviewState([record.id], 'confirmed', 1_000);
         const sharegpt: ShareGptRow = { conversations: [{ from: 'human', value: 'narwhal' }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] };
-        expect(await store.updateDerived(record.id, { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: 'narwhal ok' })).toBe(true);
+        expect(await store.updateDerived(record.id, { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: 'narwhal ok', preview: 'narwhal', functionCallOnly: false })).toBe(true);
         const stored = await store.get(record.id);
         expect(stored).toMatchObject({ sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, reviewState: 'confirmed', requestBody: record.requestBody });
+        expect((await store.listSummaries({}, { limit: 1 })).items[0]).toMatchObject({ preview: 'narwhal', functionCallOnly: false });
         expect(await store.count({ search: 'walrus' })).toBe(0);
         expect(await store.count({ search: 'narwhal' })).toBe(1);
-        expect(await store.updateDerived('unknown-id', { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: '' })).toBe(false);
+        expect(await store.updateDerived('unknown-id', { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: '', preview: '', functionCallOnly: false })).toBe(false);
       });
     });
 
@@ -507,7 +510,7 @@ export function runStoreContract(
       const call = '{"name":"get_weather","arguments":{"city":"Paris"}}';
       const callOnly = (seq: number): ExchangeRecord => {
         const record = makeTestRecord({ seq });
-        return {
+        return withDerivedListFields({
           ...record,
           hasTools: true,
           sharegpt: {
@@ -517,7 +520,7 @@ export function runStoreContract(
               { from: 'function_call', value: call },
             ],
           },
-        };
+        });
       };
 
       it('flags records whose final turn is a tool call, filters on the flag, and follows edits', async () => {
@@ -537,16 +540,16 @@ export function runStoreContract(
           ...calls.sharegpt!,
           conversations: [...calls.sharegpt!.conversations, { from: 'observation' as const, value: '{"t":21}' }, { from: 'gpt' as const, value: '21 °C' }],
         };
-        await store.setEditedShareGpt(calls.id, answered);
+        await store.setEditedShareGpt(calls.id, answered, false);
         expect(await ids({ functionCallOnly: true })).toEqual([]);
-        await store.setEditedShareGpt(calls.id, null);
+        await store.setEditedShareGpt(calls.id, null, false);
         expect(await ids({ functionCallOnly: true })).toEqual([calls.id]);
-        await store.setEditedShareGpt(plain.id, calls.sharegpt);
+        await store.setEditedShareGpt(plain.id, calls.sharegpt, true);
         expect(await ids({ functionCallOnly: true })).toEqual([calls.id, plain.id]);
 
         await store.delete([calls.id]);
         expect(await ids({ functionCallOnly: true })).toEqual([plain.id]);
-        await store.insertBatch([{ ...calls, sharegpt: plain.sharegpt }]);
+        await store.insertBatch([withDerivedListFields({ ...calls, sharegpt: plain.sharegpt })]);
         expect(await ids({ functionCallOnly: true })).toEqual([plain.id]);
       });
     });

@@ -1,6 +1,8 @@
 // The storage interface we own. SQLite and PostgreSQL implement it; store.contract.ts tests both.
 // Nothing here is SQLite-only: ids are text, times are epoch ms integers, bodies are compressed bytes.
-import type { ApiKind, ReviewState, StoredExchange, ExchangeRecord } from '../capture/exchange.js';
+// Everything a backend stores is computed before it gets there (capture, the admin API): a backend
+// derives nothing from a conversation. Which backend serves a locator is decided in open-store.ts alone.
+import type { ApiKind, ReviewState, StoredExchange, ExchangeRecord } from './exchange-record.js';
 
 export interface ListFilter {
   reviewState?: ReviewState;
@@ -62,7 +64,10 @@ export interface ExchangeSummary
 }
 
 /** The fields of a record that are derived from its request and response bodies. */
-export type DerivedFields = Pick<ExchangeRecord, 'sharegpt' | 'converterVersion' | 'turnCount' | 'hasTools' | 'searchText'>;
+export type DerivedFields = Pick<
+  ExchangeRecord,
+  'sharegpt' | 'converterVersion' | 'turnCount' | 'hasTools' | 'searchText' | 'preview' | 'functionCallOnly'
+>;
 
 export interface StoreStats {
   records: number;
@@ -154,8 +159,12 @@ export interface Store {
   setReviewState(ids: readonly string[], state: ReviewState, now: number): Promise<number>;
   /** As `setReviewState`, for every record matching the filter (one statement). Returns rows changed. */
   setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number>;
-  /** Stores (or with null clears) a human-edited ShareGPT row. False when the id is unknown. */
-  setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean>;
+  /**
+   * Stores (or with null clears) a human-edited ShareGPT row. `functionCallOnly` is the edited
+   * row's flag (training/is-function-call-only.ts, computed by the caller; ignored when clearing:
+   * the derived row's flag applies again). False when the id is unknown.
+   */
+  setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt'], functionCallOnly: boolean): Promise<boolean>;
   /**
    * Replaces what was derived from the stored bodies (after a converter upgrade: see
    * `llm-proxy-sharegpt rebuild`), keeping the search index and filters in step. False when the

@@ -1,7 +1,9 @@
 // Test-only factory for realistic ExchangeRecords: an OpenAI chat request and response as the
 // proxy would have seen them (a few KB), and the ShareGPT row derived from them. Deterministic:
 // ids come from a counter over a fixed clock unless the caller passes its own.
-import type { ExchangeRecord } from '../capture/exchange.js';
+import type { ExchangeRecord } from './exchange-record.js';
+import { isFunctionCallOnly } from '../training/is-function-call-only.js';
+import { previewOf } from '../training/preview-of.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -136,7 +138,7 @@ export function makeTestRecord(
     images: [],
   };
 
-  return {
+  const record: Omit<ExchangeRecord, 'preview' | 'functionCallOnly'> & Partial<ExchangeRecord> = {
     id: testId(startedAt, seq),
     startedAt,
     domain: seq % 4 === 0 ? 'api.anthropic.com' : 'api.openai.com',
@@ -165,6 +167,17 @@ export function makeTestRecord(
     searchText: `${userText}\n${answer}`,
     ...overrides,
   };
+  // As capture computes them, from the final row (unless an override sets them).
+  return {
+    ...record,
+    preview: overrides.preview ?? previewOf(record),
+    functionCallOnly: overrides.functionCallOnly ?? isFunctionCallOnly(record.sharegpt),
+  };
+}
+
+/** A changed record with its list fields computed again, as capture would (for tests that replace `sharegpt` or `searchText`). */
+export function withDerivedListFields<T extends ExchangeRecord>(record: T): T {
+  return { ...record, preview: previewOf(record), functionCallOnly: isFunctionCallOnly(record.sharegpt) };
 }
 
 /** `count` records with consecutive sequence numbers starting at `firstSeq`. */

@@ -130,3 +130,119 @@ describe('rate limit', () => {
     }
   });
 });
+
+/** A TCP listener that counts connections: a refused target must not even get a SYN answered. */
+async function startConnectionCounter(host: string): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let connections = 0;
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  server.on('connection', (socket) => {
+    connections++;
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    count: () => connections,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('allowlisted IP literals with "https": true', () => {
+  it.each([
+    ['127.0.0.3', '127.0.0.3'],
+    ['[::1]', '::1'],
+  ])('refuses %s at connect time (403 target_blocked, no connection)', async (literal, listenOn) => {
+    const counter = await startConnectionCounter(listenOn);
+    const authority = `${literal}:${counter.port}`;
+    const strict = await startTestProxy({ allowed_domains: { [authority]: { auth_type: 'openai', https: true } }, upstream: { connect_retries: 0 } });
+    try {
+      const response = await fetch(`${strict.url}/${authority}/v1/models`);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('target_blocked');
+      expect(counter.count()).toBe(0);
+    } finally {
+      await strict.close();
+      await counter.close();
+    }
+  });
+
+  it('refuses the metadata address allowlisted with "https": true as target_blocked, not as unreachable', async () => {
+    const strict = await startTestProxy({ allowed_domains: { '169.254.169.254': { https: true } }, upstream: { connect_retries: 0 } });
+    try {
+      const response = await fetch(`${strict.url}/169.254.169.254/latest/meta-data/`);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('target_blocked');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('connects to the same literal when its entry says "allow_private": true', async () => {
+    const counter = await startConnectionCounter('127.0.0.3');
+    const authority = `127.0.0.3:${counter.port}`;
+    const allowed = await startTestProxy({ allowed_domains: { [authority]: { https: false, allow_private: true } }, upstream: { connect_retries: 0 } });
+    try {
+      expect((await fetch(`${allowed.url}/${authority}/v1/models`)).status).toBe(200);
+      expect(counter.count()).toBe(1);
+    } finally {
+      await allowed.close();
+      await counter.close();
+    }
+  });
+});
+
+describe('OpenAI-compatible entry routes to an allowlisted private literal', () => {
+  let counter: Awaited<ReturnType<typeof startConnectionCounter>>;
+  let compat: TestProxy;
+
+  beforeAll(async () => {
+    counter = await startConnectionCounter('::1');
+    const authority = `[::1]:${counter.port}`;
+    compat = await startTestProxy({
+      allowed_domains: { [authority]: { https: true } },
+      openai_compat: {
+        routes: [
+          { match: 'gemini-*', provider: 'google', domain: authority },
+          { match: 'claude-*', provider: 'anthropic', domain: authority },
+          { match: '*', provider: 'openai', domain: authority },
+        ],
+      },
+      upstream: { connect_retries: 0 },
+    });
+  });
+
+  afterAll(async () => {
+    await compat.close();
+    await counter.close();
+  });
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${compat.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test-key' },
+      body: JSON.stringify(body),
+    });
+
+  it.each([
+    ['chat (translated, Gemini)', '/v1/chat/completions', { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }],
+    ['chat (translated, Anthropic)', '/v1/chat/completions', { model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'hi' }] }],
+    ['chat (pass-through)', '/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }],
+    ['embeddings', '/v1/embeddings', { model: 'text-embedding-3-small', input: 'hi' }],
+  ])('refuses %s with target_blocked and no connection', async (_name, path, body) => {
+    const response = await post(path, body);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('target_blocked');
+    expect(counter.count()).toBe(0);
+  });
+
+  it('lists the routes for GET /v1/models without connecting to any of them', async () => {
+    const response = await fetch(`${compat.url}/v1/models`, { headers: { authorization: 'Bearer test-key' } });
+    expect(response.status).toBe(200);
+    const ids = ((await response.json()) as { data: Array<{ id: string }> }).data.map((model) => model.id);
+    expect(ids).toEqual(['gemini-*', 'claude-*', '*']);
+    expect(counter.count()).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@
 // embeddings call, several models and domains) and an XSS corpus: conversation text written to
 // run script if the UI ever rendered it as HTML. Deterministic: fixed times and ids.
 import type { ExchangeRecord } from '../../src/capture/exchange.js';
-import { makeTestRecord, testId } from '../../src/store/test-records.js';
+import { makeTestRecord, testId, withDerivedListFields } from '../../src/store/test-records.js';
 import type { ShareGptRow, ShareGptTurn } from '../../src/training/sharegpt-types.js';
 
 export const REVIEW_BASE_TIME = Date.UTC(2025, 5, 2, 9, 0, 0);
@@ -66,7 +66,7 @@ function build(specs: readonly Spec[], firstSeq: number, minutesApart: number): 
       }),
       ...spec.overrides,
     };
-    return { ...record, label: spec.label };
+    return { ...withDerivedListFields(record), label: spec.label };
   });
 }
 
@@ -225,7 +225,7 @@ export function xssRecords(): Array<ExchangeRecord & { label: string }> {
     })),
     500,
     1,
-  ).map((record, index) => ({
+  ).map((record, index) => withDerivedListFields({
     ...record,
     // Images too: a javascript: URL and an SVG data URL with script, where an image would be shown.
     sharegpt: {

@@ -14,8 +14,25 @@ import { highlightCode } from './highlight.js';
 
 /** An image source the page may load: an https URL or a data: URL of an image. */
 export function isSafeImageSource(url: string): boolean {
-  return /^https:\/\//iu.test(url) || /^data:image\/[a-z0-9.+-]+[;,]/iu.test(url);
+  return /^https:\/\//iu.test(url) || isInlineImage(url);
 }
+
+/** A data: image is in the record itself: showing it tells no one anything. */
+export function isInlineImage(url: string): boolean {
+  return /^data:image\/[a-z0-9.+-]+[;,]/iu.test(url);
+}
+
+/** The host a remote image would be fetched from, for the click-to-load placeholder. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'an unknown host';
+  }
+}
+
+/** Class of the placeholder a remote markdown image becomes; Markdown.tsx swaps it for the image on a click. */
+export const REMOTE_IMAGE_CLASS = 'remote-image';
 
 const SAFE_LINK = /^(?:https?:|mailto:)/iu;
 
@@ -35,7 +52,10 @@ const marked = new Marked({
     },
     image({ href, text }: Tokens.Image): string {
       if (!isSafeImageSource(href)) return `<span class="blocked">[image not shown: only https and data: images are loaded]</span>`;
-      return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}" loading="lazy" referrerpolicy="no-referrer">`;
+      if (isInlineImage(href)) return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}" loading="lazy" referrerpolicy="no-referrer">`;
+      // A remote image is fetched only when the reviewer asks: opening a record must not tell a
+      // third party that it is being read.
+      return `<a class="${REMOTE_IMAGE_CLASS}" href="${escapeHtml(href)}" title="${escapeHtml(text || href)}">[image from ${escapeHtml(hostOf(href))}: click to load]</a>`;
     },
   },
 });
@@ -57,8 +77,9 @@ function purifier(): typeof DOMPurify {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer nofollow');
       } else if (node.tagName === 'IMG') {
+        // Only inline images keep a source: a remote one is a click-to-load link (see the renderer).
         const src = node.getAttribute('src') ?? '';
-        if (!isSafeImageSource(src)) node.removeAttribute('src');
+        if (!isInlineImage(src)) node.removeAttribute('src');
         node.setAttribute('referrerpolicy', 'no-referrer');
         node.setAttribute('loading', 'lazy');
       } else if (node.tagName === 'INPUT' && node.getAttribute('type') !== 'checkbox') {

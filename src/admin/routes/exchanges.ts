@@ -5,11 +5,11 @@
 //   PUT    /api/exchanges/:id/sharegpt    store (or with null revert) the edited ShareGPT row
 //   DELETE /api/exchanges/:id             delete it
 import { z } from 'zod';
-import { isFunctionCallOnly } from '../../store/is-function-call-only.js';
+import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
 import { AdminError } from '../admin-error.js';
 import { REVIEW_STATES, type ChangedResponse, type DeletedResponse, type EditRequest, type EditResponse, type ExchangeDetail, type ListResponse, type ReviewOneRequest } from '../api-types.js';
 import { readJsonBody } from '../http-io.js';
-import { filterFromQuery, parseBody, parseQuery, shareGptRowSchema, toListFilter } from '../parse-request.js';
+import { filterFromQuery, parseBody, parseQuery, recordIdParam, shareGptRowSchema, toListFilter } from '../parse-request.js';
 import type { Route } from '../router.js';
 import { findingsOfShareGptRow } from '../../privacy/row-findings.js';
 
@@ -24,7 +24,7 @@ const pageSchema = z.object({
     .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE))
     .optional(),
   order: z.enum(['desc', 'asc']).optional(),
-  cursor: z.string().min(1).max(64).optional(),
+  cursor: recordIdParam.optional(),
 });
 
 const reviewOneSchema: z.ZodType<ReviewOneRequest> = z.strictObject({ state: z.enum(REVIEW_STATES) });
@@ -84,7 +84,7 @@ export const exchangeRoutes: Route[] = [
     pattern: /^\/api\/exchanges\/([^/]+)\/sharegpt$/u,
     async handle({ request, params, deps }) {
       const { sharegpt } = parseBody(editSchema, await readJsonBody(request));
-      if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt))) throw notFound(params[0]!);
+      if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt, isFunctionCallOnly(sharegpt)))) throw notFound(params[0]!);
       const body: EditResponse = { edited: sharegpt !== null };
       return { body };
     },

@@ -6,7 +6,7 @@
 // hung up at the stream's terminal event (complete) from one that left before it (incomplete).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { errorBody, type ProxyError } from '../../errors.js';
+import { errorBody, retryAfterOf, type ProxyError } from '../../errors.js';
 import { redactQuery } from '../../log/redact-secrets.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
 import type { ProxyMetrics } from '../metrics.js';
@@ -160,6 +160,7 @@ export class ExchangeContext {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
       ...(closeAfter ? { connection: 'close' } : {}),
+      ...(retryAfterOf(error) !== undefined ? { 'retry-after': String(retryAfterOf(error)) } : {}),
     });
     this.response.end(body);
     // The unread rest of an oversized body is not buffered: the connection is closed instead.

@@ -3,6 +3,7 @@
 import type { Config, DomainConfig } from '../../config/schema.js';
 import { ProxyError } from '../../errors.js';
 import type { ParsedTarget } from './parse-target.js';
+import { canonicalHost } from './ssrf.js';
 
 export interface AllowedTarget {
   entry: DomainConfig;
@@ -23,12 +24,16 @@ export function resolveAllowedTarget(target: ParsedTarget, allowedDomains: Confi
   return { entry, origin: `${scheme}://${target.authority}` };
 }
 
-/** Host names whose resolved addresses may be private: local servers the user allowed on purpose. */
+/**
+ * Hosts (names and IP literals, in canonicalHost's spelling) whose addresses may be private: local
+ * servers the user allowed on purpose with `"https": false` or `"allow_private": true`. Every other
+ * allowlisted host, IP literals included, is held to the address-class check at connect time.
+ */
 export function privateAllowedHosts(allowedDomains: Config['allowed_domains']): Set<string> {
   const hosts = new Set<string>();
   for (const [authority, entry] of Object.entries(allowedDomains)) {
     if (entry.https === false || entry.allow_private === true) {
-      hosts.add(authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.split(':')[0]!);
+      hosts.add(canonicalHost(authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.split(':')[0]!));
     }
   }
   return hosts;

@@ -1,13 +1,11 @@
 // How an exchange maps onto a row of `exchanges` in SQLite: the column lists, the parameters an
 // insert binds, and the row -> StoredExchange / ExchangeSummary conversions. Flags are 0/1,
 // bodies go through body-codec.
-import type { ApiKind, ExchangeRecord, ReviewState, StoredExchange } from '../../capture/exchange.js';
+import type { ApiKind, ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { Usage } from '../../conversation/model.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
 import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
-import { isFunctionCallOnly } from '../is-function-call-only.js';
-import { previewOf } from '../preview-of.js';
 import type { ExchangeSummary } from '../store.js';
 
 /** One column per Usage field; a new Usage field fails to compile until it has a column. */
@@ -102,8 +100,8 @@ export function encodeBodies(record: ExchangeRecord): EncodedBodies {
     response: encodeBody(record.responseBody),
     sharegpt: record.sharegpt === null ? null : encodeJson(record.sharegpt),
     search: NO_SEARCH_TEXT,
-    preview: previewOf(record),
-    functionCallOnly: isFunctionCallOnly(record.sharegpt),
+    preview: record.preview,
+    functionCallOnly: record.functionCallOnly,
   };
 }
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations } from '../schema/migrations.js';
-import { runStoreContract } from '../store.contract.js';
 import { makeTestRecords } from '../test-records.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -14,7 +13,7 @@ const nextPath = (): string => join(root, `run-${(counter += 1)}`, 'proxy.db');
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-runStoreContract('sqlite', async () => openSqliteStore(nextPath()));
+// The Store contract runs in store/store.contract.test.ts, once per backend.
 
 describe('openSqliteStore', () => {
   it('creates the parent directory, enables WAL, and records the applied migrations', async () => {

@@ -5,10 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ExchangeRecord, ReviewState, StoredExchange } from '../../capture/exchange.js';
+import { explainOpenError } from './explain-open-error.js';
+import type { ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
-import { isFunctionCallOnly } from '../is-function-call-only.js';
+import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
 import { SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
 import type {
   AggregateOptions,
@@ -48,8 +49,13 @@ export interface SqliteStoreOptions {
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
-  if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (error) {
+    throw explainOpenError(error, path) ?? error;
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -58,7 +64,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     return new SqliteStore(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw explainOpenError(error, path) ?? error;
   }
 }
 
@@ -136,7 +142,7 @@ class SqliteStore implements Store {
   readonly #updateMany: (sql: string, ids: readonly string[], leading: unknown[]) => number;
   readonly #deleteMany: (ids: readonly string[]) => number;
   readonly #deleteWhere: Database.Transaction<(condition: SqlCondition) => number>;
-  readonly #setEdited: (id: string, row: ShareGptRow | null) => boolean;
+  readonly #setEdited: (id: string, row: ShareGptRow | null, functionCallOnly: boolean) => boolean;
   readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
   readonly #tokenize: Tokenize;
 
@@ -198,15 +204,16 @@ class SqliteStore implements Store {
     });
     const updateEdited = db.prepare('UPDATE exchanges SET edited_sharegpt = ? WHERE id = ?');
     const readDerived = db.prepare<[string], { sharegpt: Buffer | null }>('SELECT sharegpt FROM exchanges WHERE id = ?');
-    this.#setEdited = db.transaction((id: string, row: ShareGptRow | null) => {
+    this.#setEdited = db.transaction((id: string, row: ShareGptRow | null, functionCallOnly: boolean) => {
       if (updateEdited.run(row === null ? null : encodeJson(row), id).changes === 0) return false;
-      // The flag follows what would be exported: the edited row, else the derived one.
-      let effective = row;
-      if (effective === null) {
+      // The flag follows what would be exported: the edited row, else the derived one. The side
+      // table holds only the effective flag, so clearing an edit re-judges the derived row.
+      let effective = functionCallOnly;
+      if (row === null) {
         const derived = readDerived.get(id)?.sharegpt ?? null;
-        effective = derived === null ? null : decodeJson<ShareGptRow>(derived);
+        effective = derived !== null && isFunctionCallOnly(decodeJson<ShareGptRow>(derived));
       }
-      if (isFunctionCallOnly(effective)) flagFunctionCallOnly.run(id);
+      if (effective) flagFunctionCallOnly.run(id);
       else unflagFunctionCallOnly.run(id);
       return true;
     });
@@ -214,7 +221,7 @@ class SqliteStore implements Store {
       'SELECT search_rowid, edited_sharegpt FROM exchanges WHERE id = ?',
     );
     const writeDerived = db.prepare(
-      'UPDATE exchanges SET sharegpt = ?, converter_version = ?, turn_count = ?, has_tools = ?, search_text = ?, search_rowid = ? WHERE id = ?',
+      'UPDATE exchanges SET sharegpt = ?, converter_version = ?, turn_count = ?, has_tools = ?, preview = ?, search_text = ?, search_rowid = ? WHERE id = ?',
     );
     this.#updateDerived = db.transaction((id: string, derived: DerivedFields) => {
       const current = readForDerive.get(id);
@@ -226,13 +233,16 @@ class SqliteStore implements Store {
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools ? 1 : 0,
+        derived.preview,
         NO_SEARCH_TEXT,
         searchRowid,
         id,
       );
-      const effective = current.edited_sharegpt !== null ? decodeJson<ShareGptRow>(current.edited_sharegpt) : derived.sharegpt;
-      if (isFunctionCallOnly(effective)) flagFunctionCallOnly.run(id);
-      else unflagFunctionCallOnly.run(id);
+      // An edited record keeps the edit's flag; otherwise the derived row's flag applies.
+      if (current.edited_sharegpt === null) {
+        if (derived.functionCallOnly) flagFunctionCallOnly.run(id);
+        else unflagFunctionCallOnly.run(id);
+      }
       return true;
     });
     this.#tokenize = createTokenizer(db);
@@ -301,8 +311,8 @@ class SqliteStore implements Store {
     ).changes;
   }
 
-  async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean> {
-    return this.#setEdited(id, row);
+  async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt'], functionCallOnly: boolean): Promise<boolean> {
+    return this.#setEdited(id, row, functionCallOnly);
   }
 
   async updateDerived(id: string, derived: DerivedFields): Promise<boolean> {

@@ -11,19 +11,26 @@
 // to a fresh spool), inserts it batch by batch, and deletes it only once every batch is stored. A
 // crash or a failed insert leaves the file to be replayed again; insertBatch is idempotent on id,
 // so nothing is duplicated. A line left half-written by a crash is moved to `<spool>.rejected`.
+//
+// Memory is bounded (maxQueue records, maxQueueBytes of bodies): past the bound records go to the
+// spool; when the spool cannot be written either (disk full) and the bound is reached, what does
+// not fit is dropped, counted in `lost` and reported (operation 'lost'): the proxy keeps serving
+// on a bounded heap rather than growing until it is killed.
 import { type FileHandle, appendFile, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ExchangeRecord } from '../../capture/exchange.js';
+import type { ExchangeRecord } from '../exchange-record.js';
 import type { Store } from '../store.js';
 
-export type WriterOperation = 'insert' | 'spool-write' | 'replay' | 'spool-line';
+export type WriterOperation = 'insert' | 'spool-write' | 'replay' | 'spool-line' | 'lost';
 
 export interface BatchWriterOptions {
   store: Pick<Store, 'insertBatch'>;
   spoolPath: string;
   /** Records held in memory before further ones go straight to the spool. */
   maxQueue?: number;
+  /** Body bytes (request + response) held in memory before further records go straight to the spool. */
+  maxQueueBytes?: number;
   /** Records per insertBatch (and per transaction). */
   batchSize?: number;
   /** Longest a record waits in the queue when fewer than batchSize are waiting. */
@@ -42,6 +49,8 @@ export interface BatchWriterStats {
   /** Bytes in spool files not yet replayed. */
   spoolBytes: number;
   failedBatches: number;
+  /** Records dropped because neither the store, the spool nor the memory bound could take them. */
+  lost: number;
   lastError: string | null;
 }
 
@@ -57,6 +66,7 @@ export interface BatchWriter {
 export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   const { store, spoolPath } = options;
   const maxQueue = options.maxQueue ?? 10_000;
+  const maxQueueBytes = options.maxQueueBytes ?? 64 * 1024 * 1024;
   const batchSize = Math.max(1, options.batchSize ?? 500);
   const flushIntervalMs = options.flushIntervalMs ?? 50;
   const replayIntervalMs = options.replayIntervalMs ?? 5_000;
@@ -64,8 +74,10 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   const rejectedPath = `${spoolPath}.rejected`;
 
   let queue: ExchangeRecord[] = [];
+  let queueBytes = 0;
   let closed = false;
-  const counters = { written: 0, spooled: 0, failedBatches: 0, lastError: null as string | null };
+  const counters = { written: 0, spooled: 0, failedBatches: 0, lost: 0, lastError: null as string | null };
+  const queueFull = (): boolean => queue.length >= maxQueue || queueBytes >= maxQueueBytes;
 
   const report = (error: unknown, operation: WriterOperation, records: number): void => {
     const asError = error instanceof Error ? error : new Error(String(error));
@@ -84,6 +96,8 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   let writeInFlight = false;
   /** Set while appends fail (disk full, no permission): batches then go to the store regardless of order. */
   let spoolWriteFailing = false;
+  /** Set while the store refuses batches; with spoolWriteFailing, nothing can take a record but memory. */
+  let storeFailing = false;
   let spoolFileBytes = 0;
   let replayingBytes = 0;
   let replayingExists = false;
@@ -122,12 +136,28 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         counters.spooled -= records.length;
         spoolWriteFailing = true;
         queue = records.concat(queue);
+        queueBytes += bytesOfAll(records);
         report(error, 'spool-write', records.length);
+        dropPastBound();
         armFlushTimer();
       } finally {
         writeInFlight = false;
       }
     });
+  }
+
+  /** With the store and the spool both failing: keeps the oldest records within the memory bound, counts the rest as lost. */
+  function dropPastBound(): void {
+    if (!storeFailing) return; // the store drains the queue: no need to drop
+    let keep = queue.length;
+    let bytes = queueBytes;
+    while (keep > 0 && (keep > maxQueue || bytes > maxQueueBytes)) bytes -= bytesOf(queue[--keep]!);
+    if (keep === queue.length) return;
+    const lost = queue.length - keep;
+    queue = queue.slice(0, keep);
+    queueBytes = bytes;
+    counters.lost += lost;
+    report(new Error(`${lost} records lost: the store and the spool both refuse writes (disk full?) and the in-memory queue is at its bound`), 'lost', lost);
   }
 
   const spoolHasData = (): boolean =>
@@ -163,6 +193,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     await spoolChecked; // whether a previous run left records that must go first
     const batch = queue.slice(0, batchSize);
     queue = queue.slice(batch.length);
+    queueBytes = Math.max(0, queueBytes - bytesOfAll(batch));
     if (batch.length > 0) {
       if (spoolHasData() && !spoolWriteFailing) {
         spill(batch);
@@ -170,7 +201,9 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         try {
           await store.insertBatch(batch);
           counters.written += batch.length;
+          storeFailing = false;
         } catch (error) {
+          storeFailing = true;
           counters.failedBatches += 1;
           report(error, 'insert', batch.length);
           spill(batch);
@@ -302,11 +335,17 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   return {
     enqueue(record) {
       try {
-        if (closed || queue.length >= maxQueue) {
+        if (closed || queueFull()) {
+          if (spoolWriteFailing && storeFailing && queueFull()) {
+            counters.lost += 1;
+            report(new Error('1 record lost: the store and the spool both refuse writes (disk full?) and the in-memory queue is at its bound'), 'lost', 1);
+            return;
+          }
           spill([record]);
           return;
         }
         queue.push(record);
+        queueBytes += bytesOf(record);
         if (queue.length >= batchSize) triggerFlush();
         else armFlushTimer();
       } catch (error) {
@@ -334,10 +373,22 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         spooled: counters.spooled,
         spoolBytes: spoolFileBytes + replayingBytes,
         failedBatches: counters.failedBatches,
+        lost: counters.lost,
         lastError: counters.lastError,
       };
     },
   };
+}
+
+/** What a record holds in memory, roughly: its bodies (the rest is small and bounded). */
+function bytesOf(record: ExchangeRecord): number {
+  return record.requestBody.length + record.responseBody.length + 1_024;
+}
+
+function bytesOfAll(records: readonly ExchangeRecord[]): number {
+  let total = 0;
+  for (const record of records) total += bytesOf(record);
+  return total;
 }
 
 function parseSpoolLine(line: string): ExchangeRecord | null {

@@ -4,7 +4,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ShareGptTurn } from '../../../src/admin/api-types.js';
 import { callShape, parseModelTurn, parseObservation, splitImages } from '../parse-turn.js';
-import { isSafeImageSource } from '../render-markdown.js';
+import { hostOf, isInlineImage, isSafeImageSource } from '../render-markdown.js';
 import { JsonBlock } from './JsonBlock.js';
 import { Markdown } from './Markdown.js';
 
@@ -16,12 +16,21 @@ const ROLE_LABEL: Record<ShareGptTurn['from'], string> = {
 };
 
 export function ImageView({ url, index }: { url: string | undefined; index: number }) {
+  // A remote image is fetched only on a click: opening a record must not tell its host it is read.
+  const [load, setLoad] = useState(false);
   if (url === undefined) return <div class="image-missing">[image {index + 1}: missing from the record]</div>;
   if (!isSafeImageSource(url)) {
     return (
       <div class="image-missing" title={url.slice(0, 300)}>
         [image {index + 1} not shown: only https and data: images are loaded]
       </div>
+    );
+  }
+  if (!isInlineImage(url) && !load) {
+    return (
+      <button type="button" class="image-remote" title={url.slice(0, 300)} onClick={() => setLoad(true)}>
+        [image {index + 1} from {hostOf(url)}: click to load]
+      </button>
     );
   }
   return (

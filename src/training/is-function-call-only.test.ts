@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ShareGptRow, ShareGptTurn } from '../training/sharegpt-types.js';
+import type { ShareGptRow, ShareGptTurn } from './sharegpt-types.js';
 import { isFunctionCallOnly } from './is-function-call-only.js';
 
 const row = (...conversations: ShareGptTurn[]): ShareGptRow => ({ conversations, system: '', tools: '', images: [] });

@@ -1,10 +1,11 @@
 // The short text a list row shows: the first user turn of the derived conversation, else the start
-// of the search text. Computed once at insert so listing never decompresses a body.
-import type { ExchangeRecord } from '../capture/exchange.js';
+// of the search text. Computed once by capture and stored with the record, so listing never
+// decompresses a body.
+import type { ShareGptRow } from './sharegpt-types.js';
 
 export const PREVIEW_CHARS = 200;
 
-export function previewOf(record: Pick<ExchangeRecord, 'sharegpt' | 'searchText'>): string {
+export function previewOf(record: { sharegpt: ShareGptRow | null; searchText: string }): string {
   const firstHuman = record.sharegpt?.conversations.find((turn) => turn.from === 'human')?.value;
   // Look at a bounded prefix only: a turn may be megabytes of pasted text or a data: URL.
   const source = (firstHuman ?? record.searchText).slice(0, PREVIEW_CHARS * 4);

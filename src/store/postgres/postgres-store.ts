@@ -1,0 +1,563 @@
+// The shared Store: one PostgreSQL database that any number of proxy instances (and review UIs,
+// exports) use at once, through node-postgres (`pg`) with a connection pool.
+//
+// Writes: one transaction per insertBatch, one multi-row INSERT per ~1,000 records. Every batch
+// takes one transaction-scoped advisory lock, so batches from different instances are linked
+// into threads one after another: a batch sees every batch committed before it, and when a parent
+// arrives after its child (the child's instance wrote first), the parent adopts it (see
+// #adoptOrphans). Schema migrations run at open under a session advisory lock.
+import pg from 'pg';
+import type { ReviewState, StoredExchange, ExchangeRecord } from '../exchange-record.js';
+import { encodeJson } from '../body-codec.js';
+import type {
+  AggregateOptions,
+  DerivedFields,
+  ExchangeSummary,
+  KeyedGroup,
+  ListFilter,
+  ListOptions,
+  ListPage,
+  Percentiles,
+  Store,
+  StoreAggregates,
+  StoreFacets,
+  StoreStats,
+  TimeBucket,
+} from '../store.js';
+import {
+  type FullRow,
+  type PreparedRecord,
+  type SummaryRow,
+  exchangeFromRow,
+  fullSelectList,
+  insertColumns,
+  insertPlaceholder,
+  insertValues,
+  prepareRecord,
+  summaryFromRow,
+  summarySelectList,
+} from './exchange-row.js';
+import { type PgCondition, filterToSql } from './filter-to-sql.js';
+import { fromPgText, toPgText } from './pg-text.js';
+import { indexLexemes } from './search-terms.js';
+import { pendingPostgresMigrations } from './schema.js';
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** Server-side limit on any one statement, in ms (default 30 000; 0 = none). */
+  statementTimeoutMs?: number;
+  /** How long to wait for a connection, in ms (default 5 000): a database that is down fails a write fast, to the spool. */
+  connectionTimeoutMs?: number;
+  /** TLS: disable | no-verify | require | verify-ca | verify-full; overrides an `sslmode` in the URL. */
+  sslmode?: string;
+  /** Shown in pg_stat_activity. */
+  applicationName?: string;
+  /**
+   * Open even when the server cannot be reached (the recording worker restarting during an
+   * outage): the schema is migrated before the first write that gets through.
+   */
+  openWhileUnavailable?: boolean;
+}
+
+/** Advisory lock keys (any two constants unlikely to collide with another application's). */
+const MIGRATION_LOCK = 7_246_001_401;
+const WRITE_LOCK = 7_246_001_402;
+/** Rows per INSERT statement: 40 parameters per row, under PostgreSQL's 65 535 per statement. */
+const ROWS_PER_INSERT = 1_000;
+const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
+const PING_TIMEOUT_MS = 1_500;
+
+// BIGINT, NUMERIC (sums) and COUNT come back as JavaScript numbers: every value we store (epoch ms,
+// token counts) is far below 2^53.
+const NUMERIC_TYPES = new Set([20, 1700]);
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    NUMERIC_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** Opens a pool, checks the server answers, and applies pending migrations. */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: withSslMode(url, options.sslmode),
+    max: Math.max(1, Math.floor(options.poolSize ?? 10)),
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: options.applicationName ?? 'llm-proxy-sharegpt',
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    types,
+  });
+  // A connection the server drops while idle (restart, network) must not crash the process: the
+  // pool discards it and the next query opens another.
+  pool.on('error', () => undefined);
+  // The same for a checked-out connection that the server ends between two queries (a restart
+  // during a write): the query in progress fails (and the batch goes to the spool); the client's
+  // own 'error' event must not be unhandled.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const store = new PostgresStore(pool);
+  try {
+    await store.migrate();
+  } catch (error) {
+    if (options.openWhileUnavailable === true && isUnavailable(error)) {
+      // Recording must start even while the database is down: writes fail (to the spool) until
+      // it answers, and the first one that reaches it migrates first.
+      store.migrateBeforeNextWrite();
+      return store;
+    }
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+/** A database that cannot be reached right now (as opposed to a wrong schema, or refused credentials). */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|57P0[1-3]|08\d\d\d)$/u.test(code)) return true;
+  return /timeout|terminat|Connection terminated/iu.test((error as Error).message ?? '');
+}
+
+function withSslMode(url: string, sslmode: string | undefined): string {
+  if (sslmode === undefined || sslmode === '') return url;
+  const parsed = new URL(url);
+  parsed.searchParams.set('sslmode', sslmode);
+  return parsed.toString();
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  #closed = false;
+
+  #migrationPending = false;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  migrateBeforeNextWrite(): void {
+    this.#migrationPending = true;
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      // One instance migrates; the others wait here, then find nothing pending.
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      try {
+        await client.query(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+        );
+        const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+        for (const migration of pendingPostgresMigrations(applied.rows.map((row) => row.version))) {
+          await client.query('BEGIN');
+          try {
+            for (const statement of migration.statements) await client.query(statement);
+            await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+              migration.version,
+              migration.name,
+              Date.now(),
+            ]);
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async insertBatch(records: readonly ExchangeRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.#migrationPending) {
+      await this.migrate();
+      this.#migrationPending = false;
+    }
+    // Compress and split words before taking the lock: other writers wait only for the inserts.
+    const prepared = records.map(prepareRecord);
+    await this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      const ids = [...new Set(records.map((record) => record.id))];
+      const existing = new Set(
+        (await client.query<{ id: string }>('SELECT id FROM exchanges WHERE id = ANY($1::text[])', [ids])).rows.map((row) => row.id),
+      );
+      const storedParents = await this.#storedParents(client, records);
+      // Records of this batch by selfKey, for children later in the same batch.
+      const inBatch = new Map<string, Array<{ id: string; threadId: string }>>();
+      const rows: Array<{ prepared: PreparedRecord; parentId: string | null; threadId: string }> = [];
+      prepared.forEach((item, index) => {
+        const { record } = item;
+        if (existing.has(record.id)) return;
+        existing.add(record.id);
+        let parent = storedParents.get(index) ?? null;
+        if (record.parentKey !== null) {
+          for (const candidate of inBatch.get(record.parentKey) ?? []) {
+            if (candidate.id < record.id && (parent === null || candidate.id > parent.id)) parent = candidate;
+          }
+        }
+        const threadId = parent?.threadId ?? record.id;
+        rows.push({ prepared: item, parentId: parent?.id ?? null, threadId });
+        if (record.selfKey !== null) {
+          const list = inBatch.get(record.selfKey) ?? [];
+          list.push({ id: record.id, threadId });
+          inBatch.set(record.selfKey, list);
+        }
+      });
+      for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+        const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+        const params: unknown[] = [];
+        const tuples = chunk.map((row) => {
+          const values = insertValues(row.prepared, { parentId: row.parentId, threadId: row.threadId });
+          const placeholders = values.map((value, column) => {
+            params.push(value);
+            return insertPlaceholder(insertColumns[column]!, `$${params.length}`);
+          });
+          return `(${placeholders.join(', ')})`;
+        });
+        await client.query(
+          `INSERT INTO exchanges (${insertColumns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
+          params,
+        );
+      }
+      await this.#adoptOrphans(
+        client,
+        rows.filter((row) => row.prepared.record.selfKey !== null).map((row) => row.prepared.record),
+      );
+    });
+  }
+
+  /** For each record with a parentKey: the latest older stored record whose selfKey matches (one round trip). */
+  async #storedParents(client: Queryable, records: readonly ExchangeRecord[]): Promise<Map<number, { id: string; threadId: string }>> {
+    const indexes: number[] = [];
+    const keys: string[] = [];
+    const childIds: string[] = [];
+    records.forEach((record, index) => {
+      if (record.parentKey === null) return;
+      indexes.push(index);
+      keys.push(toPgText(record.parentKey));
+      childIds.push(record.id);
+    });
+    const found = new Map<number, { id: string; threadId: string }>();
+    if (indexes.length === 0) return found;
+    const result = await client.query<{ position: number; id: string; thread_id: string }>(
+      `SELECT wanted.position, parent.id, parent.thread_id
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS wanted(position, parent_key, child_id)
+       CROSS JOIN LATERAL (
+         SELECT id, thread_id FROM exchanges
+         WHERE self_key = wanted.parent_key AND id < wanted.child_id COLLATE "C"
+         ORDER BY id DESC LIMIT 1
+       ) AS parent`,
+      [indexes, keys, childIds],
+    );
+    for (const row of result.rows) found.set(row.position, { id: row.id, threadId: row.thread_id });
+    return found;
+  }
+
+  /**
+   * Links records stored before their parent (written by another instance whose batch committed
+   * first, or replayed from a spool): every parentless newer record whose parentKey is the selfKey
+   * of a record just written becomes its child, and its thread (itself and its descendants) joins
+   * the parent's thread.
+   */
+  async #adoptOrphans(client: Queryable, parents: readonly ExchangeRecord[]): Promise<void> {
+    if (parents.length === 0) return;
+    const adopted = await client.query<{ old_thread: string; thread_id: string }>(
+      `WITH parents AS (
+         SELECT p.id, p.self_key, e.thread_id
+         FROM unnest($1::text[], $2::text[]) AS p(id, self_key)
+         JOIN exchanges AS e ON e.id = p.id
+       ), orphans AS (
+         SELECT DISTINCT ON (child.id) child.id AS child_id, child.thread_id AS old_thread, parents.id AS parent_id, parents.thread_id
+         FROM exchanges AS child
+         JOIN parents ON child.parent_key = parents.self_key AND child.id > parents.id
+         WHERE child.parent_id IS NULL
+         ORDER BY child.id, parents.id DESC
+       )
+       UPDATE exchanges SET parent_id = orphans.parent_id, thread_id = orphans.thread_id
+       FROM orphans WHERE exchanges.id = orphans.child_id
+       RETURNING orphans.old_thread, orphans.thread_id`,
+      [parents.map((record) => record.id), parents.map((record) => toPgText(record.selfKey!))],
+    );
+    if (adopted.rows.length === 0) return;
+    await client.query(
+      `UPDATE exchanges SET thread_id = moved.thread_id
+       FROM unnest($1::text[], $2::text[]) AS moved(old_thread, thread_id)
+       WHERE exchanges.thread_id = moved.old_thread COLLATE "C" AND exchanges.thread_id <> moved.thread_id COLLATE "C"`,
+      [adopted.rows.map((row) => row.old_thread), adopted.rows.map((row) => row.thread_id)],
+    );
+  }
+
+  async get(id: string): Promise<StoredExchange | null> {
+    const result = await this.#pool.query<FullRow>(`SELECT ${fullSelectList} FROM exchanges WHERE id = $1`, [id]);
+    const row = result.rows[0];
+    return row === undefined ? null : exchangeFromRow(row);
+  }
+
+  async list(filter: ListFilter, options: ListOptions): Promise<ListPage> {
+    return this.#page(filter, options, fullSelectList, (row) => exchangeFromRow(row as FullRow));
+  }
+
+  async listSummaries(filter: ListFilter, options: ListOptions): Promise<ListPage<ExchangeSummary>> {
+    return this.#page(filter, options, summarySelectList, (row) => summaryFromRow(row as SummaryRow));
+  }
+
+  async *iterate(filter: ListFilter, batchSize: number): AsyncIterable<StoredExchange> {
+    const size = Math.max(1, Math.floor(batchSize));
+    const condition = filterToSql(filter);
+    const next = condition.params.length + 1;
+    const sql = `SELECT ${fullSelectList} FROM exchanges WHERE ${condition.where} AND id > $${next} ORDER BY id ASC LIMIT $${next + 1}`;
+    let after = '';
+    for (;;) {
+      // One short query per batch: no cursor or transaction stays open across the consumer's awaits.
+      const rows = (await this.#pool.query<FullRow>(sql, [...condition.params, after, size])).rows;
+      for (const row of rows) yield exchangeFromRow(row);
+      if (rows.length < size) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async setReviewState(ids: readonly string[], state: ReviewState, now: number): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.#pool.query('UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE id = ANY($3::text[])', [
+      state,
+      state === 'pending' ? null : now,
+      [...new Set(ids)],
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number> {
+    const condition = filterToSql(filter, 3);
+    const result = await this.#pool.query(`UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE ${condition.where}`, [
+      state,
+      state === 'pending' ? null : now,
+      ...condition.params,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt'], functionCallOnly: boolean): Promise<boolean> {
+    const result = await this.#pool.query('UPDATE exchanges SET edited_sharegpt = $1, edited_function_call_only = $2 WHERE id = $3', [
+      row === null ? null : encodeJson(row),
+      row === null ? null : functionCallOnly,
+      id,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async updateDerived(id: string, derived: DerivedFields): Promise<boolean> {
+    const result = await this.#pool.query(
+      `UPDATE exchanges SET sharegpt = $1, converter_version = $2, turn_count = $3, has_tools = $4, preview = $5,
+        function_call_only = $6, search_vector = array_to_tsvector($7::text[]) WHERE id = $8`,
+      [
+        derived.sharegpt === null ? null : encodeJson(derived.sharegpt),
+        derived.converterVersion,
+        derived.turnCount,
+        derived.hasTools,
+        toPgText(derived.preview),
+        derived.functionCallOnly,
+        indexLexemes(derived.searchText),
+        id,
+      ],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async delete(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await this.#pool.query('DELETE FROM exchanges WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
+    return result.rowCount ?? 0;
+  }
+
+  async deleteWhere(filter: ListFilter): Promise<number> {
+    const condition = filterToSql(filter);
+    const result = await this.#pool.query(`DELETE FROM exchanges WHERE ${condition.where}`, condition.params);
+    return result.rowCount ?? 0;
+  }
+
+  async count(filter: ListFilter = {}): Promise<number> {
+    const condition = filterToSql(filter);
+    const result = await this.#pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`, condition.params);
+    return result.rows[0]!.n;
+  }
+
+  async stats(): Promise<StoreStats> {
+    const result = await this.#pool.query<{ review_state: ReviewState; n: number }>(
+      'SELECT review_state, COUNT(*) AS n FROM exchanges GROUP BY review_state',
+    );
+    const byReviewState: Record<ReviewState, number> = { pending: 0, confirmed: 0, rejected: 0 };
+    for (const row of result.rows) byReviewState[row.review_state] = row.n;
+    return { records: result.rows.reduce((sum, row) => sum + row.n, 0), byReviewState };
+  }
+
+  async aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
+    const condition = filterToSql(filter);
+    const where = `WHERE ${condition.where}`;
+    const groupColumns =
+      'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
+      'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
+    const totals = (
+      await this.#pool.query<{
+        requests: number;
+        errors: number;
+        inputTokens: number;
+        outputTokens: number;
+        pending: number;
+        confirmed: number;
+        rejected: number;
+        reasoningTokens: number;
+        cachedInputTokens: number;
+        totalTokens: number;
+      }>(
+        `SELECT ${groupColumns},
+          COUNT(*) FILTER (WHERE review_state = 'pending') AS pending,
+          COUNT(*) FILTER (WHERE review_state = 'confirmed') AS confirmed,
+          COUNT(*) FILTER (WHERE review_state = 'rejected') AS rejected,
+          COALESCE(SUM(reasoning_tokens), 0) AS "reasoningTokens",
+          COALESCE(SUM(cached_input_tokens), 0) AS "cachedInputTokens",
+          COALESCE(SUM(total_tokens), 0) AS "totalTokens"
+        FROM exchanges ${where}`,
+        condition.params,
+      )
+    ).rows[0]!;
+    const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
+    const offsetMs = Math.floor(options.offsetMs ?? 0);
+    const next = condition.params.length + 1;
+    const overTime = (
+      await this.#pool.query<TimeBucket>(
+        `SELECT ((started_at + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${groupColumns}
+        FROM exchanges ${where} GROUP BY 1 ORDER BY 1`,
+        [...condition.params, offsetMs, bucketMs],
+      )
+    ).rows;
+    const topN = Math.max(1, Math.floor(options.topN ?? 20));
+    // NULLS FIRST and the "C" collation: the same order as SQLite (NULL lowest, bytewise text).
+    const groupBy = async (column: 'model' | 'domain'): Promise<KeyedGroup[]> =>
+      (
+        await this.#pool.query<KeyedGroup>(
+          `SELECT ${column} AS key, ${groupColumns} FROM exchanges ${where} GROUP BY ${column}
+          ORDER BY requests DESC, ${column} COLLATE "C" ASC NULLS FIRST LIMIT $${next}`,
+          [...condition.params, topN],
+        )
+      ).rows.map((row) => ({ ...row, key: fromPgText(row.key) }));
+    const [byModel, byDomain, durationMs, ttfbMs] = await Promise.all([
+      groupBy('model'),
+      groupBy('domain'),
+      this.#percentiles('duration_ms', condition),
+      this.#percentiles('ttfb_ms', condition),
+    ]);
+    return {
+      requests: totals.requests,
+      errors: totals.errors,
+      byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
+      tokens: {
+        input: totals.inputTokens,
+        output: totals.outputTokens,
+        reasoning: totals.reasoningTokens,
+        cachedInput: totals.cachedInputTokens,
+        total: totals.totalTokens,
+      },
+      overTime,
+      byModel,
+      byDomain,
+      durationMs,
+      ttfbMs,
+    };
+  }
+
+  async facets(): Promise<StoreFacets> {
+    const of = async (column: 'model' | 'domain') =>
+      (
+        await this.#pool.query<{ value: string; count: number }>(
+          `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL
+          GROUP BY ${column} ORDER BY count DESC, ${column} COLLATE "C" LIMIT 500`,
+        )
+      ).rows.map((row) => ({ value: fromPgText(row.value), count: row.count }));
+    const [models, domains] = await Promise.all([of('model'), of('domain')]);
+    return { models, domains };
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#closed) return false;
+    // /health must answer quickly even when the server is unreachable (a connect can take the
+    // whole connection timeout): after 1.5 s the answer is "not reachable".
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    const query = this.#pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  /** Nearest-rank percentiles (percentile_disc is exactly that) of one column over the filter. */
+  async #percentiles(column: 'duration_ms' | 'ttfb_ms', condition: PgCondition): Promise<Percentiles> {
+    const result = await this.#pool.query<{ values: number[] | null }>(
+      `SELECT percentile_disc(ARRAY[${PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY ${column})::float8[] AS values
+      FROM exchanges WHERE ${condition.where} AND ${column} IS NOT NULL`,
+      condition.params,
+    );
+    const values = result.rows[0]?.values ?? null;
+    const at = (index: number): number | null => (values === null ? null : (values[index] ?? null));
+    return { p50: at(0), p90: at(1), p95: at(2), p99: at(3), max: at(4) };
+  }
+
+  async #page<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): Promise<ListPage<T>> {
+    const limit = Math.max(1, Math.floor(options.limit));
+    const condition = filterToSql(filter);
+    const ascending = options.order === 'asc';
+    const cursorValue = ascending ? options.after : options.before;
+    const params = [...condition.params];
+    let cursor = '';
+    if (cursorValue !== undefined) {
+      params.push(cursorValue);
+      cursor = `AND id ${ascending ? '>' : '<'} $${params.length}`;
+    }
+    params.push(limit + 1);
+    const rows = (
+      await this.#pool.query<{ id: string }>(
+        `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+        params,
+      )
+    ).rows;
+    const hasMore = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
+  }
+
+  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction is not returned to the pool.
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// The PostgreSQL schema as an ordered list of migrations. Applied at start-up by every instance,
+// under a session advisory lock (postgres-store.ts), so several proxies starting at once migrate
+// exactly once; each migration runs in its own transaction with its version recorded in
+// `schema_migrations`. Never edit a migration that has shipped: add a new one.
+//
+// The layout follows the SQLite one (store/schema/migrations.ts) where it can, and uses what
+// PostgreSQL offers where it differs: real booleans, a `tsvector` column for search (lexemes
+// computed by search-terms.ts, not by a text-search parser), both function-call-only flags as
+// columns (the derived row's and the edit's), and `COLLATE "C"` on ids so keyset pagination
+// follows the same bytewise order as JavaScript strings and SQLite.
+
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+const id = 'TEXT COLLATE "C"';
+
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'create exchanges',
+    statements: [
+      `CREATE TABLE exchanges (
+        id ${id} PRIMARY KEY,
+        started_at BIGINT NOT NULL,
+        domain TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        api_kind TEXT NOT NULL,
+        wire_format TEXT NOT NULL,
+        model TEXT,
+        upstream_provider TEXT,
+        streamed BOOLEAN NOT NULL,
+        status INTEGER NOT NULL,
+        duration_ms DOUBLE PRECISION NOT NULL,
+        ttfb_ms DOUBLE PRECISION,
+        input_tokens BIGINT,
+        output_tokens BIGINT,
+        total_tokens BIGINT,
+        reasoning_tokens BIGINT,
+        cached_input_tokens BIGINT,
+        error_class TEXT,
+        error_message TEXT,
+        incomplete BOOLEAN NOT NULL,
+        request_is_json BOOLEAN NOT NULL,
+        converter_version INTEGER NOT NULL,
+        parent_key TEXT,
+        self_key TEXT,
+        parent_id ${id},
+        thread_id ${id} NOT NULL,
+        turn_count INTEGER NOT NULL,
+        has_tools BOOLEAN NOT NULL,
+        review_state TEXT NOT NULL DEFAULT 'pending' CHECK (review_state IN ('pending', 'confirmed', 'rejected')),
+        reviewed_at BIGINT,
+        preview TEXT NOT NULL,
+        function_call_only BOOLEAN NOT NULL,
+        edited_function_call_only BOOLEAN,
+        search_vector TSVECTOR NOT NULL,
+        request_body BYTEA NOT NULL,
+        response_body BYTEA NOT NULL,
+        sharegpt BYTEA,
+        edited_sharegpt BYTEA
+      )`,
+      // Large bodies are compressed by the store already (body-codec.ts): no second compression.
+      'ALTER TABLE exchanges ALTER COLUMN request_body SET STORAGE EXTERNAL',
+      'ALTER TABLE exchanges ALTER COLUMN response_body SET STORAGE EXTERNAL',
+      // (column, id) pairs: a filter plus keyset pagination by id is one index range scan.
+      'CREATE INDEX exchanges_started_at ON exchanges (started_at, id)',
+      'CREATE INDEX exchanges_review_state ON exchanges (review_state, id)',
+      'CREATE INDEX exchanges_model ON exchanges (model, id)',
+      'CREATE INDEX exchanges_domain ON exchanges (domain, id)',
+      // Thread linking: the latest record with a given self_key, and the orphans a late parent adopts.
+      'CREATE INDEX exchanges_self_key ON exchanges (self_key, id)',
+      'CREATE INDEX exchanges_orphans ON exchanges (parent_key, id) WHERE parent_id IS NULL',
+      'CREATE INDEX exchanges_thread_id ON exchanges (thread_id, id)',
+      'CREATE INDEX exchanges_search_vector ON exchanges USING GIN (search_vector)',
+    ],
+  },
+];
+
+export const latestPostgresSchemaVersion = Math.max(...postgresMigrations.map((migration) => migration.version));
+
+/** Migrations not yet applied, in version order. Throws when the database is newer than this build. */
+export function pendingPostgresMigrations(appliedVersions: readonly number[]): PostgresMigration[] {
+  const newest = Math.max(0, ...appliedVersions);
+  if (newest > latestPostgresSchemaVersion) {
+    throw new Error(
+      `the database schema is at version ${newest}, newer than this build supports (${latestPostgresSchemaVersion}); ` +
+        'upgrade llm-proxy-sharegpt or point --db at another database',
+    );
+  }
+  const applied = new Set(appliedVersions);
+  return postgresMigrations.filter((migration) => !applied.has(migration.version)).sort((a, b) => a.version - b.version);
+}
