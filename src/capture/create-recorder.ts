@@ -85,6 +85,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
         pathAndQuery: redactQuery(this.start.pathAndQuery),
         requestBody: this.start.requestBody,
         ...(this.start.upstreamProvider ? { upstreamProvider: this.start.upstreamProvider } : {}),
+        ...(this.start.clientHeaders ? { clientHeaders: this.start.clientHeaders } : {}),
         status: outcome.proxyStatus ?? this.status,
         responseContentType: this.contentType,
         responseContentEncoding: this.contentEncoding,

@@ -14,7 +14,9 @@ import { detectApiKind, detectWireFormat } from '../wire/detect.js';
 import type { SseEvent, WireFormat } from '../wire/wire-format.js';
 import type { ExchangeRecord } from './exchange.js';
 import { redactQuery } from '../log/redact-secrets.js';
-import { parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
+import { isObject, parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
+import { detectClient } from './detect-client.js';
+import { detectSideCall } from './detect-side-call.js';
 
 export interface RawExchange {
   /** The record id, when assigned before processing (the capture journal does, so a replay stores it once). */
@@ -25,6 +27,8 @@ export interface RawExchange {
   pathAndQuery: string;
   requestBody: Buffer;
   upstreamProvider?: string;
+  /** The headers that name the client (detect-client.ts CLIENT_HEADERS). */
+  clientHeaders?: Readonly<Record<string, string>>;
   status: number;
   responseContentType: string | undefined;
   responseContentEncoding: string | undefined;
@@ -92,6 +96,11 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     preview: '', // set by withListFields
     functionCallOnly: false,
   };
+  const client = detectClient(raw.clientHeaders ?? {});
+  if (client !== null) {
+    record.client = client.name;
+    record.clientVersion = client.version;
+  }
 
   try {
     const responseText = decodeBody(raw.responseChunks, raw.responseContentEncoding);
@@ -124,6 +133,8 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     const derivation = deriveConversation({ format, path, status: raw.status, requestJson, responseJson, incomplete: record.incomplete });
     if (derivation === null) return record;
     const { response } = derivation;
+    const sideCall = detectSideCall(derivation.request, maxTokensOf(requestJson));
+    if (sideCall !== null) record.sideCall = sideCall;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;
     if (raw.status >= 400 && !record.error) record.error = httpError(raw.status, responseJson);
@@ -133,6 +144,12 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     record.error ??= { class: 'capture_failed', message: (error as Error).message };
   }
   return record;
+}
+
+function maxTokensOf(body: unknown): number | undefined {
+  if (!isObject(body)) return undefined;
+  const value = body['max_tokens'] ?? body['max_output_tokens'];
+  return typeof value === 'number' ? value : undefined;
 }
 
 function modelOf(format: WireFormat | null, path: string, body: unknown): string | null {

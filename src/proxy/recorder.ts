@@ -12,6 +12,8 @@ export interface ExchangeStart {
   requestContentType: string | undefined;
   /** Set by the OpenAI-compatible entry when it translated to another provider. */
   upstreamProvider?: string;
+  /** The request headers that name the client (capture/detect-client.ts CLIENT_HEADERS), no credentials. */
+  clientHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface ExchangeOutcome {

@@ -50,6 +50,14 @@ export interface ExchangeRecord {
   searchText: string;
   /** The short text a list row shows (training/preview-of.ts), computed once by capture. */
   preview: string;
+  /** The program that sent the request (capture/detect-client.ts): `claude-code`, `codex`, `openai-js`...; absent when unknown. */
+  client?: string | null;
+  clientVersion?: string | null;
+  /**
+   * Set when the request is an agent's call for itself, not a step of the session (a title, a quota
+   * probe, a compaction summary: capture/detect-side-call.ts); absent or null for a session step.
+   */
+  sideCall?: string | null;
   /** Whether `sharegpt` is a function-call-only sample (training/is-function-call-only.ts), computed by capture. */
   functionCallOnly: boolean;
 }

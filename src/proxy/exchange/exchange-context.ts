@@ -4,6 +4,7 @@
 // 413), metrics are counted once, the access line has one shape and the recording ends in one place.
 // It also notices the client leaving (`signal` aborts the upstream call) and tells a client that
 // hung up at the stream's terminal event (complete) from one that left before it (incomplete).
+import { pickClientHeaders } from '../../capture/detect-client.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { errorBody, retryAfterOf, type ProxyError } from '../../errors.js';
@@ -75,8 +76,12 @@ export class ExchangeContext {
     return this.response.destroyed && !this.response.writableFinished;
   }
 
-  startRecording(start: Omit<ExchangeStart, 'startedAt' | 'method'>): void {
-    if (this.deps.recorder) this.recording = this.deps.recorder.start({ startedAt: this.startedAt, method: this.request.method ?? 'POST', ...start });
+  startRecording(start: Omit<ExchangeStart, 'startedAt' | 'method' | 'clientHeaders'>): void {
+    if (this.deps.recorder) {
+      // The few headers that name the client (capture/detect-client.ts reads them off the hot path).
+      const clientHeaders = pickClientHeaders(this.request.headers);
+      this.recording = this.deps.recorder.start({ startedAt: this.startedAt, method: this.request.method ?? 'POST', clientHeaders, ...start });
+    }
   }
 
   /** The upstream answered (its headers arrived): the time to first byte. */
