@@ -67,6 +67,10 @@ export interface ApiFilter {
   hasTools?: boolean;
   /** The final turn is a tool call (as the export's --only-function-call-only). */
   functionCallOnly?: boolean;
+  /** Agents' side calls (titles, quota probes, compaction summaries); false leaves them out. */
+  sideCall?: boolean;
+  /** The client name (capture/detect-client.ts), e.g. `claude-code`. */
+  client?: string;
   hasError?: boolean;
   /** Full-text search: every word must occur as a word prefix (case- and accent-insensitive). */
   q?: string;

@@ -20,6 +20,8 @@ export const apiFilterSchema = z.strictObject({
   until: epochMs.optional(),
   hasTools: z.boolean().optional(),
   functionCallOnly: z.boolean().optional(),
+  sideCall: z.boolean().optional(),
+  client: z.string().max(MAX_TEXT).optional(),
   hasError: z.boolean().optional(),
   q: z.string().max(MAX_TEXT).optional(),
 });
@@ -64,6 +66,8 @@ const queryFilterSchema = z.object({
   until: integerParam.optional(),
   hasTools: booleanParam.optional(),
   functionCallOnly: booleanParam.optional(),
+  sideCall: booleanParam.optional(),
+  client: z.string().max(MAX_TEXT).optional(),
   hasError: booleanParam.optional(),
   q: z.string().max(MAX_TEXT).optional(),
 });
@@ -99,6 +103,8 @@ export function toListFilter(filter: ApiFilter, throughId?: string): ListFilter 
   if (filter.until !== undefined) list.until = filter.until;
   if (filter.hasTools !== undefined) list.hasTools = filter.hasTools;
   if (filter.functionCallOnly !== undefined) list.functionCallOnly = filter.functionCallOnly;
+  if (filter.sideCall !== undefined) list.sideCall = filter.sideCall;
+  if (filter.client !== undefined) list.client = filter.client;
   if (filter.hasError !== undefined) list.hasError = filter.hasError;
   if (filter.q !== undefined && filter.q.trim() !== '') list.search = filter.q;
   if (throughId !== undefined) list.throughId = throughId;

@@ -38,6 +38,8 @@ Options:
                              declared; default) | yes (recorded tools only) | no (none) |
                              derive (a minimal schema derived from the observed calls only)
   --reasoning keep|drop      keep reasoning (<think> prefix / reasoning_content) or drop it (default keep)
+  --keep-billing-header      keep Claude Code's x-anthropic-billing-header system line (removed by default)
+  --include-side-calls       export agents' side calls too (session titles, quota probes, compaction summaries)
   --threads longest|all      longest: export each conversation thread once, by its longest
                              record (default); all: every record
   --images copy|skip         copy: save data-URL images under DIR/media/ (default);
@@ -91,6 +93,8 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
       until: { type: 'string' },
       limit: { type: 'string' },
       'only-function-call-only': { type: 'boolean', default: false },
+      'keep-billing-header': { type: 'boolean', default: false },
+      'include-side-calls': { type: 'boolean', default: false },
       'truncate-observation': { type: 'string' },
       'tools-schema': { type: 'string' },
       reasoning: { type: 'string' },
@@ -142,6 +146,8 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
   if (values.limit !== undefined) rows.limit = positiveInteger('--limit', values.limit);
   if (values['truncate-observation'] !== undefined) rows.truncateObservation = positiveInteger('--truncate-observation', values['truncate-observation']);
   if (values['only-function-call-only']) rows.onlyFunctionCallOnly = true;
+  if (values['keep-billing-header']) rows.keepBillingHeader = true;
+  if (!values['include-side-calls']) filter.sideCall = false;
 
   return {
     dbPath: chooseDatabase(values.db, env).locator,

@@ -9,6 +9,7 @@ import type { ListFilter, Store } from '../store/store.js';
 import type { RepairName } from '../training/repair-names.js';
 import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-sharegpt-row.js';
 import { openAiRowFeatures } from '../training/openai-row-features.js';
+import { removeBillingHeader } from '../training/remove-billing-header.js';
 import { rowFeatures, type RowFeatures } from '../training/row-features.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { openAiMessagesToFineTuning } from '../training/to-openai-ft.js';
@@ -102,9 +103,10 @@ export async function* exportRecords(
     for await (const record of selected) {
       stats.threadsCollapsed = selectStats.threadsCollapsed;
       stats.filteredOut.model = selectStats.modelFilteredOut;
-      const reading = readRecord(record);
+      const keepBillingHeader = options.keepBillingHeader === true;
+      const reading: RecordReading & { billingHeaderRemoved?: boolean } = keepBillingHeader ? readRecord(record) : withoutBillingHeader(readRecord(record));
       const source = shareGptSourceOf(record, reading);
-      const repaired = source === null ? null : repairSource(source, reading, training);
+      const repaired = source === null ? null : withoutRowBillingHeader(repairSource(source, reading, training), keepBillingHeader);
       const features = repaired !== null && isShareGptShape(repaired.row) ? rowFeatures(repaired.row) : null;
       if (options.onlyFunctionCallOnly === true && features?.functionCallOnly !== true) {
         stats.filteredOut.notFunctionCallOnly += 1;
@@ -118,7 +120,9 @@ export async function* exportRecords(
         if (format === 'sharegpt') {
           rows.push(shareGptRow(record, reading, source?.edited === true, repaired, hooks, trackers.sharegpt));
         } else {
-          rows.push(openAiRow(format, record, reading, training, hooks, trackers['openai-messages']));
+          const row = openAiRow(format, record, reading, training, hooks, trackers['openai-messages']);
+          if (reading.billingHeaderRemoved === true) row.repairs.unshift('billing-header-removed');
+          rows.push(row);
         }
       }
       yield { record, rows, features };
@@ -146,6 +150,23 @@ function repairSource(source: ShareGptSource, reading: RecordReading, training: 
   if (!cut.truncated) return repairShareGptRow(source.row, rest);
   const repaired = repairShareGptRow(conversationToShareGpt(cut.conversation).row, rest);
   return { row: repaired.row, repairs: ['observation-truncated', ...repaired.repairs] };
+}
+
+/** The conversation without Claude Code's billing-header line in its system prompt (training/remove-billing-header.ts). */
+function withoutBillingHeader(reading: RecordReading): RecordReading & { billingHeaderRemoved?: boolean } {
+  const conversation = reading.conversation;
+  if (conversation === null) return reading;
+  const system = removeBillingHeader(conversation.system);
+  if (system === conversation.system) return reading;
+  return { ...reading, conversation: { ...conversation, system }, billingHeaderRemoved: true };
+}
+
+/** The same for a ShareGPT row (a stored or edited one carries the line in its system column). */
+function withoutRowBillingHeader(repaired: { row: unknown; repairs: RepairName[] }, keep: boolean): { row: unknown; repairs: RepairName[] } {
+  if (keep || !isShareGptShape(repaired.row)) return repaired;
+  const system = removeBillingHeader(repaired.row.system);
+  if (system === repaired.row.system) return repaired;
+  return { row: { ...repaired.row, system }, repairs: ['billing-header-removed', ...repaired.repairs] };
 }
 
 function shareGptRow(

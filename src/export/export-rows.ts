@@ -25,6 +25,8 @@ export interface ExportRowOptions {
   truncateObservation?: number;
   toolsSchema?: 'auto' | 'yes' | 'no' | 'derive';
   reasoning?: 'keep' | 'drop';
+  /** Keep Claude Code's `x-anthropic-billing-header: …` system line (removed by default: training/remove-billing-header.ts). */
+  keepBillingHeader?: boolean;
   threads?: 'longest' | 'all';
 }
 

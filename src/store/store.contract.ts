@@ -673,7 +673,38 @@ export function runStoreContract(
             { value: 'a.test', count: 3 },
             { value: 'b.test', count: 1 },
           ],
+          clients: [],
         });
+      });
+    });
+
+    describe('client and side calls', () => {
+      const base = 1_765_000_000_000;
+      const records = [
+        makeTestRecord({ seq: 1, startedAt: base + 1 }, { client: 'claude-code', clientVersion: '2.1.197' }),
+        makeTestRecord({ seq: 2, startedAt: base + 2 }, { client: 'claude-code', clientVersion: '2.1.197', sideCall: 'title' }),
+        makeTestRecord({ seq: 3, startedAt: base + 3 }, { client: 'codex', clientVersion: '0.171.0' }),
+        makeTestRecord({ seq: 4, startedAt: base + 4 }, {}),
+      ];
+      const idsOf = (page: { items: Array<{ id: string }> }): string[] => page.items.map((item) => item.id);
+
+      it('stores the client and the side-call mark, lists, filters and counts them', async () => {
+        await store.insertBatch(records);
+        expect(await store.get(records[1]!.id)).toMatchObject({ client: 'claude-code', clientVersion: '2.1.197', sideCall: 'title' });
+        const unknown = await store.get(records[3]!.id);
+        expect([unknown?.client ?? null, unknown?.clientVersion ?? null, unknown?.sideCall ?? null]).toEqual([null, null, null]);
+        const summaries = await store.listSummaries({}, { limit: 10 });
+        expect(summaries.items.find((item) => item.id === records[2]!.id)).toMatchObject({ client: 'codex', clientVersion: '0.171.0' });
+        expect(summaries.items.find((item) => item.id === records[1]!.id)).toMatchObject({ sideCall: 'title' });
+        expect(idsOf(await store.list({ sideCall: false }, { limit: 10 }))).toEqual([records[3]!.id, records[2]!.id, records[0]!.id]);
+        expect(idsOf(await store.list({ sideCall: true }, { limit: 10 }))).toEqual([records[1]!.id]);
+        expect(idsOf(await store.list({ client: 'claude-code', sideCall: false }, { limit: 10 }))).toEqual([records[0]!.id]);
+        expect((await store.facets()).clients).toEqual([
+          { value: 'claude-code', count: 2 },
+          { value: 'codex', count: 1 },
+        ]);
+        expect(await store.setReviewStateWhere({ sideCall: false }, 'confirmed', base + 100)).toBe(3);
+        expect((await store.get(records[1]!.id))?.reviewState).toBe('pending');
       });
     });
 

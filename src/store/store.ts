@@ -22,6 +22,10 @@ export interface ListFilter {
    * row when one is stored, else on the derived one.
    */
   functionCallOnly?: boolean;
+  /** True: only agents' side calls (titles, quota probes, compaction: capture/detect-side-call.ts); false: only session steps. */
+  sideCall?: boolean;
+  /** Only records from this client (capture/detect-client.ts name: `claude-code`, `codex`, ...). */
+  client?: string;
   /**
    * Inclusive upper bound on id. A bulk action "on all matching" passes the newest id the user saw,
    * so records recorded after the user looked are never confirmed or deleted unseen.
@@ -133,6 +137,8 @@ export interface FacetValue {
 export interface StoreFacets {
   models: FacetValue[];
   domains: FacetValue[];
+  /** Client names (capture/detect-client.ts) with their record counts. */
+  clients: FacetValue[];
 }
 
 export interface Store {

@@ -37,6 +37,8 @@ export const REPAIRS = {
   // --- OpenAI formats (formats.md 3, 7)
   'tool-call-ids-assigned': 'calls without an id (Gemini) given one, and their results the matching tool_call_id',
   'assistant-image-dropped': 'an image in an assistant message dropped (images only go in user messages)',
+  // --- what a client injected for itself (issue 12 section 4)
+  'billing-header-removed': "Claude Code's per-version x-anthropic-billing-header line removed from the system prompt (--keep-billing-header keeps it)",
 } as const;
 
 export type RepairName = keyof typeof REPAIRS;

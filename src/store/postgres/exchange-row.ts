@@ -49,6 +49,9 @@ const metaColumns = [
   'has_tools',
   'review_state',
   'reviewed_at',
+  'client',
+  'client_version',
+  'side_call',
 ];
 
 /** Columns an insert writes, in the order of `insertValues`; `search_vector` is bound as text[]. */
@@ -134,6 +137,9 @@ export function insertValues(
     record.hasTools,
     stored?.reviewState ?? 'pending',
     stored?.reviewedAt ?? null,
+    toPgText(record.client ?? null),
+    toPgText(record.clientVersion ?? null),
+    toPgText(record.sideCall ?? null),
     toPgText(record.preview),
     record.functionCallOnly,
     stored?.editedFunctionCallOnly ?? null,
@@ -146,6 +152,9 @@ export function insertValues(
 }
 
 interface MetaRow {
+  client: string | null;
+  client_version: string | null;
+  side_call: string | null;
   id: string;
   started_at: number;
   domain: string;
@@ -222,6 +231,10 @@ function metaFromRow(row: MetaRow): Meta {
     hasTools: row.has_tools,
     reviewState: row.review_state,
     reviewedAt: row.reviewed_at,
+    // Present only when known, so a record without them reads back exactly as written.
+    ...(row.client !== null ? { client: fromPgText(row.client) } : {}),
+    ...(row.client_version !== null ? { clientVersion: fromPgText(row.client_version) } : {}),
+    ...(row.side_call !== null ? { sideCall: row.side_call } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export function filterToSql(filter: ListFilter, firstParam = 1): PgCondition {
   if (filter.until !== undefined) clauses.push(`started_at < ${bind(filter.until)}`);
   if (filter.hasError !== undefined) clauses.push(filter.hasError ? 'error_class IS NOT NULL' : 'error_class IS NULL');
   if (filter.functionCallOnly !== undefined) clauses.push(`${FUNCTION_CALL_ONLY_SQL} = ${bind(filter.functionCallOnly)}`);
+  if (filter.sideCall !== undefined) clauses.push(filter.sideCall ? 'side_call IS NOT NULL' : 'side_call IS NULL');
+  if (filter.client !== undefined) clauses.push(`client = ${bind(toPgText(filter.client))}`);
   if (filter.throughId !== undefined) clauses.push(`id <= ${bind(filter.throughId)}`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     const query = toTsQuery(filter.search);

@@ -472,15 +472,15 @@ class PostgresStore implements Store {
   }
 
   async facets(): Promise<StoreFacets> {
-    const of = async (column: 'model' | 'domain') =>
+    const of = async (column: 'model' | 'domain' | 'client') =>
       (
         await this.#pool.query<{ value: string; count: number }>(
           `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL
           GROUP BY ${column} ORDER BY count DESC, ${column} COLLATE "C" LIMIT 500`,
         )
       ).rows.map((row) => ({ value: fromPgText(row.value), count: row.count }));
-    const [models, domains] = await Promise.all([of('model'), of('domain')]);
-    return { models, domains };
+    const [models, domains, clients] = await Promise.all([of('model'), of('domain'), of('client')]);
+    return { models, domains, clients };
   }
 
   async ping(): Promise<boolean> {

@@ -78,6 +78,16 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       'CREATE INDEX exchanges_search_vector ON exchanges USING GIN (search_vector)',
     ],
   },
+  {
+    version: 2,
+    name: 'client and side-call marks',
+    // Which program sent each request (capture/detect-client.ts) and whether it is an agent's side
+    // call (capture/detect-side-call.ts). Older records stay NULL: their headers were not kept.
+    statements: [
+      'ALTER TABLE exchanges ADD COLUMN client TEXT, ADD COLUMN client_version TEXT, ADD COLUMN side_call TEXT',
+      'CREATE INDEX exchanges_client ON exchanges (client, id)',
+    ],
+  },
 ];
 
 export const latestPostgresSchemaVersion = Math.max(...postgresMigrations.map((migration) => migration.version));

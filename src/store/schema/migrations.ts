@@ -131,6 +131,18 @@ export const migrations: readonly Migration[] = [
     // transaction (the SQLite store's dataMigrations).
     statements: (dialect) => [`CREATE TABLE function_call_only_exchanges (id ${dialect.id} PRIMARY KEY)`],
   },
+  {
+    version: 3,
+    name: 'client and side-call marks',
+    // Which program sent each request (capture/detect-client.ts) and whether it is an agent's side
+    // call (capture/detect-side-call.ts); a side table for the reason migration 2 gives. Only
+    // records with a known client or a side call have a row. Older records have none: their
+    // headers were not kept.
+    statements: (dialect) => [
+      `CREATE TABLE exchange_clients (id ${dialect.id} PRIMARY KEY, client TEXT, client_version TEXT, side_call TEXT)`,
+      'CREATE INDEX exchange_clients_client ON exchange_clients (client, id)',
+    ],
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((migration) => migration.version));

@@ -59,8 +59,15 @@ export const insertColumns = [
   'search_text',
 ];
 
+// Client and side-call marks live in the exchange_clients side table (migration 3), for the reason
+// migration 2 gives: a column appended after the bodies would make every list read walk them.
+const clientColumns = ['client', 'client_version', 'side_call'].map(
+  (column) => `(SELECT ec.${column} FROM exchange_clients AS ec WHERE ec.id = exchanges.id) AS ${column}`,
+);
+
 export const fullSelectList = [
   ...metaColumns,
+  ...clientColumns,
   'request_body',
   'response_body',
   'sharegpt',
@@ -69,6 +76,7 @@ export const fullSelectList = [
 
 export const summarySelectList = [
   ...metaColumns,
+  ...clientColumns,
   'preview',
   '(edited_sharegpt IS NOT NULL) AS edited',
   'EXISTS (SELECT 1 FROM function_call_only_exchanges AS fco WHERE fco.id = exchanges.id) AS function_call_only',
@@ -147,6 +155,9 @@ export function insertParams(
 }
 
 interface MetaRow {
+  client: string | null;
+  client_version: string | null;
+  side_call: string | null;
   id: string;
   started_at: number;
   domain: string;
@@ -223,6 +234,10 @@ function metaFromRow(row: MetaRow): Meta {
     hasTools: row.has_tools === 1,
     reviewState: row.review_state,
     reviewedAt: row.reviewed_at,
+    // Present only when known, so a record without them reads back exactly as written.
+    ...(row.client !== null ? { client: row.client } : {}),
+    ...(row.client_version !== null ? { clientVersion: row.client_version } : {}),
+    ...(row.side_call !== null ? { sideCall: row.side_call } : {}),
   };
 }
 

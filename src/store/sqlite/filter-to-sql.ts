@@ -35,6 +35,13 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize): SqlConditio
   if (filter.functionCallOnly !== undefined) {
     clauses.push(`id ${filter.functionCallOnly ? 'IN' : 'NOT IN'} (SELECT id FROM function_call_only_exchanges)`);
   }
+  if (filter.sideCall !== undefined) {
+    clauses.push(`id ${filter.sideCall ? 'IN' : 'NOT IN'} (SELECT id FROM exchange_clients WHERE side_call IS NOT NULL)`);
+  }
+  if (filter.client !== undefined) {
+    clauses.push('id IN (SELECT id FROM exchange_clients WHERE client = ?)');
+    params.push(filter.client);
+  }
   if (filter.throughId !== undefined) {
     clauses.push('id <= ?');
     params.push(filter.throughId);

@@ -97,10 +97,31 @@ describe('migration 2 (function-call-only flag)', () => {
     // Roll the file back to schema version 1, as a database written before this migration would be.
     const db = new Database(path);
     db.exec('DROP TABLE function_call_only_exchanges');
+    db.exec('DROP TABLE exchange_clients');
     db.prepare('DELETE FROM schema_migrations WHERE version >= 2').run();
     db.close();
     const reopened = openSqliteStore(path);
     expect((await reopened.list({ functionCallOnly: true }, { limit: 10 })).items.map((item) => item.id)).toEqual([callOnly.id]);
+    await reopened.close();
+  });
+});
+
+describe('migration 3 (client and side-call marks)', () => {
+  it('adds the side table to a version-2 database; its records have no client', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const [old] = makeTestRecords(1);
+    await store.insertBatch([old!]);
+    await store.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE exchange_clients');
+    db.prepare('DELETE FROM schema_migrations WHERE version >= 3').run();
+    db.close();
+    const reopened = openSqliteStore(path);
+    const [, fresh] = makeTestRecords(2);
+    await reopened.insertBatch([{ ...fresh!, client: 'gemini-cli', clientVersion: '0.61.0' }]);
+    expect((await reopened.list({ client: 'gemini-cli' }, { limit: 10 })).items.map((item) => item.id)).toEqual([fresh!.id]);
+    expect((await reopened.get(old!.id))?.client).toBeUndefined();
     await reopened.close();
   });
 });

@@ -156,6 +156,8 @@ class SqliteStore implements Store {
     const insertSearch = db.prepare('INSERT INTO exchanges_fts (search_text) VALUES (?)');
     const flagFunctionCallOnly = db.prepare('INSERT OR IGNORE INTO function_call_only_exchanges (id) VALUES (?)');
     const unflagFunctionCallOnly = db.prepare('DELETE FROM function_call_only_exchanges WHERE id = ?');
+    const insertClient = db.prepare('INSERT OR IGNORE INTO exchange_clients (id, client, client_version, side_call) VALUES (?, ?, ?, ?)');
+    const deleteClient = db.prepare('DELETE FROM exchange_clients WHERE id = ?');
     const insertExchange = db.prepare(
       `INSERT INTO exchanges (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
     );
@@ -172,6 +174,7 @@ class SqliteStore implements Store {
           }),
         );
         if (bodies[index]!.functionCallOnly) flagFunctionCallOnly.run(record.id);
+        if (record.client != null || record.sideCall != null) insertClient.run(record.id, record.client ?? null, record.clientVersion ?? null, record.sideCall ?? null);
       });
     });
     this.#updateMany = db.transaction((sql: string, ids: readonly string[], leading: unknown[]) => {
@@ -192,6 +195,7 @@ class SqliteStore implements Store {
         if (row === undefined) continue;
         if (row.search_rowid !== null) deleteSearch.run(row.search_rowid);
         unflagFunctionCallOnly.run(id);
+        deleteClient.run(id);
         removed += deleteExchange.run(id).changes;
       }
       return removed;
@@ -407,7 +411,10 @@ class SqliteStore implements Store {
       this.#statement(
         `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
       ).all() as StoreFacets['models'];
-    return { models: of('model'), domains: of('domain') };
+    const clients = this.#statement(
+      'SELECT client AS value, COUNT(*) AS count FROM exchange_clients WHERE client IS NOT NULL GROUP BY client ORDER BY count DESC, value LIMIT 500',
+    ).all() as StoreFacets['models'];
+    return { models: of('model'), domains: of('domain'), clients };
   }
 
   async ping(): Promise<boolean> {
