@@ -10,6 +10,8 @@ import type { RepairName } from '../training/repair-names.js';
 import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-sharegpt-row.js';
 import { openAiRowFeatures } from '../training/openai-row-features.js';
 import { removeBillingHeader } from '../training/remove-billing-header.js';
+import type { AssistantMessage } from '../conversation/model.js';
+import { fillMissingReasoning, lacksEarlierReasoning } from './fill-reasoning.js';
 import { rowFeatures, type RowFeatures } from '../training/row-features.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { openAiMessagesToFineTuning } from '../training/to-openai-ft.js';
@@ -104,9 +106,12 @@ export async function* exportRecords(
       stats.threadsCollapsed = selectStats.threadsCollapsed;
       stats.filteredOut.model = selectStats.modelFilteredOut;
       const keepBillingHeader = options.keepBillingHeader === true;
-      const reading: RecordReading & { billingHeaderRemoved?: boolean } = keepBillingHeader ? readRecord(record) : withoutBillingHeader(readRecord(record));
-      const source = shareGptSourceOf(record, reading);
-      const repaired = source === null ? null : withoutRowBillingHeader(repairSource(source, reading, training), keepBillingHeader);
+      const cleaned = keepBillingHeader ? readRecord(record) : withoutBillingHeader(readRecord(record));
+      const reading: RecordReading & { billingHeaderRemoved?: boolean; reasoningFilled?: boolean } =
+        training.reasoning === 'keep' ? await withThreadReasoning(store, record, cleaned) : cleaned;
+      // A row whose reasoning came from the thread is derived again from the filled conversation.
+      const source = shareGptSourceOf(reading.reasoningFilled === true ? { ...record, sharegpt: null } : record, reading);
+      const repaired = source === null ? null : withFilledRepair(withoutRowBillingHeader(repairSource(source, reading, training), keepBillingHeader), reading.reasoningFilled === true && source.edited !== true);
       const features = repaired !== null && isShareGptShape(repaired.row) ? rowFeatures(repaired.row) : null;
       if (options.onlyFunctionCallOnly === true && features?.functionCallOnly !== true) {
         stats.filteredOut.notFunctionCallOnly += 1;
@@ -122,6 +127,7 @@ export async function* exportRecords(
         } else {
           const row = openAiRow(format, record, reading, training, hooks, trackers['openai-messages']);
           if (reading.billingHeaderRemoved === true) row.repairs.unshift('billing-header-removed');
+          if (reading.reasoningFilled === true) row.repairs.unshift('reasoning-filled-from-thread');
           rows.push(row);
         }
       }
@@ -150,6 +156,32 @@ function repairSource(source: ShareGptSource, reading: RecordReading, training: 
   if (!cut.truncated) return repairShareGptRow(source.row, rest);
   const repaired = repairShareGptRow(conversationToShareGpt(cut.conversation).row, rest);
   return { row: repaired.row, repairs: ['observation-truncated', ...repaired.repairs] };
+}
+
+const MAX_ANCESTORS = 1_000;
+
+/**
+ * The conversation with the reasoning of its earlier steps taken from the records that produced
+ * them (fill-reasoning.ts), when the client did not send it back. Reads the ancestors only then.
+ */
+async function withThreadReasoning<T extends RecordReading>(store: Store, record: StoredExchange, reading: T): Promise<T & { reasoningFilled?: boolean }> {
+  const conversation = reading.conversation;
+  if (conversation === null || record.parentId === null || !lacksEarlierReasoning(conversation)) return reading;
+  const responses: AssistantMessage[] = [];
+  let parentId: string | null = record.parentId;
+  for (let steps = 0; parentId !== null && steps < MAX_ANCESTORS; steps++) {
+    const ancestor = await store.get(parentId);
+    if (ancestor === null) break;
+    const last = readRecord(ancestor).conversation?.messages.at(-1);
+    if (last?.role === 'assistant') responses.push(last);
+    parentId = ancestor.parentId;
+  }
+  const filled = fillMissingReasoning(conversation, responses);
+  return filled.filled === 0 ? reading : { ...reading, conversation: filled.conversation, reasoningFilled: true };
+}
+
+function withFilledRepair(repaired: { row: unknown; repairs: RepairName[] }, filled: boolean): { row: unknown; repairs: RepairName[] } {
+  return filled ? { row: repaired.row, repairs: ['reasoning-filled-from-thread', ...repaired.repairs] } : repaired;
 }
 
 /** The conversation without Claude Code's billing-header line in its system prompt (training/remove-billing-header.ts). */

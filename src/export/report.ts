@@ -40,7 +40,14 @@ export interface ExportReport {
   database: string;
   outDir: string;
   options: Record<string, unknown>;
-  records: { read: number; threadsCollapsed: number; filteredOutByModel: number; filteredOutNotFunctionCallOnly: number };
+  records: {
+    read: number;
+    threadsCollapsed: number;
+    filteredOutByModel: number;
+    filteredOutNotFunctionCallOnly: number;
+    /** Records read per client (capture/detect-client.ts name; `unknown` when none was detected). */
+    byClient: Record<string, number>;
+  };
   formats: Partial<Record<ExportFormat, FormatReport>>;
   files: string[];
   images: { saved: number };
@@ -59,6 +66,7 @@ export interface ExportReport {
 export class ReportBuilder {
   readonly #formats = new Map<ExportFormat, FormatReport>();
   readonly #tokens = { recordsWithUsage: 0, input: 0, output: 0, reasoning: 0, total: 0 };
+  readonly #byClient: Record<string, number> = {};
   valid = 0;
   invalid = 0;
 
@@ -78,6 +86,7 @@ export class ReportBuilder {
 
   add(item: RecordExport): void {
     addUsage(this.#tokens, item.record.usage);
+    increment(this.#byClient, item.record.client ?? 'unknown');
     for (const row of item.rows) {
       const report = this.#formats.get(row.format);
       if (report === undefined) continue;
@@ -111,6 +120,7 @@ export class ReportBuilder {
         threadsCollapsed: stats.threadsCollapsed,
         filteredOutByModel: stats.filteredOut.model,
         filteredOutNotFunctionCallOnly: stats.filteredOut.notFunctionCallOnly,
+        byClient: { ...this.#byClient },
       },
       formats,
       tokens: this.#tokens.recordsWithUsage === 0 ? null : { ...this.#tokens },

@@ -31,6 +31,7 @@ export const REPAIRS = {
   'reasoning-normalised': 'a <think> block rewritten to the canonical "<think>\\n…\\n</think>\\n\\n" prefix (or split out of the text)',
   'reasoning-double-wrap-removed': 'nested or repeated <think> blocks collapsed into one',
   'reasoning-dropped': 'reasoning removed (--reasoning drop)',
+  'reasoning-filled-from-thread': "an earlier step's reasoning, not sent back by the client, taken from the thread's record that produced the step",
   // --- tools column (formats.md 1.6)
   'tools-normalised': 'tool schemas rewritten to a JSON string of {name, description, parameters} (wrappers, input_schema, upper-case types, enums, server tools)',
   'tools-derived': 'a minimal schema derived from the observed calls (--tools-schema derive, or auto for called tools nobody declared)',
