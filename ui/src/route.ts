@@ -34,7 +34,7 @@ export function readListQuery(): { filter: ApiFilter; order: Order } {
   if (state && (REVIEW_STATES as readonly string[]).includes(state)) filter.state = state as ApiFilter['state'] & string;
   const apiKind = query.get('apiKind');
   if (apiKind && (API_KINDS as readonly string[]).includes(apiKind)) filter.apiKind = apiKind as ApiFilter['apiKind'] & string;
-  for (const key of ['model', 'domain', 'q'] as const) {
+  for (const key of ['model', 'domain', 'q', 'client'] as const) {
     const value = query.get(key);
     if (value) filter[key] = value;
   }
@@ -42,7 +42,7 @@ export function readListQuery(): { filter: ApiFilter; order: Order } {
     const value = num(query.get(key));
     if (value !== undefined) filter[key] = value;
   }
-  for (const key of ['hasTools', 'functionCallOnly', 'hasError'] as const) {
+  for (const key of ['hasTools', 'functionCallOnly', 'sideCall', 'hasError'] as const) {
     const value = bool(query.get(key));
     if (value !== undefined) filter[key] = value;
   }

@@ -47,6 +47,7 @@ function Meta({ detail }: { detail: ExchangeDetail }) {
   const items: Array<[string, string]> = [
     ['Time', formatFullTime(detail.startedAt)],
     ['Model', detail.model ?? '–'],
+    ['Client', `${detail.client ? `${detail.client}${detail.clientVersion ? ` ${detail.clientVersion}` : ''}` : '–'}${detail.sideCall ? ` · side call (${detail.sideCall})` : ''}`],
     ['Endpoint', `${detail.method} ${detail.domain}${detail.path}`],
     ['API', `${detail.apiKind} · ${detail.wireFormat}${detail.upstreamProvider ? ` via ${detail.upstreamProvider}` : ''}`],
     ['Status', `${detail.status}${detail.streamed ? ' · streamed' : ''}${detail.incomplete ? ' · incomplete' : ''}`],

@@ -138,6 +138,19 @@ export function FilterBar({ state, facets }: { state: ListState; facets: FacetsR
           </select>
         </label>
         <label class="field">
+          <span>Side calls</span>
+          <select
+            name="sideCall"
+            value={tri(filter.sideCall)}
+            onChange={(event) => update('sideCall', fromTri(event.currentTarget.value))}
+            title="Agents' calls for themselves: session titles, quota probes, compaction summaries"
+          >
+            <option value="">Any</option>
+            <option value="true">Only</option>
+            <option value="false">Exclude</option>
+          </select>
+        </label>
+        <label class="field">
           <span>Errors</span>
           <select name="hasError" value={tri(filter.hasError)} onChange={(event) => update('hasError', fromTri(event.currentTarget.value))}>
             <option value="">Any</option>

@@ -111,6 +111,8 @@ function Row({ item, index, focused, selected }: { item: ExchangeSummary; index:
       <td class="cell-preview">
         {item.edited && <span class="tag tag-edited">edited</span>}
         {item.functionCallOnly && <span class="tag tag-calls">calls only</span>}
+        {item.client && <span class="tag" title={item.clientVersion ? `${item.client} ${item.clientVersion}` : item.client}>{item.client}</span>}
+        {item.sideCall && <span class="tag tag-warn" title="An agent's call for itself, not a session step">{item.sideCall}</span>}
         {item.apiKind !== 'chat' && <span class="tag">{item.apiKind}</span>}
         {item.incomplete && <span class="tag tag-warn">incomplete</span>}
         <a href={`#/c/${encodeURIComponent(item.id)}`} class="preview-link" onClick={(event) => (event.preventDefault(), open())}>
