@@ -40,6 +40,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const agent = createUpstreamAgent(config);
   const metrics = new ProxyMetrics();
   const recording = options.recording ?? null;
+  let admin: AdminServer | null = null;
   const proxy = await startProxyServer(
     {
       config,
@@ -47,6 +48,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       logger,
       metrics,
       recorder: recording?.recorder ?? null,
+      uiUrl: () => admin?.url ?? null,
       localRoutes: createOpenAiCompatRoutes({ config, agent, logger, metrics, recorder: recording?.recorder ?? null }),
       health: async () => ({
         status: 'ok',
@@ -58,7 +60,6 @@ export async function startApp(options: AppOptions): Promise<App> {
     },
     { port: options.port, host: options.host },
   );
-  let admin: AdminServer | null = null;
   if (options.admin) {
     try {
       admin = await startAdminServer({ ...options.admin, logger });

@@ -90,7 +90,10 @@ const openaiCompatSchema = z.object({
 });
 
 export const configSchema = z.object({
+  /** The whole allowlist: when given, it REPLACES the built-in list (seed-compatible). */
   allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({ ...DEFAULT_ALLOWED_DOMAINS })),
+  /** Added on top of allowed_domains (built-in or configured); an entry here wins over one there. */
+  extra_allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({})),
   max_body_bytes: z.number().int().positive().default(8 * 1024 * 1024),
   trust_proxy: z.boolean().default(false),
   probe_request: probeRequestSchema.prefault({}),

@@ -32,6 +32,8 @@ export interface RequestHandlerDeps {
   health: () => Promise<Record<string, unknown>>;
   /** Routes that are not `/{domain}/...` (the OpenAI-compatible entry); return true when handled. */
   localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** The review UI's address, named in the answer to `GET /` (null: not served by this process). */
+  uiUrl?: () => string | null;
 }
 
 /** Request headers that never go upstream: we set Host and Content-Length ourselves and ask for identity encoding. */
@@ -53,6 +55,11 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
 
     if (path === '/health' && method === 'GET') {
       sendJson(response, 200, JSON.stringify(await deps.health()));
+      return;
+    }
+
+    if (path === '/' && method === 'GET') {
+      sendJson(response, 404, rootHelpBody(deps.uiUrl?.() ?? null));
       return;
     }
 
@@ -148,6 +155,13 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       metrics.inFlight--;
     }
   };
+}
+
+/** `GET /`: someone opened the proxy in a browser, or forgot the domain in a base URL. */
+function rootHelpBody(uiUrl: string | null): string {
+  const ui = uiUrl ? `the review UI is at ${uiUrl}` : 'the review UI is served on its own port (start --ui-port, default 5000; or the ui command)';
+  const message = `this is the proxy, not a page: send API requests to /{target_domain}/{api_path}, e.g. /api.openai.com/v1/chat/completions, or use the OpenAI-compatible /v1/chat/completions; ${ui}`;
+  return JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'not_found' } });
 }
 
 function forwardedHeaders(request: IncomingMessage): OutgoingHeaders {

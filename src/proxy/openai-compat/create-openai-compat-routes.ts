@@ -33,6 +33,9 @@ function randomId(): string {
   return randomBytes(18).toString('base64url');
 }
 
+/** Every route the OpenAI-compatible entry serves (a new handler adds its line): named in the 404 for any other /v1 path. */
+export const SERVED_V1_ROUTES: readonly string[] = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'GET /v1/models', 'GET /v1/models/{model}'];
+
 function handlerFor(method: string, path: string): { handler: CompatHandler } | { allowed: string } | undefined {
   if (path === CHAT_COMPLETIONS_PATH) return method === 'POST' ? { handler: handleChatCompletions } : { allowed: 'POST' };
   if (path === EMBEDDINGS_PATH) return method === 'POST' ? { handler: handleEmbeddings } : { allowed: 'POST' };
@@ -59,15 +62,22 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const method = request.method ?? 'GET';
-    const match = handlerFor(method, path);
-    if (!match) return false;
+    // Any other /v1 path would fail as a target ("v1" is no domain): say what is served instead.
+    const match = handlerFor(method, path) ?? { notServed: true as const };
     const exchange = new CompatExchange(request, response, env.now(), env.recorder, env.logger, env.metrics);
     const handler: CompatHandler =
       'handler' in match
         ? match.handler
-        : async () => {
-            throw new ProxyError('not_found', `${method} ${path} is not served; use ${match.allowed}`);
-          };
+        : 'allowed' in match
+          ? async () => {
+              throw new ProxyError('not_found', `${method} ${path} is not served; use ${match.allowed}`);
+            }
+          : async () => {
+              throw new ProxyError(
+                'not_found',
+                `${method} ${path} is not served: the OpenAI-compatible entry serves ${SERVED_V1_ROUTES.join(', ')}. For any other API put the provider's domain first, e.g. /api.openai.com${path}`,
+              );
+            };
     void run(env, exchange, handler);
     return true;
   };
