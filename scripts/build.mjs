@@ -64,5 +64,8 @@ function build() {
 
 if (args.includes('--check')) process.exit(isFresh() ? 0 : 1);
 if (args.includes('--if-stale') && isFresh()) process.exit(0);
-if (args.includes('--if-stale')) process.stderr.write('llm-proxy-sharegpt: sources changed since the last build; building dist/ …\n');
+if (args.includes('--if-stale')) {
+  const first = !existsSync(STAMP);
+  process.stderr.write(`llm-proxy-sharegpt: ${first ? 'first build' : 'sources changed since the last build'}; building dist/ …\n`);
+}
 build();

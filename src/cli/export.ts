@@ -1,12 +1,14 @@
 // `llm-proxy-sharegpt export`: recorded conversations -> training files (run-export.ts does the
 // work). Bad options, a missing database or an unwritable directory exit 2 with one line saying
 // what to fix; Ctrl-C removes the temporary files and exits 130 (SIGTERM: 143).
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ExportInterruptedError, ExportSetupError, runExport } from '../export/run-export.js';
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
 import { createProgress } from '../export/progress.js';
 import { formatSummary } from '../export/report.js';
 import type { ListFilter } from '../store/store.js';
+import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
 import { CliError } from './cli-error.js';
 
 export const EXPORT_HELP = `Usage: llm-proxy-sharegpt export [options]
@@ -125,6 +127,17 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   if (command === 'help') {
     process.stdout.write(EXPORT_HELP);
     return;
+  }
+  // An output directory that cannot be made fails here, at once: Node's own recursive mkdir
+  // spins forever under /proc, deaf to SIGTERM. (A missing database is runExport's to report,
+  // and nothing is created for it.)
+  if (existsSync(command.dbPath)) {
+    try {
+      makeDirectory(command.outDir);
+    } catch (error) {
+      if (error instanceof DirectoryError) throw new CliError(`${error.message} (use --out DIR)`);
+      throw error;
+    }
   }
   const controller = new AbortController();
   let signalName: NodeJS.Signals | null = null;

@@ -1,10 +1,9 @@
 // `llm-proxy-sharegpt rebuild`: re-derives stored ShareGPT rows after a converter upgrade.
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { rebuildDerived } from '../capture/rebuild-derived.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
-import { CliError } from './cli-error.js';
+import { checkDatabasePath } from './check-database-path.js';
 
 export const REBUILD_HELP = `Usage: llm-proxy-sharegpt rebuild [options]
 
@@ -28,7 +27,7 @@ export async function runRebuild(argv: string[]): Promise<void> {
     return;
   }
   const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
-  if (!existsSync(dbPath)) throw new CliError(`database ${dbPath} does not exist`);
+  checkDatabasePath(dbPath, { create: false });
   const store = openSqliteStore(dbPath);
   try {
     const report = await rebuildDerived(store, {

@@ -1,7 +1,7 @@
 // `llm-proxy-sharegpt start`: the proxy (and, with later issues, its recording and review UI).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
+import { createLogger, flushLogs, LogFileError, parseLogLevel } from '../log/create-logger.js';
 import { startApp } from '../main.js';
 import { openRecording, openRecordingBackend } from '../capture/open-recording.js';
 import { AdminConfigError } from '../admin/admin-error.js';
@@ -11,7 +11,9 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { clusterRecordingService } from '../cluster/cluster-recording.js';
 import { runClusterPrimary } from '../cluster/run-cluster-primary.js';
+import { checkDatabasePath } from './check-database-path.js';
 import { CliError } from './cli-error.js';
+import { listenErrorToCli, type ListenTarget } from './listen-error.js';
 
 export const START_HELP = `Usage: llm-proxy-sharegpt start [options]
 
@@ -66,24 +68,39 @@ export async function runStart(argv: string[]): Promise<void> {
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  const logFile = values['log-file'] ?? 'proxy.log';
-  const logger = createLogger({ level, file: logFile === '-' || logFile === '' ? null : logFile });
 
+  // Everything that can be wrong with the command line is checked before the logger opens its
+  // file and before anything listens: a mistake is one line and exit 2, with nothing to undo.
   let loaded;
   try {
     loaded = await loadConfig(values.config);
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
+    if (error instanceof ConfigError) throw new CliError(`${error.message} (--config FILE)`);
+    throw error;
+  }
+  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
+  const inClusterWorker = cluster.isWorker;
+  if (!values['no-record'] && !inClusterWorker) checkDatabasePath(dbPath, { create: true });
+  const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
+  const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
+  const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000'), '--ui-port'), host: uiHost, adminToken };
+  if (admin) asCliError(() => assertSafeBind(admin.host, admin.adminToken));
+  const workers = parseWorkers(values.workers ?? process.env['WORKERS'] ?? '1');
+
+  const logFile = values['log-file'] ?? 'proxy.log';
+  let logger;
+  try {
+    logger = createLogger({ level, file: logFile === '-' || logFile === '' ? null : logFile });
+  } catch (error) {
+    if (error instanceof LogFileError) throw new CliError(error.message);
     throw error;
   }
   for (const warning of loaded.warnings) logger.warn(warning);
 
-  const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
-  const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
-  const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
-  const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000')), host: uiHost, adminToken };
-  if (admin) asCliError(() => assertSafeBind(admin.host, admin.adminToken));
-  const workers = parseWorkers(values.workers ?? process.env['WORKERS'] ?? '1');
+  const listenTargets: ListenTarget[] = [
+    { what: 'proxy', port, host, flag: '--port' },
+    ...(admin ? [{ what: 'review UI', port: admin.port, host: admin.host, flag: '--ui-port', alternative: '--no-ui' }] : []),
+  ];
   if (workers > 1 && cluster.isPrimary) {
     const maxResponseBytes = loaded.config.recording.max_response_bytes;
     await runClusterPrimary({
@@ -91,22 +108,27 @@ export async function runStart(argv: string[]): Promise<void> {
       logger,
       openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, logger, maxResponseBytes })),
       admin: admin && { ...admin, store: openSqliteStore(dbPath) },
-    });
+    }).catch((error: unknown) => listenErrorToCli(error, listenTargets));
     return;
   }
   // A cluster worker proxies only: the primary owns the store writer and the UI.
-  const inClusterWorker = cluster.isWorker;
   const recording = values['no-record'] ? null : inClusterWorker
       ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
       : await openDatabase(dbPath, () => openRecording({ dbPath, logger, maxResponseBytes: loaded.config.recording.max_response_bytes }));
-  const app = await startApp({
-    config: loaded.config,
-    logger,
-    port,
-    host,
-    recording,
-    admin: inClusterWorker ? null : admin && { ...admin, store: openSqliteStore(dbPath) },
-  });
+  let app;
+  try {
+    app = await startApp({
+      config: loaded.config,
+      logger,
+      port,
+      host,
+      recording,
+      admin: inClusterWorker ? null : admin && { ...admin, store: openSqliteStore(dbPath) },
+    });
+  } catch (error) {
+    await recording?.close().catch(() => undefined);
+    listenErrorToCli(error, listenTargets);
+  }
   if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
   logger.info(
     {
@@ -156,7 +178,7 @@ async function openDatabase<T>(dbPath: string, open: () => Promise<T>): Promise<
   try {
     return await open();
   } catch (error) {
-    throw new CliError(`cannot open the recording database ${dbPath}: ${(error as Error).message} (use --db PATH, or --no-record)`);
+    throw new CliError(`cannot open the recording database ${dbPath}: ${reasonOf(error)} (use --db PATH, or --no-record)`);
   }
 }
 
@@ -167,8 +189,16 @@ function parseWorkers(text: string): number {
   return count;
 }
 
-function parsePort(text: string): number {
+/** An error that crossed a worker thread may have lost its message: say something useful anyway. */
+function reasonOf(error: unknown): string {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  if (typeof message === 'string' && message !== '') return message;
+  if (typeof code === 'string') return code;
+  return 'it could not be opened';
+}
+
+function parsePort(text: string, flag = '--port'): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port "${text}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid ${flag} "${text}": a port number from 0 to 65535`);
   return port;
 }

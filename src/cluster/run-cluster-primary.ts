@@ -25,6 +25,7 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
 
   cluster.setupPrimary({ serialization: 'advanced' });
   let stopping = false;
+  let exitCode = 0;
   const fork = (): Worker => {
     const worker = cluster.fork();
     if (backend) serveClusterWorker(worker, backend);
@@ -32,6 +33,13 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
   };
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    // Exit code 2 is a mistake of the operator's (the port is taken...): the worker printed the
+    // line that says what to fix, and a replacement would only fail the same way, forever.
+    if (code === 2) {
+      exitCode = 2;
+      stop('worker refused to start');
+      return;
+    }
     logger.error({ pid: worker.process.pid, code, signal }, 'proxy worker died; starting another');
     fork();
   });
@@ -59,7 +67,7 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
         await backend?.close();
         logger.info('stopped');
         await flushLogs(logger);
-        process.exit(0);
+        process.exit(exitCode);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error during shutdown');
