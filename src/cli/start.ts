@@ -75,7 +75,7 @@ export async function runStart(argv: string[]): Promise<void> {
   try {
     loaded = await loadConfig(values.config);
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`${error.message} (--config FILE)`);
+    if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
   const dbPath = values.db ?? process.env['DB'] ?? './data/llm-proxy.db';
@@ -129,17 +129,7 @@ export async function runStart(argv: string[]): Promise<void> {
     await recording?.close().catch(() => undefined);
     listenErrorToCli(error, listenTargets);
   }
-  if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
-  logger.info(
-    {
-      url: app.proxy.url,
-      config: loaded.source ?? '(built-in defaults)',
-      domains: Object.keys(loaded.config.allowed_domains).length,
-      recording: recording ? 'on' : 'off',
-    },
-    `proxy listening: ${app.proxy.url}/{target_domain}/{api_path}`,
-  );
-
+  // Handlers first: the 'listening' line can reach a supervisor before the next statement runs.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -162,6 +152,17 @@ export async function runStart(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
+  logger.info(
+    {
+      url: app.proxy.url,
+      config: loaded.source ?? '(built-in defaults)',
+      domains: Object.keys(loaded.config.allowed_domains).length,
+      recording: recording ? 'on' : 'off',
+    },
+    `proxy listening: ${app.proxy.url}/{target_domain}/{api_path}`,
+  );
 }
 
 function asCliError(check: () => void): void {

@@ -72,8 +72,6 @@ export async function runUi(argv: string[]): Promise<void> {
     if (error instanceof AdminConfigError) throw new CliError(error.message);
     listenErrorToCli(error, [{ what: 'review UI', port, host, flag: '--port' }]);
   }
-  logger.info({ url: admin.url, database: dbPath }, `review UI: ${admin.url}`);
-
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     admin
@@ -85,4 +83,6 @@ export async function runUi(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Logged after the handlers: a supervisor may signal as soon as it reads this line.
+  logger.info({ url: admin.url, database: dbPath }, `review UI: ${admin.url}`);
 }

@@ -26,7 +26,10 @@ export async function loadConfig(path: string | undefined, defaultPath = 'config
     if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') {
       return { config: parseConfig({}).config, source: null, warnings: [] };
     }
-    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(`config file ${file} does not exist: fix the --config path, or leave --config out to use ./config.json (when present) or the built-in defaults`);
+    }
+    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (--config FILE)`);
   }
   let json: unknown;
   try {
