@@ -72,6 +72,7 @@ export function recordingServiceOver(
         spool_bytes: stats.spoolBytes,
         failed_batches: stats.failedBatches,
         last_error: stats.lastError,
+        write_latency: stats.writeLatency,
       };
     },
     async close() {
@@ -177,7 +178,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         healthWaiters.set(requestId, resolve);
         // A worker too busy (or gone) to answer in time is reported as such, not waited for.
         setTimeout(() => {
-          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lastError: 'the recording worker did not answer' } });
+          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lastError: 'the recording worker did not answer', writeLatency: { buckets: [], sumSeconds: 0, count: 0 } } });
         }, 2_000).unref();
         post({ type: 'health', requestId });
       });

@@ -11,6 +11,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { clusterRecordingService } from '../cluster/cluster-recording.js';
 import { runClusterPrimary } from '../cluster/run-cluster-primary.js';
+import { clusterViewClient } from '../cluster/cluster-view.js';
 import { checkDatabasePath } from './check-database-path.js';
 import { CliError } from './cli-error.js';
 import { listenErrorToCli, type ListenTarget } from './listen-error.js';
@@ -108,6 +109,7 @@ export async function runStart(argv: string[]): Promise<void> {
       logger,
       openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, logger, maxResponseBytes })),
       admin: admin && { ...admin, store: openSqliteStore(dbPath) },
+      dbPath,
     }).catch((error: unknown) => listenErrorToCli(error, listenTargets));
     return;
   }
@@ -124,6 +126,7 @@ export async function runStart(argv: string[]): Promise<void> {
       host,
       recording,
       admin: inClusterWorker ? null : admin && { ...admin, store: openSqliteStore(dbPath) },
+      ...(inClusterWorker ? { groupView: clusterViewClient } : {}),
     });
   } catch (error) {
     await recording?.close().catch(() => undefined);

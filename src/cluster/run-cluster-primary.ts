@@ -8,6 +8,8 @@ import { flushLogs } from '../log/create-logger.js';
 import { startAdminServer, type AdminServer, type AdminServerOptions } from '../admin/admin-server.js';
 import type { RecordingBackend } from '../capture/open-recording.js';
 import { serveClusterWorker } from './cluster-recording.js';
+import { servePrimaryView } from './cluster-view.js';
+import { createOwnerRegistry } from '../metrics/owner-metrics.js';
 
 export interface ClusterPrimaryOptions {
   workers: number;
@@ -15,6 +17,8 @@ export interface ClusterPrimaryOptions {
   /** null: `--no-record`. */
   openBackend: (() => Promise<RecordingBackend>) | null;
   admin: Omit<AdminServerOptions, 'logger'> | null;
+  /** Named in /health's store section. */
+  dbPath?: string;
 }
 
 export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise<void> {
@@ -24,6 +28,23 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
   if (admin) logger.info({ url: admin.url }, `review UI: ${admin.url}`);
 
   cluster.setupPrimary({ serialization: 'advanced' });
+  const storeHealth = async (): Promise<Record<string, unknown>> => {
+    if (!backend) return { recording: false };
+    const { reachable, stats } = await backend.health();
+    return {
+      recording: true,
+      database: options.dbPath,
+      reachable,
+      queue_depth: stats.queueDepth,
+      records_written: stats.written,
+      spooled: stats.spooled,
+      spool_bytes: stats.spoolBytes,
+      failed_batches: stats.failedBatches,
+      last_error: stats.lastError,
+      write_latency: stats.writeLatency,
+    };
+  };
+  servePrimaryView({ storeHealth, ownerRegistry: createOwnerRegistry(backend ? storeHealth : null) });
   let stopping = false;
   let exitCode = 0;
   const fork = (): Worker => {

@@ -30,6 +30,8 @@ export interface RequestHandlerDeps {
   recorder: Recorder | null;
   /** Answers `/health`; lives outside the proxy so it can report the store too. */
   health: () => Promise<Record<string, unknown>>;
+  /** Answers `GET /metrics` (Prometheus text format); absent: not served. */
+  metricsText?: () => Promise<string>;
   /** Routes that are not `/{domain}/...` (the OpenAI-compatible entry); return true when handled. */
   localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** The review UI's address, named in the answer to `GET /` (null: not served by this process). */
@@ -57,6 +59,12 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       sendJson(response, 200, JSON.stringify(await deps.health()));
       return;
     }
+    if (path === '/metrics' && method === 'GET' && deps.metricsText) {
+      const text = await deps.metricsText();
+      response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+      return;
+    }
 
     if (path === '/' && method === 'GET') {
       sendJson(response, 404, rootHelpBody(deps.uiUrl?.() ?? null));
@@ -81,11 +89,13 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
 
     let flavor: ErrorFlavor = 'openai';
     let recording: RecordingHandle | null = null;
+    let domain: string | null = null;
     metrics.inFlight++;
     metrics.requests++;
     try {
       const target = parseTarget(rawUrl);
       const allowed = resolveAllowedTarget(target, config.allowed_domains);
+      domain = target.authority;
       const authType = detectAuthType(allowed.entry.auth_type, target.path);
       flavor = authType;
       const body = await readBody(request, config.max_body_bytes);
@@ -125,6 +135,15 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       }
       if (result.error) metrics.countError(result.error.code);
       const durationMs = performance.now() - startTime;
+      metrics.observeExchange({
+        domain,
+        status: result.aborted && !result.error ? 0 : status,
+        streamed: result.streamed,
+        durationMs,
+        ...(result.ttfbMs !== undefined ? { ttfbMs: result.ttfbMs } : {}),
+        requestBytes: body.length,
+        responseBytes: result.bytes,
+      });
       recording?.onEnd({
         durationMs,
         aborted: result.aborted,
@@ -139,6 +158,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
     } catch (error) {
       const proxyError = asProxyError(error);
       metrics.countError(proxyError.code);
+      metrics.observeExchange({ domain, status: proxyError.status, streamed: false, durationMs: performance.now() - startTime, requestBytes: 0, responseBytes: 0 });
       refuse(response, proxyError, flavor);
       recording?.onEnd({
         durationMs: performance.now() - startTime,

@@ -17,6 +17,7 @@ export class CompatExchange {
   readonly log: Record<string, unknown> = {};
   private status = 0;
   private ttfbMs: number | null = null;
+  private sentBytes = 0;
   private error: ProxyError | null = null;
   private proxyAnswered = false;
   private aborted = false;
@@ -59,6 +60,7 @@ export class CompatExchange {
     this.recording?.onResponseStart(status, { 'content-type': 'application/json' }, this.ttfbMs ?? performance.now() - this.startTime);
     this.recording?.onChunk(bytes);
     if (this.response.headersSent || this.response.destroyed) return;
+    this.sentBytes += bytes.length;
     this.response.writeHead(status, {
       ...SECURITY_HEADERS,
       ...extraHeaders,
@@ -87,6 +89,7 @@ export class CompatExchange {
     if (text === '') return Promise.resolve();
     const bytes = Buffer.from(text, 'utf8');
     this.recording?.onChunk(bytes);
+    this.sentBytes += bytes.length;
     if (this.response.destroyed || this.response.write(bytes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -146,6 +149,15 @@ export class CompatExchange {
   finish(): void {
     const durationMs = performance.now() - this.startTime;
     if (this.error) this.metrics.countError(this.error.code);
+    this.metrics.observeExchange({
+      domain: typeof this.log.domain === 'string' ? this.log.domain : null,
+      status: this.aborted && !this.error ? 0 : this.status,
+      streamed: this.log.streamed === true,
+      durationMs,
+      ...(this.ttfbMs !== null ? { ttfbMs: this.ttfbMs } : {}),
+      requestBytes: Number(this.request.headers['content-length'] ?? 0) || 0,
+      responseBytes: this.sentBytes,
+    });
     this.recording?.onEnd({
       durationMs,
       aborted: this.aborted,

@@ -43,7 +43,12 @@ export interface BatchWriterStats {
   spoolBytes: number;
   failedBatches: number;
   lastError: string | null;
+  /** Store write latency (direct batch inserts), for /metrics: per-bucket counts over WRITE_LATENCY_BUCKETS_S. */
+  writeLatency: { buckets: number[]; sumSeconds: number; count: number };
 }
+
+/** Upper bounds (seconds) of the writeLatency buckets; the last count is everything above. */
+export const WRITE_LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export interface BatchWriter {
   enqueue(record: ExchangeRecord): void;
@@ -66,6 +71,14 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   let queue: ExchangeRecord[] = [];
   let closed = false;
   const counters = { written: 0, spooled: 0, failedBatches: 0, lastError: null as string | null };
+  const writeLatency = { buckets: new Array<number>(WRITE_LATENCY_BUCKETS_S.length + 1).fill(0), sumSeconds: 0, count: 0 };
+  const observeWrite = (seconds: number): void => {
+    let index = WRITE_LATENCY_BUCKETS_S.findIndex((bound) => seconds <= bound);
+    if (index === -1) index = WRITE_LATENCY_BUCKETS_S.length;
+    writeLatency.buckets[index]! += 1;
+    writeLatency.sumSeconds += seconds;
+    writeLatency.count += 1;
+  };
 
   const report = (error: unknown, operation: WriterOperation, records: number): void => {
     const asError = error instanceof Error ? error : new Error(String(error));
@@ -168,7 +181,9 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         spill(batch);
       } else {
         try {
+          const began = performance.now();
           await store.insertBatch(batch);
+          observeWrite((performance.now() - began) / 1000);
           counters.written += batch.length;
         } catch (error) {
           counters.failedBatches += 1;
@@ -335,6 +350,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         spoolBytes: spoolFileBytes + replayingBytes,
         failedBatches: counters.failedBatches,
         lastError: counters.lastError,
+        writeLatency: { ...writeLatency, buckets: [...writeLatency.buckets] },
       };
     },
   };
