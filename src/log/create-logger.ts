@@ -87,7 +87,8 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.console !== false) {
     const pretty = options.pretty ?? Boolean(process.stdout.isTTY);
     const stream = pretty
-      ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 } })
+      ? // singleLine: one request, one terminal line (the fields follow the message as compact JSON).
+        pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 } })
       : pino.destination({ dest: 1, sync: false });
     streams.push({ level: options.level, stream });
   }

@@ -9,11 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type BuiltCli } from '../helpers/build-cli.js';
+import { json, sse, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { parseScrape } from '../helpers/prometheus.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let built: BuiltCli;
 let work: string;
 let blocker: Server;
 let busyPort: number;
+let upstream: FakeUpstream;
 
 beforeAll(async () => {
   built = await buildCli();
@@ -26,9 +30,17 @@ beforeAll(async () => {
   database.close();
   writeFileSync(join(work, 'not-a-db.txt'), 'hello');
   mkdirSync(join(work, 'a-directory'));
+  upstream = await startFakeUpstream();
+  upstream.on('/v1/chat/completions', (request, response) => {
+    const body = JSON.parse(request.body.toString()) as { stream?: boolean };
+    if (body.stream) return sse(['data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n'])(request, response);
+    return json(200, { id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }] })(request, response);
+  });
+  writeFileSync(join(work, 'upstream.json'), JSON.stringify({ extra_allowed_domains: { [upstream.authority]: { https: false } } }));
 }, 180_000);
 
 afterAll(async () => {
+  await upstream?.close();
   await new Promise((resolve) => blocker.close(resolve));
   built?.dispose();
 });
@@ -163,6 +175,52 @@ describe('restart of a built install', () => {
       expect(health.status).toBe('ok');
       expect(health.store.reachable).toBe(true);
       console.log(`${round}: healthy /health ${Math.round(elapsed)} ms after spawning the built CLI`);
+      expect(await stopChild(child)).toBe(0);
+    }
+  });
+});
+
+describe('--workers 2: one view of the process group', () => {
+  it('/health and /metrics count every worker\'s traffic, on every scrape', async () => {
+    const child = spawn(
+      process.execPath,
+      [built.cli, 'start', '--port', '0', '--no-ui', '--workers', '2', '--db', join(work, 'cluster.db'), '--log-file', '-', '--config', 'upstream.json'],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const output = await outputMatching(child, /proxy listening: (http:\/\/127\.0\.0\.1:\d+)[\s\S]*proxy listening/);
+      const url = /proxy listening: (http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, async (_unused, index) => {
+          const response = await fetch(`${url}/${upstream.authority}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'm', stream: index % 2 === 0, messages: [{ role: 'user', content: 'hi' }] }),
+          });
+          await response.text();
+          return response.status;
+        }),
+      );
+      expect(statuses.every((status) => status === 200)).toBe(true);
+      for (const refused of ['/not-listed.example.com/v1/chat/completions', '/v1/assistants']) {
+        await (await fetch(`${url}${refused}`, { method: 'POST', body: '{}' })).text();
+      }
+      await waitFor(async () => ((await (await fetch(`${url}/health`)).json()) as { store: { records_written: number } }).store.records_written >= 20, 10_000, 'the records written');
+
+      // Successive scrapes land on either worker; each must see the whole group.
+      for (let scrapeIndex = 0; scrapeIndex < 4; scrapeIndex++) {
+        const health = (await (await fetch(`${url}/health`)).json()) as { requests: number; workers: number; workers_answered: number; errors: Record<string, number> };
+        expect(health).toMatchObject({ requests: 22, workers: 2, workers_answered: 2, errors: { domain_not_allowed: 1, not_found: 1 } });
+        const scrape = parseScrape(await (await fetch(`${url}/metrics`)).text());
+        expect(scrape.value('llm_proxy_requests_total')).toBe(22);
+        expect(scrape.value('llm_proxy_errors_total', { code: 'domain_not_allowed' })).toBe(1);
+        expect(scrape.histogramCount('llm_proxy_upstream_duration_seconds', { domain: upstream.authority, streamed: 'true' })).toBe(10);
+        expect(scrape.histogramCount('llm_proxy_upstream_duration_seconds', { domain: upstream.authority, streamed: 'false' })).toBe(10);
+        // The store is counted once (by the primary), not once per worker.
+        expect(scrape.value('llm_proxy_records_written_total')).toBe(20);
+        expect(scrape.value('llm_proxy_recording_queue_depth')).toBe(0);
+      }
+    } finally {
       expect(await stopChild(child)).toBe(0);
     }
   });
