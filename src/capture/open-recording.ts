@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
 import { createRecorder } from './create-recorder.js';
 import { processExchange, type RawExchange } from './process-exchange.js';
+import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
 import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
 
 export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'> {
@@ -95,7 +96,12 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     onError: (error, details) => logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
   });
   const nextId = monotonicFactory();
-  const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, nextId(raw.startedAt)));
+  const tracer = data.telemetry ? await createExchangeTracer(data.telemetry) : null;
+  const accept = (raw: RawExchange) => {
+    const record = processExchange(raw, nextId(raw.startedAt));
+    writer.enqueue(record);
+    tracer?.record(record);
+  };
   return {
     accept,
     acceptTransferable: (item) => accept(fromTransferable(item)),
@@ -103,6 +109,7 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     async close() {
       await writer.close();
       await store.close();
+      await tracer?.shutdown();
     },
   };
 }

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createBatchWriter } from '../store/writer/batch-writer.js';
+import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
 
@@ -15,6 +16,7 @@ const nextId = monotonicFactory();
 
 const store = openSqliteStore(options.dbPath, options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {});
 await store.migrate();
+const tracer = options.telemetry ? await createExchangeTracer(options.telemetry) : null;
 const writer = createBatchWriter({
   store,
   spoolPath: options.spoolPath,
@@ -34,7 +36,9 @@ port.on('message', (message: ToWorker) => {
     case 'exchanges':
       for (const item of message.items) {
         try {
-          writer.enqueue(processExchange(fromTransferable(item), nextId(item.startedAt)));
+          const record = processExchange(fromTransferable(item), nextId(item.startedAt));
+          writer.enqueue(record);
+          tracer?.record(record);
         } catch (error) {
           send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
         }
@@ -50,6 +54,7 @@ port.on('message', (message: ToWorker) => {
       void writer
         .close()
         .then(() => store.close())
+        .then(() => tracer?.shutdown())
         .catch((error: unknown) => send({ type: 'log', level: 'error', message: 'closing the recording store failed', error: (error as Error).message }))
         .finally(() => send({ type: 'closed' }));
       return;

@@ -4,6 +4,8 @@
 import type { BatchWriterStats } from '../store/writer/batch-writer.js';
 import type { RawExchange } from './process-exchange.js';
 
+import type { TelemetryOptions } from '../telemetry/create-exchange-tracer.js';
+
 export interface RecordingWorkerData {
   dbPath: string;
   spoolPath: string;
@@ -12,6 +14,8 @@ export interface RecordingWorkerData {
   batchSize?: number;
   flushIntervalMs?: number;
   replayIntervalMs?: number;
+  /** One OpenTelemetry span per record (config `telemetry`); absent: no tracing. */
+  telemetry?: TelemetryOptions;
 }
 
 export interface TransferableExchange extends Omit<RawExchange, 'requestBody' | 'responseChunks'> {

@@ -1,6 +1,8 @@
 // `llm-proxy-sharegpt start`: the proxy (and, with later issues, its recording and review UI).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
+import type { TelemetryOptions } from '../telemetry/create-exchange-tracer.js';
 import { createLogger, flushLogs, LogFileError, parseLogLevel } from '../log/create-logger.js';
 import { startApp } from '../main.js';
 import { openRecording, openRecordingBackend } from '../capture/open-recording.js';
@@ -104,10 +106,11 @@ export async function runStart(argv: string[]): Promise<void> {
   ];
   if (workers > 1 && cluster.isPrimary) {
     const maxResponseBytes = loaded.config.recording.max_response_bytes;
+    const telemetry = telemetryOptions(loaded.config);
     await runClusterPrimary({
       workers,
       logger,
-      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, logger, maxResponseBytes })),
+      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, logger, maxResponseBytes, ...telemetry })),
       admin: admin && { ...admin, store: openSqliteStore(dbPath) },
       dbPath,
     }).catch((error: unknown) => listenErrorToCli(error, listenTargets));
@@ -116,7 +119,7 @@ export async function runStart(argv: string[]): Promise<void> {
   // A cluster worker proxies only: the primary owns the store writer and the UI.
   const recording = values['no-record'] ? null : inClusterWorker
       ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
-      : await openDatabase(dbPath, () => openRecording({ dbPath, logger, maxResponseBytes: loaded.config.recording.max_response_bytes }));
+      : await openDatabase(dbPath, () => openRecording({ dbPath, logger, maxResponseBytes: loaded.config.recording.max_response_bytes, ...telemetryOptions(loaded.config) }));
   let app;
   try {
     app = await startApp({
@@ -166,6 +169,13 @@ export async function runStart(argv: string[]): Promise<void> {
     },
     `proxy listening: ${app.proxy.url}/{target_domain}/{api_path}`,
   );
+}
+
+/** Config `telemetry` → the recording side's tracer options (spans are made where records are). */
+function telemetryOptions(config: Config): { telemetry?: TelemetryOptions } {
+  const telemetry = config.telemetry;
+  if (!telemetry) return {};
+  return { telemetry: { otlpEndpoint: telemetry.otlp_endpoint, serviceName: telemetry.service_name, headers: telemetry.headers, exportDelayMs: telemetry.export_delay_ms } };
 }
 
 function asCliError(check: () => void): void {

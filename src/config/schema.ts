@@ -107,6 +107,18 @@ export const configSchema = z.object({
     })
     .prefault({}),
   openai_compat: openaiCompatSchema.prefault({}),
+  /** OpenTelemetry: one span per recorded exchange, exported over OTLP/HTTP. Off unless set. */
+  telemetry: z
+    .object({
+      /** The collector's OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces. */
+      otlp_endpoint: z.url({ protocol: /^https?$/ }),
+      service_name: z.string().min(1).default('llm-proxy-sharegpt'),
+      /** Sent with every export (a collector's auth header); never logged. */
+      headers: z.record(z.string(), z.string()).default(() => ({})),
+      export_delay_ms: z.number().int().positive().default(5_000),
+    })
+    .nullable()
+    .default(null),
 });
 
 export type Config = z.infer<typeof configSchema>;
