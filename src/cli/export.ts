@@ -135,7 +135,7 @@ export async function runExportCommand(argv: string[]): Promise<void> {
     try {
       makeDirectory(command.outDir);
     } catch (error) {
-      if (error instanceof DirectoryError) throw new CliError(`${error.message} (use --out DIR)`);
+      if (error instanceof DirectoryError) throw new CliError(`cannot create the output directory ${command.outDir}: ${error.message} (use --out DIR)`);
       throw error;
     }
   }

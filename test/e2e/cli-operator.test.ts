@@ -141,7 +141,7 @@ describe('one line that says what to do, exit 2', () => {
   it('export --out under /proc fails at once (no spinning mkdir)', async () => {
     await expectOneLine(
       ['export', '--db', join(work, 'recorded.db'), '--out', '/proc/llm-proxy-test/out'],
-      'cannot create the directory /proc/llm-proxy-test: /proc does not accept new directories (a virtual file system such as /proc or /sys?) (use --out DIR)',
+      'cannot create the output directory /proc/llm-proxy-test/out: cannot create the directory /proc/llm-proxy-test: /proc does not accept new directories (a virtual file system such as /proc or /sys?) (use --out DIR)',
     );
   });
 
