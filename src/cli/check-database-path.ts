@@ -26,7 +26,7 @@ export function checkDatabasePath(dbPath: string, options: DatabasePathOptions):
     try {
       makeDirectory(dirname(dbPath));
     } catch (error) {
-      if (error instanceof DirectoryError) throw new CliError(`cannot create the database ${dbPath}: ${error.message} (use --db PATH)`);
+      if (error instanceof DirectoryError) throw new CliError(`cannot open the recording database ${dbPath}: ${error.message} (use --db PATH, or --no-record)`);
       throw error;
     }
     return;
