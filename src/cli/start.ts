@@ -16,28 +16,10 @@ import { runClusterPrimary } from '../cluster/run-cluster-primary.js';
 import { clusterViewClient } from '../cluster/cluster-view.js';
 import { checkDatabasePath } from './check-database-path.js';
 import { CliError } from './cli-error.js';
+import { START_HELP } from './start-help.js';
 import { listenErrorToCli, type ListenTarget } from './listen-error.js';
 
-export const START_HELP = `Usage: llm-proxy-sharegpt start [options]
-
-Starts the proxy: http://HOST:PORT/{target_domain}/{api_path} -> https://{target_domain}/{api_path}
-
-Options:
-  --port N            port to listen on (default 8080, env PORT)
-  --host ADDR         address to bind (default 127.0.0.1; use 0.0.0.0 to serve other machines)
-  --config FILE       config file (default ./config.json when present, else built-in defaults)
-  --log-level LEVEL   debug | info | warn | error (DEBUG/INFO/WARNING/ERROR accepted; default info)
-  --log-file FILE     JSON-lines log file (default proxy.log; "-" or "" disables)
-  --db PATH           SQLite database file for recordings (default ./data/llm-proxy.db, env DB)
-  --no-record         proxy only: record nothing
-  --workers N         run N proxy processes sharing the port (node:cluster), one shared store
-                      writer in the primary (default 1; "auto" = one per CPU core)
-  --ui-port N         review UI port (default 5000, env UI_PORT)
-  --ui-host ADDR      review UI address (default 127.0.0.1, env UI_HOST); any other needs an admin token
-  --admin-token TOKEN secret the UI and admin API require (env ADMIN_TOKEN)
-  --no-ui             do not serve the review UI
-  -h, --help          show this help
-`;
+export { START_HELP };
 
 export async function runStart(argv: string[]): Promise<void> {
   const { values } = parseArgs({
