@@ -1,6 +1,7 @@
 // `llm-proxy-sharegpt export`: recorded conversations -> training files (run-export.ts does the
 // work). Bad options, a missing database or an unwritable directory exit 2 with one line saying
 // what to fix; Ctrl-C removes the temporary files and exits 130 (SIGTERM: 143).
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ExportInterruptedError, ExportSetupError, runExport } from '../export/run-export.js';
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
@@ -9,6 +10,7 @@ import { ConfigError, loadConfig } from '../config/load-config.js';
 import { exportSettings, ExportSettingsError, type CleaningFlags } from '../export/export-settings.js';
 import { formatSummary } from '../export/report.js';
 import type { ListFilter } from '../store/store.js';
+import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
 import { CliError } from './cli-error.js';
 import { chooseDatabase } from './database-option.js';
 
@@ -172,6 +174,17 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   if (command === 'help') {
     process.stdout.write(EXPORT_HELP);
     return;
+  }
+  // An output directory that cannot be made fails here, at once: Node's own recursive mkdir
+  // spins forever under /proc, deaf to SIGTERM. (A missing database is runExport's to report,
+  // and nothing is created for it.)
+  if (existsSync(command.dbPath)) {
+    try {
+      makeDirectory(command.outDir);
+    } catch (error) {
+      if (error instanceof DirectoryError) throw new CliError(`cannot create the output directory ${command.outDir}: ${error.message} (use --out DIR)`);
+      throw error;
+    }
   }
   const controller = new AbortController();
   let signalName: NodeJS.Signals | null = null;

@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { z } from 'zod';
 import { createRowCleaning } from '../../export/clean-export-item.js';
+import { countExport, type OperationOutcome } from '../../metrics/operation-counters.js';
 import { exportRows, type ExportRowOptions } from '../../export/export-rows.js';
 import { EXPORT_FORMATS } from '../api-types.js';
 import { API_HEADERS } from '../http-io.js';
@@ -61,13 +62,20 @@ export const exportRoutes: Route[] = [
         'content-type': 'application/x-ndjson; charset=utf-8',
         'content-disposition': `attachment; filename="llm-proxy-sharegpt-${format}-${day}.jsonl"`,
       });
+      let outcome: OperationOutcome = 'failed';
       try {
+        outcome = 'aborted';
         while (!next.done) {
           const row = next.value.valid && next.value.format === format ? await clean(next.value) : next.value;
           if (row.valid && row.format === format && !(await write(response, `${JSON.stringify(row.row)}\n`))) break;
           next = await rows.next();
         }
+        if (next.done) outcome = 'ok';
+      } catch (error) {
+        outcome = 'failed';
+        throw error;
       } finally {
+        countExport(format, outcome);
         await rows.return(undefined);
       }
       response.end();

@@ -34,8 +34,9 @@ function randomId(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** What this entry serves, for the error that answers any other `/v1/…` path. */
-const SERVED = `POST ${CHAT_COMPLETIONS_PATH}, POST ${RESPONSES_PATH}, POST ${EMBEDDINGS_PATH}, GET /v1/models, GET /v1/models/{model}`;
+/** Every route the OpenAI-compatible entry serves (a new handler adds its line): named in the 404 for any other /v1 path. */
+export const SERVED_V1_ROUTES: readonly string[] = [`POST ${CHAT_COMPLETIONS_PATH}`, `POST ${RESPONSES_PATH}`, `POST ${EMBEDDINGS_PATH}`, 'GET /v1/models', 'GET /v1/models/{model}'];
+const SERVED = SERVED_V1_ROUTES.join(', ');
 
 function handlerFor(method: string, path: string): { handler: CompatHandler } | { allowed: string } | undefined {
   if (path === CHAT_COMPLETIONS_PATH) return method === 'POST' ? { handler: handleChatCompletions } : { allowed: 'POST' };
