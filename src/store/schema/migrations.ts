@@ -19,6 +19,12 @@ export interface Dialect {
   searchColumns: readonly string[];
   /** Statements, run after `exchanges` exists, that create the full-text index. */
   searchStatements: readonly string[];
+  /**
+   * A row trigger on `exchanges` running `body` (statements using NEW / OLD, each ending in `;`).
+   * `when` is an optional condition on NEW / OLD. SQLite has inline trigger bodies; PostgreSQL
+   * needs a function for it.
+   */
+  rowTrigger(name: string, event: 'INSERT' | 'DELETE' | 'UPDATE OF review_state', when: string | null, body: string): string[];
 }
 
 /**
@@ -38,6 +44,9 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // detail=none keeps only which rows hold a term (no positions): about a third of the size and
     // a third less insert time than detail=full (measured); we only need "all terms occur".
     searchColumns: ['search_rowid INTEGER'],
+    rowTrigger: (name, event, when, body) => [
+      `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN ${when} `}BEGIN ${body} END`,
+    ],
     searchStatements: [
       'CREATE UNIQUE INDEX exchanges_search_rowid ON exchanges (search_rowid)',
       `CREATE VIRTUAL TABLE exchanges_fts USING fts5(search_text, content='', contentless_delete=1, detail=none, tokenize='${SQLITE_FTS_TOKENIZE}')`,
@@ -51,6 +60,10 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // The store fills this with to_tsvector('simple', <search text>) on insert.
     searchColumns: ['search_vector TSVECTOR'],
     searchStatements: ['CREATE INDEX exchanges_search_vector ON exchanges USING GIN (search_vector)'],
+    rowTrigger: (name, event, when, body) => [
+      `CREATE FUNCTION ${name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`,
+      `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN (${when}) `}EXECUTE FUNCTION ${name}_fn()`,
+    ],
   },
 };
 
@@ -131,7 +144,103 @@ export const migrations: readonly Migration[] = [
     // transaction (the SQLite store's dataMigrations).
     statements: (dialect) => [`CREATE TABLE function_call_only_exchanges (id ${dialect.id} PRIMARY KEY)`],
   },
+  {
+    version: 3,
+    name: 'rollups for stats, facets and totals',
+    statements: rollupStatements,
+  },
 ];
+
+/** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */
+export const ROLLUP_BUCKET_MS = 3_600_000;
+
+/** The measures a rollup row sums, as (column, expression over a row of `exchanges`). */
+const rollupMeasures = (row: 'NEW' | 'OLD' | 'exchanges'): Array<[string, string]> => [
+  ['requests', '1'],
+  ['errors', `CASE WHEN ${row}.error_class IS NULL THEN 0 ELSE 1 END`],
+  ['input_tokens', `COALESCE(${row}.input_tokens, 0)`],
+  ['output_tokens', `COALESCE(${row}.output_tokens, 0)`],
+  ['total_tokens', `COALESCE(${row}.total_tokens, 0)`],
+  ['reasoning_tokens', `COALESCE(${row}.reasoning_tokens, 0)`],
+  ['cached_input_tokens', `COALESCE(${row}.cached_input_tokens, 0)`],
+];
+
+/** The rollup key of a row of `exchanges`: its hour, model ('' for none), domain, API kind and review state. */
+const rollupKey = (row: 'NEW' | 'OLD' | 'exchanges', reviewState = `${row}.review_state`): string[] => [
+  `${row}.started_at - ${row}.started_at % ${ROLLUP_BUCKET_MS}`,
+  `COALESCE(${row}.model, '')`,
+  `${row}.domain`,
+  `${row}.api_kind`,
+  reviewState,
+];
+const ROLLUP_KEY_COLUMNS = 'bucket_start, model, domain, api_kind, review_state';
+
+/** Adds (sign 1) or removes (sign -1) one row's contribution to its rollup row. */
+function rollupDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
+  const measures = rollupMeasures(row);
+  const values = [...rollupKey(row), ...measures.map(([, expression]) => (sign === 1 ? expression : `-(${expression})`))];
+  const statements = [
+    `INSERT INTO exchange_rollups (${ROLLUP_KEY_COLUMNS}, ${measures.map(([column]) => column).join(', ')}) VALUES (${values.join(', ')}) ` +
+      `ON CONFLICT (${ROLLUP_KEY_COLUMNS}) DO UPDATE SET ${measures.map(([column]) => `${column} = exchange_rollups.${column} + excluded.${column}`).join(', ')};`,
+  ];
+  // An emptied rollup row goes, so facets never offer a model that no longer has a record.
+  if (sign === -1) {
+    const key = rollupKey(row);
+    statements.push(
+      `DELETE FROM exchange_rollups WHERE bucket_start = ${key[0]} AND model = ${key[1]} AND domain = ${key[2]} AND api_kind = ${key[3]} AND review_state = ${key[4]} AND requests = 0;`,
+    );
+  }
+  return statements.join(' ');
+}
+
+/** Adds or removes one row's latencies in the exact latency counts (for percentiles over everything). */
+function latencyDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
+  return (['duration_ms', 'ttfb_ms'] as const)
+    .map(
+      (column) =>
+        `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${row}.${column}, ${sign} WHERE ${row}.${column} IS NOT NULL ` +
+        `ON CONFLICT (metric, value) DO UPDATE SET count = latency_counts.count + excluded.count;`,
+    )
+    .join(' ');
+}
+
+/**
+ * Migration 3. `exchange_rollups`: counts and token sums per hour x model x domain x API kind x
+ * review state, kept by triggers as rows are inserted, deleted or change state, so stats, facets
+ * and list totals read a few thousand rows instead of every record. `latency_counts`: how many
+ * records have each exact duration / time to first byte (ms), so nearest-rank percentiles over
+ * everything are one pass over the distinct values. Both are filled from the rows already stored.
+ */
+function rollupStatements(dialect: Dialect): string[] {
+  const measures = rollupMeasures('exchanges');
+  return [
+    `CREATE TABLE exchange_rollups (
+        bucket_start BIGINT NOT NULL,
+        model TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        api_kind TEXT NOT NULL,
+        review_state TEXT NOT NULL,
+        ${measures.map(([column]) => `${column} BIGINT NOT NULL`).join(',\n        ')},
+        PRIMARY KEY (${ROLLUP_KEY_COLUMNS})
+      )`,
+    'CREATE TABLE latency_counts (metric TEXT NOT NULL, value BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (metric, value))',
+    `INSERT INTO exchange_rollups (${ROLLUP_KEY_COLUMNS}, ${measures.map(([column]) => column).join(', ')})
+      SELECT ${rollupKey('exchanges').join(', ')}, ${measures.map(([, expression]) => `SUM(${expression})`).join(', ')}
+      FROM exchanges GROUP BY ${rollupKey('exchanges').join(', ')}`,
+    ...(['duration_ms', 'ttfb_ms'] as const).map(
+      (column) =>
+        `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${column}, COUNT(*) FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column}`,
+    ),
+    ...dialect.rowTrigger('exchanges_rollup_insert', 'INSERT', null, `${rollupDelta('NEW', 1)} ${latencyDelta('NEW', 1)}`),
+    ...dialect.rowTrigger('exchanges_rollup_delete', 'DELETE', null, `${rollupDelta('OLD', -1)} ${latencyDelta('OLD', -1)}`),
+    ...dialect.rowTrigger(
+      'exchanges_rollup_review',
+      'UPDATE OF review_state',
+      'OLD.review_state <> NEW.review_state',
+      `${rollupDelta('OLD', -1)} ${rollupDelta('NEW', 1)}`,
+    ),
+  ];
+}
 
 export const latestSchemaVersion = Math.max(...migrations.map((migration) => migration.version));
 

@@ -9,7 +9,7 @@ import type { ExchangeRecord, ReviewState, StoredExchange } from '../../capture/
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
 import { isFunctionCallOnly } from '../is-function-call-only.js';
-import { SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
+import { ROLLUP_BUCKET_MS, SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
 import type {
   AggregateOptions,
   DerivedFields,
@@ -39,6 +39,7 @@ import {
   summarySelectList,
 } from './exchange-row.js';
 import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
+import { rollupFilter } from './rollup-filter.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -126,6 +127,38 @@ function backfillFunctionCallOnly(db: Database.Database): void {
 }
 
 const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
+
+const ROW_GROUP_COLUMNS =
+  'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
+  'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
+
+interface AggregateTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  pending: number;
+  confirmed: number;
+  rejected: number;
+  reasoningTokens: number;
+  cachedInputTokens: number;
+  totalTokens: number;
+}
+
+function aggregateFromTotals(totals: AggregateTotals): Pick<StoreAggregates, 'requests' | 'errors' | 'byReviewState' | 'tokens'> {
+  return {
+    requests: totals.requests,
+    errors: totals.errors,
+    byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
+    tokens: {
+      input: totals.inputTokens,
+      output: totals.outputTokens,
+      reasoning: totals.reasoningTokens,
+      cachedInput: totals.cachedInputTokens,
+      total: totals.totalTokens,
+    },
+  };
+}
 
 class SqliteStore implements Store {
   readonly #db: Database.Database;
@@ -318,15 +351,27 @@ class SqliteStore implements Store {
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
-    const condition = filterToSql(filter, this.#tokenize);
-    const row = this.#statement(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`).get(
-      ...condition.params,
-    ) as { n: number };
-    return row.n;
+    const rollup = rollupFilter(filter);
+    if (rollup === null) return this.#countRows(filter);
+    // One read snapshot for both reads, so a write between them cannot be counted twice or missed.
+    return this.#snapshot(() => {
+      const total = this.#statement(`SELECT COALESCE(SUM(requests), 0) FROM exchange_rollups WHERE ${rollup.where}`)
+        .pluck()
+        .get(...rollup.params) as number;
+      if (filter.throughId === undefined) return total;
+      // The rollups count every id; take off the few matching records newer than throughId (it is
+      // normally the newest id the user saw: a short range scan of the primary key).
+      const { throughId, ...rest } = filter;
+      const condition = filterToSql(rest, this.#tokenize);
+      const newer = this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${condition.where} AND id > ?`)
+        .pluck()
+        .get(...condition.params, throughId) as number;
+      return total - newer;
+    });
   }
 
   async stats(): Promise<StoreStats> {
-    const rows = this.#statement('SELECT review_state, COUNT(*) AS n FROM exchanges GROUP BY review_state').all() as Array<{
+    const rows = this.#statement('SELECT review_state, SUM(requests) AS n FROM exchange_rollups GROUP BY review_state').all() as Array<{
       review_state: ReviewState;
       n: number;
     }>;
@@ -336,11 +381,81 @@ class SqliteStore implements Store {
   }
 
   async aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
+    const rollup = rollupFilter(filter);
+    if (rollup !== null && filter.throughId === undefined) return this.#snapshot(() => this.#aggregateRollups(filter, rollup, options));
+    return this.#aggregateRows(filter, options);
+  }
+
+  /** As aggregate, from exchange_rollups (and latency_counts over everything); see rollup-filter.ts. */
+  #aggregateRollups(filter: ListFilter, rollup: SqlCondition, options: AggregateOptions): StoreAggregates {
+    const where = `WHERE ${rollup.where}`;
+    const groupColumns =
+      'SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens';
+    const totals = this.#statement(
+      `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(errors), 0) AS errors,
+        COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
+        COALESCE(SUM(CASE WHEN review_state = 'pending' THEN requests END), 0) AS pending,
+        COALESCE(SUM(CASE WHEN review_state = 'confirmed' THEN requests END), 0) AS confirmed,
+        COALESCE(SUM(CASE WHEN review_state = 'rejected' THEN requests END), 0) AS rejected,
+        COALESCE(SUM(reasoning_tokens), 0) AS reasoningTokens,
+        COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
+        COALESCE(SUM(total_tokens), 0) AS totalTokens
+      FROM exchange_rollups ${where}`,
+    ).get(...rollup.params) as AggregateTotals;
+    const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
+    const offsetMs = Math.floor(options.offsetMs ?? 0);
+    // Whole-hour buckets at a whole-hour offset are unions of rollup buckets; others (a 5-minute
+    // chart, a UTC+5:30 day) are counted from the records.
+    const overTime =
+      bucketMs % ROLLUP_BUCKET_MS === 0 && offsetMs % ROLLUP_BUCKET_MS === 0
+        ? (this.#statement(
+            `SELECT CAST((bucket_start + ?) / ? AS INTEGER) * ? - ? AS start, ${groupColumns}
+            FROM exchange_rollups ${where} GROUP BY 1 ORDER BY 1`,
+          ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...rollup.params) as TimeBucket[])
+        : this.#overTimeRows(filterToSql(filter, this.#tokenize), bucketMs, offsetMs);
+    const topN = Math.max(1, Math.floor(options.topN ?? 20));
+    const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
+      this.#statement(
+        // '' is a rollup's "no model": it sorts where NULL sorts, first among equal counts.
+        `SELECT ${column === 'model' ? "NULLIF(model, '')" : column} AS key, ${groupColumns} FROM exchange_rollups ${where}
+        GROUP BY ${column} ORDER BY requests DESC, ${column} LIMIT ?`,
+      ).all(...rollup.params, topN) as KeyedGroup[];
+    const everything = rollup.params.length === 0;
+    const condition = everything ? null : filterToSql(filter, this.#tokenize);
+    return {
+      ...aggregateFromTotals(totals),
+      overTime,
+      byModel: groupBy('model'),
+      byDomain: groupBy('domain'),
+      durationMs: condition === null ? this.#percentilesFromCounts('duration_ms') : this.#percentiles('duration_ms', condition),
+      ttfbMs: condition === null ? this.#percentilesFromCounts('ttfb_ms') : this.#percentiles('ttfb_ms', condition),
+    };
+  }
+
+  /** Nearest-rank percentiles over every record, from latency_counts: one pass over the distinct values. */
+  #percentilesFromCounts(metric: 'duration_ms' | 'ttfb_ms'): Percentiles {
+    const count = this.#statement('SELECT COALESCE(SUM(count), 0) FROM latency_counts WHERE metric = ?').pluck().get(metric) as number;
+    if (count === 0) return { p50: null, p90: null, p95: null, p99: null, max: null };
+    const ranks = PERCENTILES.map((fraction) => Math.max(1, Math.ceil(fraction * count)));
+    const row = this.#statement(
+      `SELECT ${ranks.map((_, index) => `MIN(CASE WHEN cumulative >= ? THEN value END) AS p${index}`).join(', ')}
+      FROM (SELECT value, SUM(count) OVER (ORDER BY value) AS cumulative FROM latency_counts WHERE metric = ?)`,
+    ).get(...ranks, metric) as Record<string, number | null>;
+    return { p50: row['p0'] ?? null, p90: row['p1'] ?? null, p95: row['p2'] ?? null, p99: row['p3'] ?? null, max: row['p4'] ?? null };
+  }
+
+  #overTimeRows(condition: SqlCondition, bucketMs: number, offsetMs: number): TimeBucket[] {
+    return this.#statement(
+      `SELECT CAST((started_at + ?) / ? AS INTEGER) * ? - ? AS start, ${ROW_GROUP_COLUMNS}
+      FROM exchanges WHERE ${condition.where} GROUP BY 1 ORDER BY 1`,
+    ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...condition.params) as TimeBucket[];
+  }
+
+  /** As aggregate, counted from the records themselves (filters the rollups cannot answer). */
+  #aggregateRows(filter: ListFilter, options: AggregateOptions): StoreAggregates {
     const condition = filterToSql(filter, this.#tokenize);
     const where = `WHERE ${condition.where}`;
-    const groupColumns =
-      'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
-      'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
+    const groupColumns = ROW_GROUP_COLUMNS;
     const totals = this.#statement(
       `SELECT ${groupColumns},
         COALESCE(SUM(review_state = 'pending'), 0) AS pending,
@@ -350,40 +465,17 @@ class SqliteStore implements Store {
         COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
         COALESCE(SUM(total_tokens), 0) AS totalTokens
       FROM exchanges ${where}`,
-    ).get(...condition.params) as {
-      requests: number;
-      errors: number;
-      inputTokens: number;
-      outputTokens: number;
-      pending: number;
-      confirmed: number;
-      rejected: number;
-      reasoningTokens: number;
-      cachedInputTokens: number;
-      totalTokens: number;
-    };
+    ).get(...condition.params) as AggregateTotals;
     const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
     const offsetMs = Math.floor(options.offsetMs ?? 0);
-    const overTime = this.#statement(
-      `SELECT CAST((started_at + ?) / ? AS INTEGER) * ? - ? AS start, ${groupColumns}
-      FROM exchanges ${where} GROUP BY 1 ORDER BY 1`,
-    ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...condition.params) as TimeBucket[];
+    const overTime = this.#overTimeRows(condition, bucketMs, offsetMs);
     const topN = Math.max(1, Math.floor(options.topN ?? 20));
     const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
       this.#statement(
         `SELECT ${column} AS key, ${groupColumns} FROM exchanges ${where} GROUP BY ${column} ORDER BY requests DESC, key LIMIT ?`,
       ).all(...condition.params, topN) as KeyedGroup[];
     return {
-      requests: totals.requests,
-      errors: totals.errors,
-      byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
-      tokens: {
-        input: totals.inputTokens,
-        output: totals.outputTokens,
-        reasoning: totals.reasoningTokens,
-        cachedInput: totals.cachedInputTokens,
-        total: totals.totalTokens,
-      },
+      ...aggregateFromTotals(totals),
       overTime,
       byModel: groupBy('model'),
       byDomain: groupBy('domain'),
@@ -395,7 +487,7 @@ class SqliteStore implements Store {
   async facets(): Promise<StoreFacets> {
     const of = (column: 'model' | 'domain') =>
       this.#statement(
-        `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
+        `SELECT ${column} AS value, SUM(requests) AS count FROM exchange_rollups WHERE ${column} <> '' GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
       ).all() as StoreFacets['models'];
     return { models: of('model'), domains: of('domain') };
   }
@@ -443,6 +535,17 @@ class SqliteStore implements Store {
     const hasMore = rows.length > limit;
     const items = rows.slice(0, limit);
     return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
+  }
+
+  #countRows(filter: ListFilter): number {
+    const condition = filterToSql(filter, this.#tokenize);
+    return this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${condition.where}`).pluck().get(...condition.params) as number;
+  }
+
+  /** Runs reads in one transaction: they see one snapshot of the database (WAL). */
+  #snapshot<T>(read: () => T): T {
+    if (this.#db.inTransaction) return read();
+    return this.#db.transaction(read).deferred();
   }
 
   /** Prepared statements cached by SQL text (filters yield a small, bounded set of shapes). */
