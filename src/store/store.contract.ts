@@ -562,6 +562,56 @@ export function runStoreContract(
       });
     });
 
+    describe('full-text search over many records', () => {
+      // Records written out of id order (a spool replayed late, a second proxy process), several in
+      // one millisecond, and a rare word among common ones: every page must still be the exact
+      // id-descending slice the unsearched list gives.
+      const time = 1_762_000_000_000;
+      const records = Array.from({ length: 300 }, (_, index) =>
+        makeTestRecord(
+          { seq: index, startedAt: time + Math.floor(index / 7) },
+          { searchText: `common words here ${index % 3 === 0 ? 'tri' : 'other'} ${index === 123 ? 'needle' : ''}`, model: index % 2 === 0 ? 'even' : 'odd' },
+        ),
+      );
+      const idsDescending = (subset: readonly ExchangeRecord[]) => subset.map((record) => record.id).sort().reverse();
+
+      beforeEach(async () => {
+        const shuffled = [...records].sort((a, b) => ((a.startedAt * 7919) % 300) - ((b.startedAt * 7919) % 300) || (a.id < b.id ? 1 : -1));
+        for (let start = 0; start < shuffled.length; start += 37) await store.insertBatch(shuffled.slice(start, start + 37));
+      });
+
+      async function searchAll(filter: ListFilter, limit: number): Promise<string[]> {
+        const ids: string[] = [];
+        let before: string | undefined;
+        for (let pages = 0; pages < 1_000; pages += 1) {
+          const page = await store.listSummaries(filter, before === undefined ? { limit } : { limit, before });
+          ids.push(...page.items.map((item) => item.id));
+          if (page.nextCursor === null) return ids;
+          before = page.nextCursor;
+        }
+        throw new Error('pagination did not terminate');
+      }
+
+      it('pages a common word newest first, each match exactly once, whatever order the records were written in', async () => {
+        for (const limit of [1, 7, 50, 63, 64, 100, 500]) expect(await searchAll({ search: 'common' }, limit)).toEqual(idsDescending(records));
+        expect(await searchAll({ search: 'tri', model: 'even' }, 5)).toEqual(idsDescending(records.filter((_, index) => index % 6 === 0)));
+        expect(await searchAll({ search: 'common words', throughId: records[200]!.id }, 20)).toEqual(idsDescending(records.slice(0, 201)));
+        expect(await searchAll({ search: 'needle' }, 50)).toEqual([records[123]!.id]);
+      });
+
+      it('counts up to a cap: exact below it, the cap and capped above it, exact totals for plain filters', async () => {
+        expect(await store.countUpTo({ search: 'tri' }, 1_000)).toEqual({ count: 100, capped: false });
+        expect(await store.countUpTo({ search: 'common' }, 50)).toEqual({ count: 50, capped: true });
+        expect(await store.countUpTo({ search: 'common' }, 300)).toEqual({ count: 300, capped: false });
+        expect(await store.countUpTo({ search: 'needle', model: 'odd' }, 10)).toEqual({ count: 1, capped: false });
+        expect(await store.countUpTo({ search: '?!' }, 10)).toEqual({ count: 0, capped: false });
+        expect(await store.countUpTo({ hasTools: false }, 10)).toMatchObject({ count: 10, capped: true });
+        // A filter without search or flags is answered exactly however large the count.
+        const model = await store.countUpTo({ model: 'even' }, 10);
+        expect(model.count === 150 ? model : { count: 10, capped: true }).toEqual(model);
+      });
+    });
+
     describe('iterate', () => {
       it('yields every record in ascending id order across many batches', async () => {
         const records = makeTestRecords(257, 5_000);

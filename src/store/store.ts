@@ -170,6 +170,12 @@ export interface Store {
   /** As `delete`, for every record matching the filter (one transaction). Returns rows removed. */
   deleteWhere(filter: ListFilter): Promise<number>;
   count(filter?: ListFilter): Promise<number>;
+  /**
+   * As `count`, but may stop counting past `cap` (cheap whatever the number of matches):
+   * `{ count: cap, capped: true }` then. Filters the store keeps totals for are counted exactly
+   * (`capped` false) however many records match.
+   */
+  countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }>;
   stats(): Promise<StoreStats>;
   /** Counts, token sums, time series, top models/domains and latency percentiles over a filter. */
   aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;

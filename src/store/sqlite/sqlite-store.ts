@@ -40,6 +40,8 @@ import {
 } from './exchange-row.js';
 import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
 import { rollupFilter } from './rollup-filter.js';
+import { BAND, FIRST_BANDED_ROWID, bandStart } from './search-rowid.js';
+import { toFts5Query } from './to-fts5-query.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -128,6 +130,10 @@ function backfillFunctionCallOnly(db: Database.Database): void {
 
 const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
 
+function hasSearch(filter: ListFilter): boolean {
+  return filter.search !== undefined && filter.search.trim() !== '';
+}
+
 const ROW_GROUP_COLUMNS =
   'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
   'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
@@ -180,7 +186,18 @@ class SqliteStore implements Store {
     const findParent = db.prepare<[string, string], { id: string; thread_id: string }>(
       'SELECT id, thread_id FROM exchanges WHERE self_key = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
-    const insertSearch = db.prepare('INSERT INTO exchanges_fts (search_text) VALUES (?)');
+    const insertSearchAt = db.prepare('INSERT INTO exchanges_fts (rowid, search_text) VALUES (?, ?)');
+    const maxRowidInBand = db.prepare<[number, number], number | null>(
+      'SELECT MAX(search_rowid) FROM exchanges WHERE search_rowid >= ? AND search_rowid < ?',
+    ).pluck();
+    /** Indexes a record's search text under the next free rowid of its id's band (search-rowid.ts). */
+    const insertSearch = (id: string, text: string): number => {
+      const start = bandStart(id);
+      const max = maxRowidInBand.get(start, start + BAND) ?? null;
+      const rowid = max === null ? start : max + 1;
+      insertSearchAt.run(rowid, text);
+      return rowid;
+    };
     const flagFunctionCallOnly = db.prepare('INSERT OR IGNORE INTO function_call_only_exchanges (id) VALUES (?)');
     const unflagFunctionCallOnly = db.prepare('DELETE FROM function_call_only_exchanges WHERE id = ?');
     const insertExchange = db.prepare(
@@ -190,7 +207,7 @@ class SqliteStore implements Store {
       records.forEach((record, index) => {
         if (exists.get(record.id) !== undefined) return;
         const parent = record.parentKey === null ? undefined : findParent.get(record.parentKey, record.id);
-        const searchRowid = record.searchText === '' ? null : insertSearch.run(record.searchText).lastInsertRowid;
+        const searchRowid = record.searchText === '' ? null : insertSearch(record.id, record.searchText);
         insertExchange.run(
           insertParams(record, bodies[index]!, {
             parentId: parent?.id ?? null,
@@ -253,7 +270,16 @@ class SqliteStore implements Store {
       const current = readForDerive.get(id);
       if (current === undefined) return false;
       if (current.search_rowid !== null) deleteSearch.run(current.search_rowid);
-      const searchRowid = derived.searchText === '' ? null : insertSearch.run(derived.searchText).lastInsertRowid;
+      // A banded rowid is kept; an old auto-increment one moves to the record's band.
+      const keep = current.search_rowid !== null && current.search_rowid >= FIRST_BANDED_ROWID ? current.search_rowid : null;
+      let searchRowid: number | null = null;
+      if (derived.searchText !== '') {
+        if (keep === null) searchRowid = insertSearch(id, derived.searchText);
+        else {
+          insertSearchAt.run(keep, derived.searchText);
+          searchRowid = keep;
+        }
+      }
       writeDerived.run(
         derived.sharegpt === null ? null : encodeJson(derived.sharegpt),
         derived.converterVersion,
@@ -368,6 +394,35 @@ class SqliteStore implements Store {
         .get(...condition.params, throughId) as number;
       return total - newer;
     });
+  }
+
+  async countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    const limit = Math.max(0, Math.floor(cap));
+    if (rollupFilter(filter) !== null) {
+      const count = await this.count(filter);
+      return { count, capped: false };
+    }
+    let counted: number;
+    if (hasSearch(filter)) {
+      // Joined from the index (as #searchPage), so counting stops at the cap instead of first
+      // collecting every match.
+      const { search, ...rest } = filter;
+      const query = toFts5Query(this.#tokenize(search ?? ''));
+      if (query === null) return { count: 0, capped: false };
+      const condition = filterToSql(rest, this.#tokenize);
+      counted = this.#statement(
+        `SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+        WHERE exchanges_fts MATCH ? AND ${condition.where} LIMIT ?)`,
+      )
+        .pluck()
+        .get(query, ...condition.params, limit + 1) as number;
+    } else {
+      const condition = filterToSql(filter, this.#tokenize);
+      counted = this.#statement(`SELECT COUNT(*) FROM (SELECT 1 FROM exchanges WHERE ${condition.where} LIMIT ?)`)
+        .pluck()
+        .get(...condition.params, limit + 1) as number;
+    }
+    return counted > limit ? { count: limit, capped: true } : { count: counted, capped: false };
   }
 
   async stats(): Promise<StoreStats> {
@@ -522,6 +577,9 @@ class SqliteStore implements Store {
   }
 
   #page<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): ListPage<T> {
+    if (hasSearch(filter) && options.order !== 'asc' && this.#searchRowidsBanded()) {
+      return this.#searchPage(filter, options, selectList, fromRow);
+    }
     const limit = Math.max(1, Math.floor(options.limit));
     const condition = filterToSql(filter, this.#tokenize);
     const ascending = options.order === 'asc';
@@ -535,6 +593,51 @@ class SqliteStore implements Store {
     const hasMore = rows.length > limit;
     const items = rows.slice(0, limit);
     return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
+  }
+
+  /**
+   * A newest-first page of a full-text search that stops early: walks the index from the newest
+   * rowid down, joined to the records, until it holds a page and has finished the millisecond
+   * band it is in, then orders that by id (search-rowid.ts says why this is exact).
+   */
+  #searchPage<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): ListPage<T> {
+    const limit = Math.max(1, Math.floor(options.limit));
+    const { search, ...rest } = filter;
+    const query = toFts5Query(this.#tokenize(search ?? ''));
+    if (query === null) return { items: [], nextCursor: null };
+    const condition = filterToSql(rest, this.#tokenize);
+    const before = options.before;
+    const cursor = before === undefined ? '' : 'AND exchanges.id < ?';
+    const cursorParams = before === undefined ? [] : [before];
+    const from = `FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+      WHERE exchanges_fts MATCH ? AND exchanges_fts.rowid < ? AND ${condition.where} ${cursor}`;
+    const chunkStatement = this.#statement(
+      `SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} ORDER BY exchanges_fts.rowid DESC LIMIT ?`,
+    );
+    const bandStatement = this.#statement(`SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} AND exchanges_fts.rowid >= ?`);
+    const want = limit + 1;
+    const chunk = Math.max(want, 64);
+    const rows: Array<{ id: string; search_position: number }> = [];
+    let below = before === undefined ? Number.MAX_SAFE_INTEGER : bandStart(before) + BAND;
+    for (;;) {
+      const got = chunkStatement.all(query, below, ...condition.params, ...cursorParams, chunk) as typeof rows;
+      rows.push(...got);
+      if (got.length < chunk) break;
+      below = got[got.length - 1]!.search_position;
+      if (rows.length >= want) {
+        rows.push(...(bandStatement.all(query, below, ...condition.params, ...cursorParams, Math.floor(below / BAND) * BAND) as typeof rows));
+        break;
+      }
+    }
+    rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = rows.slice(0, limit);
+    return { items: items.map(fromRow), nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+  }
+
+  /** False while records indexed before search-rowid.ts's scheme remain (until `rebuild`). */
+  #searchRowidsBanded(): boolean {
+    const lowest = this.#statement('SELECT MIN(search_rowid) FROM exchanges').pluck().get() as number | null;
+    return lowest === null || lowest >= FIRST_BANDED_ROWID;
   }
 
   #countRows(filter: ListFilter): number {
