@@ -603,12 +603,72 @@ export function runStoreContract(
         expect(await store.countUpTo({ search: 'tri' }, 1_000)).toEqual({ count: 100, capped: false });
         expect(await store.countUpTo({ search: 'common' }, 50)).toEqual({ count: 50, capped: true });
         expect(await store.countUpTo({ search: 'common' }, 300)).toEqual({ count: 300, capped: false });
+        // records[200] shares its millisecond with records 196 to 202.
+        expect(await store.countUpTo({ search: 'common', throughId: records[200]!.id }, 1_000)).toEqual({ count: 201, capped: false });
+        expect(await store.countUpTo({ search: 'tri', throughId: records[200]!.id }, 1_000)).toEqual({ count: 67, capped: false });
         expect(await store.countUpTo({ search: 'needle', model: 'odd' }, 10)).toEqual({ count: 1, capped: false });
         expect(await store.countUpTo({ search: '?!' }, 10)).toEqual({ count: 0, capped: false });
         expect(await store.countUpTo({ hasTools: false }, 10)).toMatchObject({ count: 10, capped: true });
         // A filter without search or flags is answered exactly however large the count.
         const model = await store.countUpTo({ model: 'even' }, 10);
         expect(model.count === 150 ? model : { count: 10, capped: true }).toEqual(model);
+      });
+    });
+
+    describe('best record of each thread', () => {
+      it('keeps, per thread, the complete record with the most turns (then the newest) among those matching the filter', async () => {
+        const random = seededRandom(11);
+        const records: ExchangeRecord[] = [];
+        for (let seq = 0; seq < 240; seq += 1) {
+          const thread = Math.floor(random() * 30);
+          const step = records.filter((record) => record.selfKey?.startsWith(`t${thread}-`)).length;
+          const failed = random() < 0.2;
+          records.push(
+            makeTestRecord(
+              { seq, startedAt: 1_763_000_000_000 + seq },
+              {
+                parentKey: step === 0 ? null : `t${thread}-${step - 1}`,
+                selfKey: `t${thread}-${step}`,
+                turnCount: 1 + Math.floor(random() * 4),
+                incomplete: random() < 0.15,
+                error: failed ? { class: 'Timeout', message: 'slow' } : null,
+                model: random() < 0.5 ? 'm-a' : 'm-b',
+                apiKind: random() < 0.9 ? 'chat' : 'embeddings',
+              },
+            ),
+          );
+        }
+        await store.insertBatch(records);
+        const stored = await collect(store.iterate({}, 100));
+        expect(new Set(stored.map((record) => record.threadId)).size).toBeLessThanOrEqual(30);
+        await store.setReviewState(stored.filter(() => random() < 0.3).map((record) => record.id), 'confirmed', 1);
+        const all = await collect(store.iterate({}, 100));
+        const rank = (record: StoredExchange) => [record.error === null && !record.incomplete ? 1 : 0, record.turnCount, record.id] as const;
+        const better = (a: StoredExchange, b: StoredExchange) => {
+          const [x, y] = [rank(a), rank(b)];
+          return x[0] !== y[0] ? x[0] > y[0] : x[1] !== y[1] ? x[1] > y[1] : x[2] > y[2];
+        };
+        const expected = (matching: StoredExchange[]) => {
+          const best = new Map<string, StoredExchange>();
+          for (const record of matching) {
+            const current = best.get(record.threadId);
+            if (current === undefined || better(record, current)) best.set(record.threadId, record);
+          }
+          return [...best.values()].map((record) => record.id).sort();
+        };
+        const cases: Array<[ListFilter, (record: StoredExchange) => boolean]> = [
+          [{}, () => true],
+          [{ apiKind: 'chat' }, (record) => record.apiKind === 'chat'],
+          [{ reviewState: 'confirmed', models: ['m-a'] }, (record) => record.reviewState === 'confirmed' && record.model === 'm-a'],
+          [{ models: [] }, () => false],
+          [{ models: ['m-b', 'none'], throughId: all[150]!.id }, (record) => record.model === 'm-b' && record.id <= all[150]!.id],
+        ];
+        for (const [filter, matches] of cases) {
+          const ids = (await collect(store.iterate({ ...filter, bestOfThread: true }, 7))).map((record) => record.id);
+          expect(ids).toEqual(expected(all.filter(matches)));
+          expect(await store.count({ ...filter, bestOfThread: true })).toBe(ids.length);
+          expect(await store.count(filter)).toBe(all.filter(matches).length);
+        }
       });
     });
 

@@ -32,6 +32,14 @@ export interface ListFilter {
    * with no letters or digits matches nothing.
    */
   search?: string;
+  /** The model is one of these (records without a model never match; an empty list matches nothing). */
+  models?: readonly string[];
+  /**
+   * True: only the best record of each thread among the records matching the rest of the filter
+   * (what an export with `threads: longest` writes): a complete one (no error, not cut off)
+   * before an incomplete one, then the most turns, then the newest.
+   */
+  bestOfThread?: boolean;
 }
 
 export interface ListPage<T = StoredExchange> {

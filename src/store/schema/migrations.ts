@@ -149,6 +149,15 @@ export const migrations: readonly Migration[] = [
     name: 'rollups for stats, facets and totals',
     statements: rollupStatements,
   },
+  {
+    version: 4,
+    name: 'best record of a thread',
+    // ListFilter.bestOfThread asks, for each record, whether its thread holds a better one: this
+    // index answers that from its entries (rank = complete, turns, id), without reading rows.
+    statements: () => [
+      'CREATE INDEX exchanges_thread_best ON exchanges (thread_id, (error_class IS NULL AND NOT incomplete), turn_count, id)',
+    ],
+  },
 ];
 
 /** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */

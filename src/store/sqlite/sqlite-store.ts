@@ -404,18 +404,23 @@ class SqliteStore implements Store {
     }
     let counted: number;
     if (hasSearch(filter)) {
-      // Joined from the index (as #searchPage), so counting stops at the cap instead of first
-      // collecting every match.
       const { search, ...rest } = filter;
       const query = toFts5Query(this.#tokenize(search ?? ''));
       if (query === null) return { count: 0, capped: false };
-      const condition = filterToSql(rest, this.#tokenize);
-      counted = this.#statement(
-        `SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
-        WHERE exchanges_fts MATCH ? AND ${condition.where} LIMIT ?)`,
-      )
-        .pluck()
-        .get(query, ...condition.params, limit + 1) as number;
+      const { throughId, ...others } = rest;
+      if (Object.values(others).every((value) => value === undefined) && this.#searchRowidsBanded()) {
+        counted = this.#countSearchOnly(query, throughId, limit + 1);
+      } else {
+        // Joined from the index (as #searchPage), so counting stops at the cap instead of first
+        // collecting every match.
+        const condition = filterToSql(rest, this.#tokenize);
+        counted = this.#statement(
+          `SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+          WHERE exchanges_fts MATCH ? AND ${condition.where} LIMIT ?)`,
+        )
+          .pluck()
+          .get(query, ...condition.params, limit + 1) as number;
+      }
     } else {
       const condition = filterToSql(filter, this.#tokenize);
       counted = this.#statement(`SELECT COUNT(*) FROM (SELECT 1 FROM exchanges WHERE ${condition.where} LIMIT ?)`)
@@ -632,6 +637,26 @@ class SqliteStore implements Store {
     rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const items = rows.slice(0, limit);
     return { items: items.map(fromRow), nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+  }
+
+  /**
+   * Matches of a search alone (up to `limit`), read from the index without touching the records:
+   * every entry belongs to a stored record, and a bound on ids is a bound on rowids except inside
+   * the bound's own millisecond band (search-rowid.ts), which is checked against the records.
+   */
+  #countSearchOnly(query: string, throughId: string | undefined, limit: number): number {
+    const below = throughId === undefined ? Number.MAX_SAFE_INTEGER : bandStart(throughId);
+    const earlier = this.#statement('SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts WHERE exchanges_fts MATCH ? AND rowid < ? LIMIT ?)')
+      .pluck()
+      .get(query, below, limit) as number;
+    if (throughId === undefined || earlier >= limit) return earlier;
+    const inBand = this.#statement(
+      `SELECT COUNT(*) FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+      WHERE exchanges_fts MATCH ? AND exchanges_fts.rowid >= ? AND exchanges_fts.rowid < ? AND exchanges.id <= ?`,
+    )
+      .pluck()
+      .get(query, below, below + BAND, throughId) as number;
+    return Math.min(limit, earlier + inBand);
   }
 
   /** False while records indexed before search-rowid.ts's scheme remain (until `rebuild`). */
