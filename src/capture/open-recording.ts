@@ -9,6 +9,7 @@ import type { RecordingService } from '../main.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
 import { createRecorder } from './create-recorder.js';
+import { pooledRandom } from './pooled-random.js';
 import { processExchange, type RawExchange } from './process-exchange.js';
 import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
 
@@ -93,7 +94,7 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     ...(data.replayIntervalMs !== undefined ? { replayIntervalMs: data.replayIntervalMs } : {}),
     onError: (error, details) => logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
   });
-  const nextId = monotonicFactory();
+  const nextId = monotonicFactory(pooledRandom());
   const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, nextId(raw.startedAt)));
   return {
     accept,

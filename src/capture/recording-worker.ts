@@ -5,13 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { createBatchWriter } from '../store/writer/batch-writer.js';
+import { pooledRandom } from './pooled-random.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('recording-worker must run in a worker thread');
 const options = workerData as RecordingWorkerData;
-const nextId = monotonicFactory();
+const nextId = monotonicFactory(pooledRandom());
 
 const store = openSqliteStore(options.dbPath, options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {});
 await store.migrate();
