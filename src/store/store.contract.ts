@@ -903,6 +903,7 @@ export function runStoreContract(
           const batch = Array.from({ length: 40 }, () => randomRecord((seq += 1)));
           batch.sort((a, b) => (a.id < b.id ? -1 : 1));
           await store.insertBatch(batch);
+          await store.insertBatch(batch.slice(0, 10)); // a retried batch: stored (and counted) once
           const stored = await collect(store.iterate({}, 100));
           const some = (share: number) => stored.filter(() => random() < share).map((record) => record.id);
           await store.setReviewState(some(0.2), pick(['confirmed', 'rejected', 'pending'] as const), base);

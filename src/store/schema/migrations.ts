@@ -25,6 +25,11 @@ export interface Dialect {
    * needs a function for it.
    */
   rowTrigger(name: string, event: 'INSERT' | 'DELETE' | 'UPDATE OF review_state', when: string | null, body: string): string[];
+  /**
+   * Who adds inserted records to the rollups (migration 3): a row trigger, or the store's
+   * insertBatch, one upsert per rollup key and batch (rollupUpsertSql, LATENCY_UPSERT_SQL).
+   */
+  rollupsOnInsert: 'trigger' | 'store';
 }
 
 /**
@@ -44,6 +49,8 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // detail=none keeps only which rows hold a term (no positions): about a third of the size and
     // a third less insert time than detail=full (measured); we only need "all terms occur".
     searchColumns: ['search_rowid INTEGER'],
+    // Measured: per-row insert triggers cost the SQLite writer a third of its rate on small records.
+    rollupsOnInsert: 'store',
     rowTrigger: (name, event, when, body) => [
       `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN ${when} `}BEGIN ${body} END`,
     ],
@@ -60,6 +67,7 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // The store fills this with to_tsvector('simple', <search text>) on insert.
     searchColumns: ['search_vector TSVECTOR'],
     searchStatements: ['CREATE INDEX exchanges_search_vector ON exchanges USING GIN (search_vector)'],
+    rollupsOnInsert: 'trigger',
     rowTrigger: (name, event, when, body) => [
       `CREATE FUNCTION ${name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`,
       `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN (${when}) `}EXECUTE FUNCTION ${name}_fn()`,
@@ -174,30 +182,63 @@ const rollupMeasures = (row: 'NEW' | 'OLD' | 'exchanges'): Array<[string, string
   ['cached_input_tokens', `COALESCE(${row}.cached_input_tokens, 0)`],
 ];
 
-/** The rollup key of a row of `exchanges`: its hour, model ('' for none), domain, API kind and review state. */
-const rollupKey = (row: 'NEW' | 'OLD' | 'exchanges', reviewState = `${row}.review_state`): string[] => [
-  `${row}.started_at - ${row}.started_at % ${ROLLUP_BUCKET_MS}`,
+/** The two rollup tables: per hour (for time series and time ranges), and over all time (tiny). */
+interface RollupTable {
+  name: 'exchange_rollups' | 'exchange_totals';
+  hourly: boolean;
+}
+const ROLLUP_TABLES: readonly RollupTable[] = [
+  { name: 'exchange_rollups', hourly: true },
+  { name: 'exchange_totals', hourly: false },
+];
+
+const keyColumnsOf = (table: RollupTable): string[] => [...(table.hourly ? ['bucket_start'] : []), 'model', 'domain', 'api_kind', 'review_state'];
+
+/** The rollup key of a row of `exchanges`: (its hour,) model ('' for none), domain, API kind and review state. */
+const rollupKey = (table: RollupTable, row: 'NEW' | 'OLD' | 'exchanges'): string[] => [
+  ...(table.hourly ? [`${row}.started_at - ${row}.started_at % ${ROLLUP_BUCKET_MS}`] : []),
   `COALESCE(${row}.model, '')`,
   `${row}.domain`,
   `${row}.api_kind`,
-  reviewState,
+  `${row}.review_state`,
 ];
-const ROLLUP_KEY_COLUMNS = 'bucket_start, model, domain, api_kind, review_state';
 
-/** Adds (sign 1) or removes (sign -1) one row's contribution to its rollup row. */
+/** Column names of the measures, in the order rollupUpsertSql binds them after the key. */
+export const ROLLUP_MEASURES = rollupMeasures('exchanges').map(([column]) => column);
+
+/** `INSERT ... ON CONFLICT DO UPDATE` adding `values` (key columns, then ROLLUP_MEASURES) to a rollup row. */
+function upsert(table: RollupTable, values: readonly string[]): string {
+  const keys = keyColumnsOf(table).join(', ');
+  return (
+    `INSERT INTO ${table.name} (${keys}, ${ROLLUP_MEASURES.join(', ')}) VALUES (${values.join(', ')}) ` +
+    `ON CONFLICT (${keys}) DO UPDATE SET ${ROLLUP_MEASURES.map((column) => `${column} = ${table.name}.${column} + excluded.${column}`).join(', ')}`
+  );
+}
+
+/**
+ * For a store that adds inserted records to the rollups itself, batched (Dialect.rollupsOnInsert
+ * 'store'): the upsert with positional parameters, key columns then ROLLUP_MEASURES.
+ */
+export function rollupUpsertSql(hourly: boolean): string {
+  const table = ROLLUP_TABLES.find((candidate) => candidate.hourly === hourly)!;
+  return upsert(table, [...keyColumnsOf(table), ...ROLLUP_MEASURES].map(() => '?'));
+}
+
+export const LATENCY_UPSERT_SQL =
+  'INSERT INTO latency_counts (metric, value, count) VALUES (?, ?, ?) ON CONFLICT (metric, value) DO UPDATE SET count = latency_counts.count + excluded.count';
+
+/** Adds (sign 1) or removes (sign -1) one row's contribution to its rows of both rollup tables. */
 function rollupDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
-  const measures = rollupMeasures(row);
-  const values = [...rollupKey(row), ...measures.map(([, expression]) => (sign === 1 ? expression : `-(${expression})`))];
-  const statements = [
-    `INSERT INTO exchange_rollups (${ROLLUP_KEY_COLUMNS}, ${measures.map(([column]) => column).join(', ')}) VALUES (${values.join(', ')}) ` +
-      `ON CONFLICT (${ROLLUP_KEY_COLUMNS}) DO UPDATE SET ${measures.map(([column]) => `${column} = exchange_rollups.${column} + excluded.${column}`).join(', ')};`,
-  ];
-  // An emptied rollup row goes, so facets never offer a model that no longer has a record.
-  if (sign === -1) {
-    const key = rollupKey(row);
-    statements.push(
-      `DELETE FROM exchange_rollups WHERE bucket_start = ${key[0]} AND model = ${key[1]} AND domain = ${key[2]} AND api_kind = ${key[3]} AND review_state = ${key[4]} AND requests = 0;`,
-    );
+  const measures = rollupMeasures(row).map(([, expression]) => (sign === 1 ? expression : `-(${expression})`));
+  const statements: string[] = [];
+  for (const table of ROLLUP_TABLES) {
+    const key = rollupKey(table, row);
+    statements.push(`${upsert(table, [...key, ...measures])};`);
+    // An emptied rollup row goes, so facets never offer a model that no longer has a record.
+    if (sign === -1) {
+      const match = keyColumnsOf(table).map((column, index) => `${column} = ${key[index]}`);
+      statements.push(`DELETE FROM ${table.name} WHERE ${match.join(' AND ')} AND requests = 0;`);
+    }
   }
   return statements.join(' ');
 }
@@ -215,32 +256,38 @@ function latencyDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
 
 /**
  * Migration 3. `exchange_rollups`: counts and token sums per hour x model x domain x API kind x
- * review state, kept by triggers as rows are inserted, deleted or change state, so stats, facets
- * and list totals read a few thousand rows instead of every record. `latency_counts`: how many
- * records have each exact duration / time to first byte (ms), so nearest-rank percentiles over
- * everything are one pass over the distinct values. Both are filled from the rows already stored.
+ * review state; `exchange_totals`: the same over all time (a few rows: facets, totals, top
+ * models). Triggers keep them right as rows are deleted or change state, and as they are
+ * inserted unless the store adds its batches itself (cheaper: one upsert per key and batch).
+ * `latency_counts`: how many records have each exact duration / time to first byte (ms), so
+ * nearest-rank percentiles over everything are one pass over the distinct values. All are
+ * filled from the rows already stored.
  */
 function rollupStatements(dialect: Dialect): string[] {
   const measures = rollupMeasures('exchanges');
   return [
-    `CREATE TABLE exchange_rollups (
-        bucket_start BIGINT NOT NULL,
+    ...ROLLUP_TABLES.flatMap((table) => [
+      `CREATE TABLE ${table.name} (
+        ${table.hourly ? 'bucket_start BIGINT NOT NULL,' : ''}
         model TEXT NOT NULL,
         domain TEXT NOT NULL,
         api_kind TEXT NOT NULL,
         review_state TEXT NOT NULL,
         ${measures.map(([column]) => `${column} BIGINT NOT NULL`).join(',\n        ')},
-        PRIMARY KEY (${ROLLUP_KEY_COLUMNS})
+        PRIMARY KEY (${keyColumnsOf(table).join(', ')})
       )`,
+      `INSERT INTO ${table.name} (${keyColumnsOf(table).join(', ')}, ${ROLLUP_MEASURES.join(', ')})
+      SELECT ${rollupKey(table, 'exchanges').join(', ')}, ${measures.map(([, expression]) => `SUM(${expression})`).join(', ')}
+      FROM exchanges GROUP BY ${rollupKey(table, 'exchanges').join(', ')}`,
+    ]),
     'CREATE TABLE latency_counts (metric TEXT NOT NULL, value BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (metric, value))',
-    `INSERT INTO exchange_rollups (${ROLLUP_KEY_COLUMNS}, ${measures.map(([column]) => column).join(', ')})
-      SELECT ${rollupKey('exchanges').join(', ')}, ${measures.map(([, expression]) => `SUM(${expression})`).join(', ')}
-      FROM exchanges GROUP BY ${rollupKey('exchanges').join(', ')}`,
     ...(['duration_ms', 'ttfb_ms'] as const).map(
       (column) =>
         `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${column}, COUNT(*) FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column}`,
     ),
-    ...dialect.rowTrigger('exchanges_rollup_insert', 'INSERT', null, `${rollupDelta('NEW', 1)} ${latencyDelta('NEW', 1)}`),
+    ...(dialect.rollupsOnInsert === 'trigger'
+      ? dialect.rowTrigger('exchanges_rollup_insert', 'INSERT', null, `${rollupDelta('NEW', 1)} ${latencyDelta('NEW', 1)}`)
+      : []),
     ...dialect.rowTrigger('exchanges_rollup_delete', 'DELETE', null, `${rollupDelta('OLD', -1)} ${latencyDelta('OLD', -1)}`),
     ...dialect.rowTrigger(
       'exchanges_rollup_review',

@@ -1,4 +1,4 @@
-// ListFilter -> a WHERE clause over `exchange_rollups` (migration 3), when the rollups can answer
+// ListFilter -> a WHERE clause over `exchange_rollups` or `exchange_totals` (migration 3), when the rollups can answer
 // the filter exactly: only review state, model, domain, API kind and a time range on whole rollup
 // buckets. null otherwise (search, flags, errors, a range cutting through an hour): the caller
 // then reads `exchanges` itself. `throughId` is left to the caller (see sqlite-store.ts count).
@@ -8,7 +8,12 @@ import type { SqlCondition } from './filter-to-sql.js';
 
 const ANSWERABLE = new Set<keyof ListFilter>(['reviewState', 'model', 'domain', 'apiKind', 'since', 'until', 'throughId']);
 
-export function rollupFilter(filter: ListFilter): SqlCondition | null {
+export interface RollupCondition extends SqlCondition {
+  /** exchange_totals without a time range (a few rows), else the hourly exchange_rollups. */
+  table: 'exchange_totals' | 'exchange_rollups';
+}
+
+export function rollupFilter(filter: ListFilter): RollupCondition | null {
   for (const [key, value] of Object.entries(filter) as Array<[keyof ListFilter, unknown]>) {
     if (value === undefined) continue;
     if (key === 'search' && typeof value === 'string' && value.trim() === '') continue;
@@ -43,5 +48,6 @@ export function rollupFilter(filter: ListFilter): SqlCondition | null {
     clauses.push('bucket_start < ?');
     params.push(filter.until);
   }
-  return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params };
+  const table = filter.since === undefined && filter.until === undefined ? 'exchange_totals' : 'exchange_rollups';
+  return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params, table };
 }

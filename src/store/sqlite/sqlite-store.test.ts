@@ -110,8 +110,9 @@ describe('migration 2 (function-call-only flag)', () => {
 /** Undoes migrations 3 (rollups) and 4 (thread index), as in a database written before them. */
 function dropRollups(db: Database.Database): void {
   db.exec('DROP INDEX exchanges_thread_best');
-  for (const trigger of ['exchanges_rollup_insert', 'exchanges_rollup_delete', 'exchanges_rollup_review']) db.exec(`DROP TRIGGER ${trigger}`);
+  for (const trigger of ['exchanges_rollup_delete', 'exchanges_rollup_review']) db.exec(`DROP TRIGGER ${trigger}`);
   db.exec('DROP TABLE exchange_rollups');
+  db.exec('DROP TABLE exchange_totals');
   db.exec('DROP TABLE latency_counts');
   db.prepare('DELETE FROM schema_migrations WHERE version >= 3').run();
 }

@@ -9,7 +9,15 @@ import type { ExchangeRecord, ReviewState, StoredExchange } from '../../capture/
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
 import { isFunctionCallOnly } from '../is-function-call-only.js';
-import { ROLLUP_BUCKET_MS, SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
+import {
+  LATENCY_UPSERT_SQL,
+  ROLLUP_BUCKET_MS,
+  SQLITE_FTS_TOKENIZE,
+  createMigrationsTableSql,
+  dialects,
+  pendingMigrations,
+  rollupUpsertSql,
+} from '../schema/migrations.js';
 import type {
   AggregateOptions,
   DerivedFields,
@@ -39,7 +47,7 @@ import {
   summarySelectList,
 } from './exchange-row.js';
 import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
-import { rollupFilter } from './rollup-filter.js';
+import { type RollupCondition, rollupFilter } from './rollup-filter.js';
 import { BAND, FIRST_BANDED_ROWID, bandStart } from './search-rowid.js';
 import { toFts5Query } from './to-fts5-query.js';
 
@@ -203,9 +211,45 @@ class SqliteStore implements Store {
     const insertExchange = db.prepare(
       `INSERT INTO exchanges (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
     );
+    const upsertHourly = db.prepare(rollupUpsertSql(true));
+    const upsertTotals = db.prepare(rollupUpsertSql(false));
+    const upsertLatency = db.prepare(LATENCY_UPSERT_SQL);
     this.#insertTransaction = db.transaction((records: readonly ExchangeRecord[], bodies: readonly EncodedBodies[]) => {
+      // The batch's contribution to the rollups, one upsert per key (dialects.sqlite.rollupsOnInsert).
+      const hourly = new Map<string, { key: Array<string | number>; measures: number[] }>();
+      const totals = new Map<string, { key: Array<string | number>; measures: number[] }>();
+      const latencies = new Map<string, { metric: string; value: number; count: number }>();
+      const add = (into: typeof hourly, key: Array<string | number>, measures: number[]): void => {
+        const text = JSON.stringify(key);
+        const current = into.get(text);
+        if (current === undefined) into.set(text, { key, measures: [...measures] });
+        else measures.forEach((value, index) => (current.measures[index]! += value));
+      };
+      const countLatency = (metric: string, value: number | null): void => {
+        if (value === null) return;
+        const text = `${metric}:${value}`;
+        const current = latencies.get(text);
+        if (current === undefined) latencies.set(text, { metric, value, count: 1 });
+        else current.count += 1;
+      };
       records.forEach((record, index) => {
         if (exists.get(record.id) !== undefined) return;
+        const usage = record.usage;
+        // Same order as ROLLUP_MEASURES; a new record is pending.
+        const measures = [
+          1,
+          record.error === null ? 0 : 1,
+          usage?.inputTokens ?? 0,
+          usage?.outputTokens ?? 0,
+          usage?.totalTokens ?? 0,
+          usage?.reasoningTokens ?? 0,
+          usage?.cachedInputTokens ?? 0,
+        ];
+        const key = [record.model ?? '', record.domain, record.apiKind, 'pending'];
+        add(hourly, [record.startedAt - (record.startedAt % ROLLUP_BUCKET_MS), ...key], measures);
+        add(totals, key, measures);
+        countLatency('duration_ms', record.durationMs);
+        countLatency('ttfb_ms', record.ttfbMs);
         const parent = record.parentKey === null ? undefined : findParent.get(record.parentKey, record.id);
         const searchRowid = record.searchText === '' ? null : insertSearch(record.id, record.searchText);
         insertExchange.run(
@@ -217,6 +261,9 @@ class SqliteStore implements Store {
         );
         if (bodies[index]!.functionCallOnly) flagFunctionCallOnly.run(record.id);
       });
+      for (const { key, measures } of hourly.values()) upsertHourly.run(...key, ...measures);
+      for (const { key, measures } of totals.values()) upsertTotals.run(...key, ...measures);
+      for (const { metric, value, count } of latencies.values()) upsertLatency.run(metric, value, count);
     });
     this.#updateMany = db.transaction((sql: string, ids: readonly string[], leading: unknown[]) => {
       const statement = this.#statement(sql);
@@ -381,7 +428,7 @@ class SqliteStore implements Store {
     if (rollup === null) return this.#countRows(filter);
     // One read snapshot for both reads, so a write between them cannot be counted twice or missed.
     return this.#snapshot(() => {
-      const total = this.#statement(`SELECT COALESCE(SUM(requests), 0) FROM exchange_rollups WHERE ${rollup.where}`)
+      const total = this.#statement(`SELECT COALESCE(SUM(requests), 0) FROM ${rollup.table} WHERE ${rollup.where}`)
         .pluck()
         .get(...rollup.params) as number;
       if (filter.throughId === undefined) return total;
@@ -431,7 +478,7 @@ class SqliteStore implements Store {
   }
 
   async stats(): Promise<StoreStats> {
-    const rows = this.#statement('SELECT review_state, SUM(requests) AS n FROM exchange_rollups GROUP BY review_state').all() as Array<{
+    const rows = this.#statement('SELECT review_state, SUM(requests) AS n FROM exchange_totals GROUP BY review_state').all() as Array<{
       review_state: ReviewState;
       n: number;
     }>;
@@ -447,7 +494,7 @@ class SqliteStore implements Store {
   }
 
   /** As aggregate, from exchange_rollups (and latency_counts over everything); see rollup-filter.ts. */
-  #aggregateRollups(filter: ListFilter, rollup: SqlCondition, options: AggregateOptions): StoreAggregates {
+  #aggregateRollups(filter: ListFilter, rollup: RollupCondition, options: AggregateOptions): StoreAggregates {
     const where = `WHERE ${rollup.where}`;
     const groupColumns =
       'SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens';
@@ -460,7 +507,7 @@ class SqliteStore implements Store {
         COALESCE(SUM(reasoning_tokens), 0) AS reasoningTokens,
         COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
         COALESCE(SUM(total_tokens), 0) AS totalTokens
-      FROM exchange_rollups ${where}`,
+      FROM ${rollup.table} ${where}`,
     ).get(...rollup.params) as AggregateTotals;
     const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
     const offsetMs = Math.floor(options.offsetMs ?? 0);
@@ -477,7 +524,7 @@ class SqliteStore implements Store {
     const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
       this.#statement(
         // '' is a rollup's "no model": it sorts where NULL sorts, first among equal counts.
-        `SELECT ${column === 'model' ? "NULLIF(model, '')" : column} AS key, ${groupColumns} FROM exchange_rollups ${where}
+        `SELECT ${column === 'model' ? "NULLIF(model, '')" : column} AS key, ${groupColumns} FROM ${rollup.table} ${where}
         GROUP BY ${column} ORDER BY requests DESC, ${column} LIMIT ?`,
       ).all(...rollup.params, topN) as KeyedGroup[];
     const everything = rollup.params.length === 0;
@@ -547,7 +594,7 @@ class SqliteStore implements Store {
   async facets(): Promise<StoreFacets> {
     const of = (column: 'model' | 'domain') =>
       this.#statement(
-        `SELECT ${column} AS value, SUM(requests) AS count FROM exchange_rollups WHERE ${column} <> '' GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
+        `SELECT ${column} AS value, SUM(requests) AS count FROM exchange_totals WHERE ${column} <> '' GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
       ).all() as StoreFacets['models'];
     return { models: of('model'), domains: of('domain') };
   }
