@@ -668,10 +668,11 @@ class SqliteStore implements Store {
     );
     const bandStatement = this.#statement(`SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} AND exchanges_fts.rowid >= ?`);
     const want = limit + 1;
-    const chunk = Math.max(want, 64);
+    // A page's worth first; more (doubling) only when the band or the rest of the filter needs it.
+    let chunk = want;
     const rows: Array<{ id: string; search_position: number }> = [];
     let below = before === undefined ? Number.MAX_SAFE_INTEGER : bandStart(before) + BAND;
-    for (;;) {
+    for (;; chunk = Math.min(chunk * 2, 4_096)) {
       const got = chunkStatement.all(query, below, ...condition.params, ...cursorParams, chunk) as typeof rows;
       rows.push(...got);
       if (got.length < chunk) break;
