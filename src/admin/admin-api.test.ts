@@ -78,6 +78,7 @@ describe('admin API (no token, loopback)', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       const page = (await response.json()) as ListResponse;
       expect(page.total).toBe(records.length);
+      expect(page.totalIsLowerBound).toBe(false);
       expect(page.newestId).toBe(records.map((record) => record.id).sort().reverse()[0]);
       expect(page.nextCursor).toBeNull();
       expect(page.items.map((item) => item.id)).toEqual(records.map((record) => record.id).sort().reverse());

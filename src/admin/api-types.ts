@@ -80,6 +80,11 @@ export interface ListResponse {
   /** How many records match the filter; only on the first page (no cursor), else null. */
   total: number | null;
   /**
+   * True when counting stopped at a cap (a search matching very many records): at least `total`
+   * match ("10,000+"). Absent or false: `total` is exact.
+   */
+  totalIsLowerBound?: boolean;
+  /**
    * The newest matching id when the first page was read (null on later pages or with no match).
    * `total` counts the records up to it: pass it as `throughId` to act on exactly those.
    */

@@ -11,6 +11,7 @@ import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-
 import { clearCaptureJournal, openCaptureJournal } from './capture-journal.js';
 import { createRecorder } from './create-recorder.js';
 import { storeOptionsOf } from './store-options.js';
+import { pooledRandom } from './pooled-random.js';
 import { processExchange, type RawExchange } from './process-exchange.js';
 import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
 import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
@@ -126,7 +127,7 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
         ? logger.error({ err: error, ...details }, 'recording lost records: database and spool both unwritable')
         : logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
   });
-  const nextId = monotonicFactory();
+  const nextId = monotonicFactory(pooledRandom());
   const tracer = data.telemetry ? await createExchangeTracer(data.telemetry) : null;
   const accept = (raw: RawExchange) => {
     const record = processExchange(raw, raw.id ?? nextId(raw.startedAt));

@@ -7,13 +7,14 @@ import { openStore } from '../store/open-store.js';
 import { storeOptionsOf } from './store-options.js';
 import { createBatchWriter } from '../store/writer/batch-writer.js';
 import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
+import { pooledRandom } from './pooled-random.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('recording-worker must run in a worker thread');
 const options = workerData as RecordingWorkerData;
-const nextId = monotonicFactory();
+const nextId = monotonicFactory(pooledRandom());
 
 const store = await openStore(options.dbPath, storeOptionsOf(options));
 const tracer = options.telemetry ? await createExchangeTracer(options.telemetry) : null;

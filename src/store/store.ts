@@ -34,6 +34,14 @@ export interface ListFilter {
    * with no letters or digits matches nothing.
    */
   search?: string;
+  /** The model is one of these (records without a model never match; an empty list matches nothing). */
+  models?: readonly string[];
+  /**
+   * True: only the best record of each thread among the records matching the rest of the filter
+   * (what an export with `threads: longest` writes): a complete one (no error, not cut off)
+   * before an incomplete one, then the most turns, then the newest.
+   */
+  bestOfThread?: boolean;
 }
 
 export interface ListPage<T = StoredExchange> {
@@ -179,6 +187,12 @@ export interface Store {
   /** As `delete`, for every record matching the filter (one transaction). Returns rows removed. */
   deleteWhere(filter: ListFilter): Promise<number>;
   count(filter?: ListFilter): Promise<number>;
+  /**
+   * As `count`, but may stop counting past `cap` (cheap whatever the number of matches):
+   * `{ count: cap, capped: true }` then. Filters the store keeps totals for are counted exactly
+   * (`capped` false) however many records match.
+   */
+  countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }>;
   stats(): Promise<StoreStats>;
   /** Counts, token sums, time series, top models/domains and latency percentiles over a filter. */
   aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;

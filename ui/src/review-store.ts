@@ -15,6 +15,8 @@ export interface ListState {
   items: ExchangeSummary[];
   nextCursor: string | null;
   total: number | null;
+  /** True when `total` is a capped count ("10,000+"). */
+  totalIsLowerBound: boolean;
   /** The newest matching id when the list was loaded: bulk "all matching" acts up to it. */
   newestId: string | null;
   loading: boolean;
@@ -31,6 +33,7 @@ export const list = observable<ListState>({
   items: [],
   nextCursor: null,
   total: null,
+  totalIsLowerBound: false,
   newestId: null,
   loading: false,
   error: null,
@@ -61,6 +64,7 @@ export async function reload(): Promise<void> {
       items: page.items,
       nextCursor: page.nextCursor,
       total: page.total,
+      totalIsLowerBound: page.totalIsLowerBound === true,
       newestId: page.newestId,
       loading: false,
       focus: Math.min(state.focus, Math.max(0, page.items.length - 1)),

@@ -15,6 +15,8 @@ import { findingsOfShareGptRow } from '../../privacy/row-findings.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
+/** A list total stops counting here ("10,000+"): a common word may match a million records. */
+export const TOTAL_CAP = 10_000;
 
 const pageSchema = z.object({
   limit: z
@@ -45,12 +47,15 @@ export const exchangeRoutes: Route[] = [
         ...(cursor === undefined ? {} : order === 'asc' ? { after: cursor } : { before: cursor }),
       });
       let total: number | null = null;
+      let totalIsLowerBound = false;
       let newestId: string | null = null;
       if (cursor === undefined) {
         newestId = (await deps.store.listSummaries(filter, { limit: 1 })).items[0]?.id ?? null;
-        total = newestId === null ? 0 : await deps.store.count({ ...filter, throughId: newestId });
+        const counted = newestId === null ? { count: 0, capped: false } : await deps.store.countUpTo({ ...filter, throughId: newestId }, TOTAL_CAP);
+        total = counted.count;
+        totalIsLowerBound = counted.capped;
       }
-      const body: ListResponse = { items: page.items, nextCursor: page.nextCursor, total, newestId };
+      const body: ListResponse = { items: page.items, nextCursor: page.nextCursor, total, totalIsLowerBound, newestId };
       return { body };
     },
   },

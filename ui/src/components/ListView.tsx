@@ -181,7 +181,7 @@ export function ListView({ state, facets, visible }: { state: ListState; facets:
       <FilterBar state={state} facets={facets} />
       <div class="toolbar">
         <div class="toolbar-count" aria-live="polite">
-          {state.total === null ? (state.loading ? 'Loading…' : '') : <strong>{plural(state.total, 'conversation')}</strong>}
+          {state.total === null ? (state.loading ? 'Loading…' : '') : <strong>{state.totalIsLowerBound ? `${state.total.toLocaleString()}+ conversations` : plural(state.total, 'conversation')}</strong>}
           <select name="order" class="order-select" aria-label="Order" value={state.order} onChange={(event) => setOrder(event.currentTarget.value === 'asc' ? 'asc' : 'desc')}>
             <option value="desc">newest first</option>
             <option value="asc">oldest first</option>
