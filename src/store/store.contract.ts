@@ -221,6 +221,27 @@ export function runStoreContract(
       });
     });
 
+    describe('threads', () => {
+      it('filters by threadId and counts distinct threads (review issue 15)', async () => {
+        const root = makeTestRecord({ seq: 500, selfKey: 'thread-a-0' });
+        const step = makeTestRecord({ seq: 501, parentKey: 'thread-a-0', selfKey: 'thread-a-1' });
+        const branch = makeTestRecord({ seq: 502, parentKey: 'thread-a-0', selfKey: 'thread-a-1b' });
+        const other = makeTestRecord({ seq: 503, selfKey: 'thread-b-0' });
+        await store.insertBatch([root, step, branch, other]);
+        const inThread = (await store.listSummaries({ threadId: root.id }, { limit: 50, order: 'asc' })).items.map((item) => item.id);
+        expect(inThread).toEqual([root.id, step.id, branch.id]);
+        expect(await store.count({ threadId: root.id })).toBe(3);
+        expect(await store.count({ threadId: other.id })).toBe(1);
+        expect(await store.count({ threadId: 'no-such-thread' })).toBe(0);
+        expect(await store.countThreads()).toBe(2);
+        expect(await store.countThreads({ threadId: root.id })).toBe(1);
+        await store.setReviewState([other.id], 'confirmed', 1);
+        expect(await store.countThreads({ reviewState: 'pending' })).toBe(1);
+        expect(await store.countThreads({ reviewState: 'confirmed' })).toBe(1);
+        expect(await store.countThreads({ domain: 'nowhere.test' })).toBe(0);
+      });
+    });
+
     describe('filters', () => {
       const base = 1_760_000_000_000;
       const records = [

@@ -32,6 +32,8 @@ export interface ListFilter {
    * with no letters or digits matches nothing.
    */
   search?: string;
+  /** Only the records of this conversation thread (see StoredExchange.threadId). */
+  threadId?: string;
 }
 
 export interface ListPage<T = StoredExchange> {
@@ -170,6 +172,8 @@ export interface Store {
   /** As `delete`, for every record matching the filter (one transaction). Returns rows removed. */
   deleteWhere(filter: ListFilter): Promise<number>;
   count(filter?: ListFilter): Promise<number>;
+  /** How many distinct threads (threadId values) the matching records belong to. */
+  countThreads(filter?: ListFilter): Promise<number>;
   stats(): Promise<StoreStats>;
   /** Counts, token sums, time series, top models/domains and latency percentiles over a filter. */
   aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;

@@ -325,6 +325,14 @@ class SqliteStore implements Store {
     return row.n;
   }
 
+  async countThreads(filter: ListFilter = {}): Promise<number> {
+    const condition = filterToSql(filter, this.#tokenize);
+    const row = this.#statement(`SELECT COUNT(DISTINCT thread_id) AS n FROM exchanges WHERE ${condition.where}`).get(
+      ...condition.params,
+    ) as { n: number };
+    return row.n;
+  }
+
   async stats(): Promise<StoreStats> {
     const rows = this.#statement('SELECT review_state, COUNT(*) AS n FROM exchanges GROUP BY review_state').all() as Array<{
       review_state: ReviewState;
