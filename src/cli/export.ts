@@ -6,6 +6,7 @@ import { ExportInterruptedError, ExportSetupError, runExport } from '../export/r
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
 import { createProgress } from '../export/progress.js';
 import { formatSummary } from '../export/report.js';
+import type { Judgement } from '../export/export-judgements.js';
 import type { ListFilter } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
@@ -37,6 +38,11 @@ Options:
                              record (default); all: every record
   --images copy|skip         copy: save data-URL images under DIR/media/ (default);
                              skip: leave rows with images out
+  --preference               also write each edit as a preference pair (chosen = the edit,
+                             rejected = the original): preference-sharegpt.jsonl (LLaMA-Factory
+                             ranking) and preference-openai.jsonl (OpenAI preference fine-tuning)
+  --kto                      also write kto-sharegpt.jsonl: confirmed rows with kto_tag true and
+                             rejected rows with kto_tag false (LLaMA-Factory KTO)
   -h, --help                 show this help
 
 Exit status: 0 when the export ran (even with invalid rows), 2 on a bad option, a missing
@@ -55,6 +61,8 @@ export interface ExportCommand {
   outDir: string;
   rows: ExportRowOptions;
   images: 'copy' | 'skip';
+  /** --preference / --kto */
+  judgements: Judgement[];
 }
 
 /** Parses and checks the command line; throws CliError (exit 2) with what to fix. */
@@ -77,6 +85,8 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
       reasoning: { type: 'string' },
       threads: { type: 'string' },
       images: { type: 'string' },
+      preference: { type: 'boolean', default: false },
+      kto: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -117,6 +127,7 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
     outDir: values.out ?? `./export/${timestamp(now)}/`,
     rows,
     images: oneOf('--images', values.images ?? 'copy', IMAGES),
+    judgements: [...(values.preference ? (['preference'] as const) : []), ...(values.kto ? (['kto'] as const) : [])],
   };
 }
 

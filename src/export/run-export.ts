@@ -5,6 +5,8 @@
 //   dataset_info.json     the LLaMA-Factory entry for sharegpt.jsonl (formats.md 1.1)
 //   report.json           counts, reasons, repairs, content, tokens (report.ts)
 //   media/                images of ShareGPT rows, saved from data URLs
+//   preference-sharegpt.jsonl, preference-openai.jsonl, kto-sharegpt.jsonl   with `judgements`
+//                         (export-judgements.ts), with their dataset_info.json entries
 // Everything is written under temporary names and renamed into place at the very end, in one
 // synchronous step: an interrupted or failed export leaves no file under a final name.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ListFilter, Store } from '../store/store.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
 import { exportRecords, newExportStats } from './export-records.js';
+import { exportJudgements, JUDGEMENT_FILES, type Judgement } from './export-judgements.js';
+import { ktoDatasetInfoFor, rankingDatasetInfoFor } from '../training/judgement-dataset-info.js';
 import type { ExportFormat, ExportRowOptions } from './export-rows.js';
 import { MediaStore } from './media-store.js';
 import type { Progress } from './progress.js';
@@ -31,6 +35,8 @@ export interface RunExportOptions {
   signal?: AbortSignal;
   progress?: Progress;
   now?: () => number;
+  /** Also write the reviewers' judgements: preference pairs from edits, KTO rows from confirmed + rejected. */
+  judgements?: Judgement[];
 }
 
 export interface ExportResult {
@@ -106,15 +112,39 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       });
     }
     if (isAborted(options.signal)) throw new ExportInterruptedError('export interrupted');
+    const judgementFiles = new Map<string, TempFile>();
+    const judgements =
+      (options.judgements ?? []).length === 0
+        ? null
+        : await exportJudgements(store, options.rows, options.judgements!, { images, ...(saveImage ? { saveImage } : {}) }, {
+            async write(file, line) {
+              let temp = judgementFiles.get(file);
+              if (temp === undefined) {
+                temp = new TempFile(join(outDir, file));
+                judgementFiles.set(file, temp);
+                temps.push(temp);
+                await temp.ready();
+              }
+              await temp.write(line);
+            },
+            async invalid(entry) {
+              await invalidFile.write(`${JSON.stringify(entry)}\n`);
+            },
+          });
     for (const temp of temps) await temp.close();
 
-    const finalFiles = [...formats.map((format) => FILE_OF[format]), 'invalid.jsonl'];
+    const finalFiles = [...formats.map((format) => FILE_OF[format]), ...judgementFiles.keys(), 'invalid.jsonl'];
     const extra: TempFile[] = [];
-    if (formats.includes('sharegpt')) {
+    const datasetInfo = {
+      ...(formats.includes('sharegpt') ? datasetInfoFor(FILE_OF.sharegpt) : {}),
+      ...(judgementFiles.has(JUDGEMENT_FILES.preferenceShareGpt) ? rankingDatasetInfoFor(JUDGEMENT_FILES.preferenceShareGpt) : {}),
+      ...(judgementFiles.has(JUDGEMENT_FILES.kto) ? ktoDatasetInfoFor(JUDGEMENT_FILES.kto) : {}),
+    };
+    if (Object.keys(datasetInfo).length > 0) {
       const info = new TempFile(join(outDir, 'dataset_info.json'));
       extra.push(info);
       temps.push(info);
-      await info.write(`${JSON.stringify(datasetInfoFor(FILE_OF.sharegpt), null, 2)}\n`);
+      await info.write(`${JSON.stringify(datasetInfo, null, 2)}\n`);
       await info.close();
       finalFiles.push('dataset_info.json');
     }
@@ -135,6 +165,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       },
       stats,
     );
+    if (judgements !== null) report.judgements = judgements;
     const reportFile = new TempFile(join(outDir, 'report.json'));
     temps.push(reportFile);
     await reportFile.write(`${JSON.stringify(report, null, 2)}\n`);
