@@ -54,8 +54,8 @@ function partsWithImages(value: string, images: string[]): ContentPart[] {
       const url = images.shift();
       if (url !== undefined) parts.push({ type: 'image', url });
     }
-    const text = index === 0 ? piece.replace(/\n$/u, '') : piece.replace(/^\n/u, '');
-    if (text !== '') parts.push({ type: 'text', text });
+    // Text kept as written (to-sharegpt joins parts without a separator): a round trip is exact.
+    if (piece !== '') parts.push({ type: 'text', text: piece });
   });
   return parts;
 }

@@ -196,8 +196,8 @@ export const exportPreview = observable<ExportPreview | null>(null);
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
 let previewGeneration = 0;
 
-/** Recomputed a moment after the last change (a review, a filter), not on every key. */
-export function refreshPreview(delayMs = 250): Promise<void> {
+/** Recomputed a second after the last change (a review, a filter), not on every key: it runs the export over the filter. */
+export function refreshPreview(delayMs = 1_000): Promise<void> {
   clearTimeout(previewTimer);
   return new Promise((resolve) => {
     previewTimer = setTimeout(() => {
