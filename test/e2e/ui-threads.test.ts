@@ -117,10 +117,11 @@ describe.skipIf(!runBrowserTests)('review UI: threads, export verdicts, fast han
     expect(await badge('length').getAttribute('title')).toContain('token limit');
     expect(await badge('error').textContent()).toBe('✕ exchange-error');
     // Nothing is confirmed yet: the export (confirmed only) writes nothing.
-    await expect.poll(() => page.locator('.export-count').textContent()).toBe('exports 0');
+    await expect.poll(() => page.locator('.export-count').textContent(), { timeout: 5_000 }).toBe('exports 0');
     await page.keyboard.press('j');
     await page.keyboard.press('c');
-    await expect.poll(() => page.locator('.export-count').textContent()).toContain('1 dropped');
+    // The count follows the review (recomputed a second after the last change).
+    await expect.poll(() => page.locator('.export-count').textContent(), { timeout: 5_000 }).toContain('1 dropped');
 
     await page.selectOption('select[name=exportable]', 'false');
     await expect.poll(rowIds).toEqual([id('error'), id('length')]);
