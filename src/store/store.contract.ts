@@ -242,6 +242,45 @@ export function runStoreContract(
       });
     });
 
+    describe('annotations', () => {
+      it('stores a note, tags and a rating per record, replaces and clears them (review issue 15)', async () => {
+        const [first, second] = makeTestRecords(2, 600);
+        await store.insertBatch([first!, second!]);
+        expect(await store.setAnnotation(first!.id, { note: ' good tool use ', tags: ['good-tool-use', ' multi-step ', 'good-tool-use', ''], rating: 5 }, 1_000)).toBe(true);
+        expect(await store.setAnnotation('no-such-id', { note: 'x', tags: [], rating: null }, 1_000)).toBe(false);
+        const stored = await store.annotationsOf([first!.id, second!.id, 'no-such-id']);
+        expect([...stored.keys()]).toEqual([first!.id]);
+        expect(stored.get(first!.id)).toEqual({ note: 'good tool use', tags: ['good-tool-use', 'multi-step'], rating: 5, updatedAt: 1_000 });
+
+        expect(await store.setAnnotation(first!.id, { note: '', tags: ['retry'], rating: null }, 2_000)).toBe(true);
+        expect((await store.annotationsOf([first!.id])).get(first!.id)).toEqual({ note: '', tags: ['retry'], rating: null, updatedAt: 2_000 });
+        await expect(store.setAnnotation(first!.id, { note: '', tags: [], rating: 6 }, 3_000)).rejects.toThrow(RangeError);
+
+        // Empty, or null: removed.
+        await store.setAnnotation(first!.id, { note: '  ', tags: [], rating: null }, 4_000);
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+        await store.setAnnotation(first!.id, { note: 'again', tags: [], rating: 2 }, 5_000);
+        await store.setAnnotation(first!.id, null, 6_000);
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+      });
+
+      it('filters by tag, and deleting a record deletes its annotation', async () => {
+        const [first, second, third] = makeTestRecords(3, 700);
+        await store.insertBatch([first!, second!, third!]);
+        await store.setAnnotation(first!.id, { note: '', tags: ['good-tool-use'], rating: null }, 1);
+        await store.setAnnotation(third!.id, { note: 'n', tags: ['good-tool-use', 'long'], rating: 4 }, 1);
+        expect((await store.listSummaries({ tag: 'good-tool-use' }, { limit: 10 })).items.map((item) => item.id)).toEqual([third!.id, first!.id]);
+        expect(await store.count({ tag: 'long' })).toBe(1);
+        expect(await store.count({ tag: 'good' })).toBe(0);
+        await store.delete([third!.id]);
+        expect(await store.count({ tag: 'good-tool-use' })).toBe(1);
+        expect((await store.annotationsOf([third!.id])).size).toBe(0);
+        await store.deleteWhere({ tag: 'good-tool-use' });
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+        expect(await store.count()).toBe(1);
+      });
+    });
+
     describe('filters', () => {
       const base = 1_760_000_000_000;
       const records = [

@@ -34,6 +34,17 @@ export interface ListFilter {
   search?: string;
   /** Only the records of this conversation thread (see StoredExchange.threadId). */
   threadId?: string;
+  /** Only records whose annotation carries this tag (exact match). */
+  tag?: string;
+}
+
+/** A reviewer's judgement beside the review state: free text, tags, an optional 1-5 rating. */
+export interface Annotation {
+  note: string;
+  /** Distinct, trimmed, non-empty, in the order given. */
+  tags: string[];
+  rating: number | null;
+  updatedAt: number;
 }
 
 export interface ListPage<T = StoredExchange> {
@@ -156,6 +167,14 @@ export interface Store {
   setReviewState(ids: readonly string[], state: ReviewState, now: number): Promise<number>;
   /** As `setReviewState`, for every record matching the filter (one statement). Returns rows changed. */
   setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number>;
+  /**
+   * Stores a record's annotation (replacing the previous one), or with null (or an empty note, no
+   * tags and no rating) removes it. Tags are trimmed and deduplicated; a rating is 1-5. False when
+   * the id is unknown. Deleting a record deletes its annotation.
+   */
+  setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean>;
+  /** The annotations of the given records (records without one are absent from the map). */
+  annotationsOf(ids: readonly string[]): Promise<Map<string, Annotation>>;
   /** Stores (or with null clears) a human-edited ShareGPT row. False when the id is unknown. */
   setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt']): Promise<boolean>;
   /**

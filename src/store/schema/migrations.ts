@@ -131,6 +131,27 @@ export const migrations: readonly Migration[] = [
     // transaction (the SQLite store's dataMigrations).
     statements: (dialect) => [`CREATE TABLE function_call_only_exchanges (id ${dialect.id} PRIMARY KEY)`],
   },
+  {
+    version: 3,
+    name: 'review annotations',
+    // A reviewer's note, tags and 1-5 rating per record (Store.setAnnotation), in side tables: the
+    // `exchanges` row (and its select lists) stays as it is, and a tag filter is an index lookup.
+    // A record's annotation and tags are removed with it.
+    statements: (dialect) => [
+      `CREATE TABLE annotations (
+        exchange_id ${dialect.id} PRIMARY KEY,
+        note TEXT NOT NULL,
+        rating INTEGER CHECK (rating IS NULL OR (rating BETWEEN 1 AND 5)),
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE annotation_tags (
+        exchange_id ${dialect.id} NOT NULL,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (exchange_id, tag)
+      )`,
+      'CREATE INDEX annotation_tags_tag ON annotation_tags (tag, exchange_id)',
+    ],
+  },
 ];
 
 export const latestSchemaVersion = Math.max(...migrations.map((migration) => migration.version));

@@ -98,6 +98,7 @@ describe('migration 2 (function-call-only flag)', () => {
     // Roll the file back to schema version 1, as a database written before this migration would be.
     const db = new Database(path);
     db.exec('DROP TABLE function_call_only_exchanges');
+    db.exec('DROP TABLE IF EXISTS annotations; DROP TABLE IF EXISTS annotation_tags');
     db.prepare('DELETE FROM schema_migrations WHERE version >= 2').run();
     db.close();
     const reopened = openSqliteStore(path);
