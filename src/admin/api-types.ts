@@ -5,6 +5,7 @@ import type { ApiKind, ReviewState, StoredExchange } from '../capture/exchange.j
 import type { Usage } from '../conversation/model.js';
 import type {
   AggregateGroup,
+  Annotation,
   ExchangeSummary,
   FacetValue,
   KeyedGroup,
@@ -17,6 +18,7 @@ import type { ShareGptRole, ShareGptRow, ShareGptTurn } from '../training/shareg
 
 export type {
   AggregateGroup,
+  Annotation,
   ApiKind,
   ExchangeSummary,
   FacetValue,
@@ -69,6 +71,8 @@ export interface ApiFilter {
   hasError?: boolean;
   /** Full-text search: every word must occur as a word prefix (case- and accent-insensitive). */
   q?: string;
+  /** Records whose annotation carries this tag. */
+  tag?: string;
 }
 
 /** GET /api/exchanges?<filter>&limit=50&order=desc&cursor=... */
@@ -110,8 +114,17 @@ export interface ExportVerdict {
   formats: Record<ExportFormatName, FormatVerdict>;
 }
 
-/** A list row: the summary and its export verdict. */
-export type ListItem = ExchangeSummary & { export: ExportVerdict };
+/** A list row: the summary, its export verdict and the reviewer's annotation (null when none). */
+export type ListItem = ExchangeSummary & { export: ExportVerdict; annotation: Annotation | null };
+
+/** PUT /api/exchanges/:id/annotation: replaces the annotation; an empty one (or null) removes it. */
+export interface AnnotationRequest {
+  annotation: { note: string; tags: string[]; rating: number | null } | null;
+}
+
+export interface AnnotationResponse {
+  annotation: Annotation | null;
+}
 
 /** GET /api/exchanges/:id: one record with its raw bodies and ShareGPT rows (search text left out). */
 export type ExchangeDetail = Omit<StoredExchange, 'searchText'> & {
@@ -122,6 +135,7 @@ export type ExchangeDetail = Omit<StoredExchange, 'searchText'> & {
   /** The first user text, as in the list. */
   preview: string;
   export: ExportVerdict;
+  annotation: Annotation | null;
   /** The model's finish reason as the provider sent it (null when none was recorded). */
   finishReason: string | null;
 };

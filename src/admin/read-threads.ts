@@ -38,6 +38,7 @@ async function stepsOf(store: Store, threadId: string): Promise<ExchangeSummary[
 /** Summary plus verdict for the summaries given, reading each record once. */
 export async function withVerdicts(store: Store, summaries: readonly ExchangeSummary[]): Promise<ListItem[]> {
   const items: ListItem[] = [];
+  const annotations = await store.annotationsOf(summaries.map((summary) => summary.id));
   for (const summary of summaries) {
     const record = await store.get(summary.id);
     // Deleted meanwhile: shown as it was listed, judged as not exportable.
@@ -45,7 +46,7 @@ export async function withVerdicts(store: Store, summaries: readonly ExchangeSum
       record === null
         ? { exportable: false, reasons: [{ code: 'deleted', message: 'the record was deleted' }], formats: {} as ListItem['export']['formats'] }
         : exportVerdictOf(record);
-    items.push({ ...summary, export: verdict });
+    items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null });
   }
   return items;
 }

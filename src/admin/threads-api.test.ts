@@ -150,4 +150,21 @@ describe('threads and export verdicts', () => {
     const all = await json<ExportPreview>(admin.api('/api/export/preview?format=sharegpt&status=all'));
     expect(all).toMatchObject({ records: 4, threadsCollapsed: 3, otherStates: 0 });
   });
+
+  it('stores a note, tags and a rating, returns them in the list and detail, and filters by tag', async () => {
+    const path = `/api/exchanges/${id('haiku')}/annotation`;
+    const saved = await admin.api(path, { method: 'PUT', body: { annotation: { note: 'Lovely.', tags: ['poetry', 'good-tone'], rating: 5 } } });
+    expect(saved.status).toBe(200);
+    expect((await json<{ annotation: unknown }>(saved)).annotation).toMatchObject({ note: 'Lovely.', tags: ['poetry', 'good-tone'], rating: 5 });
+    const detail = await json<ExchangeDetail>(admin.api(`/api/exchanges/${id('haiku')}`));
+    expect(detail.annotation).toMatchObject({ tags: ['poetry', 'good-tone'], rating: 5 });
+    const tagged = await json<ListResponse>(admin.api('/api/exchanges?tag=poetry'));
+    expect(tagged.items.map((item) => item.id)).toEqual([id('haiku')]);
+    expect(tagged.items[0]!.annotation?.note).toBe('Lovely.');
+    expect((await json<ThreadListResponse>(admin.api('/api/threads?tag=good-tone'))).items.map((item) => item.threadId)).toEqual([id('haiku')]);
+    expect((await admin.api(path, { method: 'PUT', body: { annotation: { note: '', tags: [], rating: 9 } } })).status).toBe(400);
+    expect((await admin.api('/api/exchanges/nope/annotation', { method: 'PUT', body: { annotation: null } })).status).toBe(404);
+    await admin.api(path, { method: 'PUT', body: { annotation: null } });
+    expect((await json<ExchangeDetail>(admin.api(`/api/exchanges/${id('haiku')}`))).annotation).toBeNull();
+  });
 });

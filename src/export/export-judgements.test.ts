@@ -45,6 +45,7 @@ beforeAll(async () => {
   });
   await store.setReviewState([byLabel('haiku').id, byLabel('step-1').id, byLabel('step-2').id], 'confirmed', 1);
   await store.setReviewState([byLabel('step-3').id, byLabel('length').id], 'rejected', 1);
+  await store.setAnnotation(byLabel('haiku').id, { note: 'Better imagery.', tags: ['poetry', 'edited-answer'], rating: 4 }, 1);
   await store.close();
   outDir = join(root, 'out');
   result = await runExport({ dbPath, outDir, rows: { formats: ['sharegpt'], filter: {}, status: 'confirmed', threads: 'longest' }, judgements: ['preference', 'kto'] });
@@ -128,6 +129,12 @@ describe('KTO from confirmed and rejected', () => {
     });
     expect(info['llm_proxy_sharegpt']).toBeDefined();
     expect(result.report.files).toEqual(expect.arrayContaining(['preference-sharegpt.jsonl', 'preference-openai.jsonl', 'kto-sharegpt.jsonl']));
+  });
+});
+
+describe('annotations in the report', () => {
+  it('counts the tags and ratings of the records the export read', () => {
+    expect(result.report.annotations).toEqual({ records: 1, byTag: { poetry: 1, 'edited-answer': 1 }, byRating: { 4: 1 } });
   });
 });
 

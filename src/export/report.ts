@@ -50,6 +50,8 @@ export interface ExportReport {
   memory: { peakRssMB: number };
   /** Preference pairs and KTO rows (export-judgements.ts), when asked for. */
   judgements?: JudgementReport;
+  /** Reviewers' annotations of the records read: how many, and their tags and ratings. */
+  annotations?: { records: number; byTag: Record<string, number>; byRating: Record<string, number> };
 }
 
 export class ReportBuilder {

@@ -92,8 +92,15 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     const saveImage = images === 'copy' ? media.save.bind(media) : undefined;
     options.progress?.start(total);
     let processed = 0;
+    const annotations = { records: 0, byTag: {} as Record<string, number>, byRating: {} as Record<string, number> };
     for await (const item of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
       builder.add(item);
+      const annotation = (await store.annotationsOf([item.record.id])).get(item.record.id);
+      if (annotation !== undefined) {
+        annotations.records += 1;
+        for (const tag of annotation.tags) annotations.byTag[tag] = (annotations.byTag[tag] ?? 0) + 1;
+        if (annotation.rating !== null) annotations.byRating[annotation.rating] = (annotations.byRating[annotation.rating] ?? 0) + 1;
+      }
       for (const row of item.rows) {
         if (row.valid) await outputs.get(row.format)?.write(`${JSON.stringify(row.row)}\n`);
         else await invalidFile.write(`${JSON.stringify({ id: row.id, format: row.format, reasons: row.reasons, row: row.row })}\n`);
@@ -166,6 +173,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       stats,
     );
     if (judgements !== null) report.judgements = judgements;
+    report.annotations = annotations;
     const reportFile = new TempFile(join(outDir, 'report.json'));
     temps.push(reportFile);
     await reportFile.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -3,6 +3,7 @@
 //   GET    /api/exchanges/:id             one record with its bodies and ShareGPT rows
 //   POST   /api/exchanges/:id/review      set its review state
 //   PUT    /api/exchanges/:id/sharegpt    store (or with null revert) the edited ShareGPT row
+//   PUT    /api/exchanges/:id/annotation  the reviewer's note, tags and 1-5 rating (null removes them)
 //   DELETE /api/exchanges/:id             delete it
 import { z } from 'zod';
 import { readRecord } from '../../export/read-record.js';
@@ -11,7 +12,7 @@ import { repairShareGptRow } from '../../training/repair-sharegpt-row.js';
 import { validateShareGptRow } from '../../training/validate-sharegpt.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { AdminError } from '../admin-error.js';
-import { REVIEW_STATES, type ChangedResponse, type DeletedResponse, type EditRequest, type EditResponse, type ExchangeDetail, type ListItem, type ListResponse, type ReviewOneRequest } from '../api-types.js';
+import { REVIEW_STATES, type ChangedResponse, type DeletedResponse, type EditRequest, type EditResponse, type ExchangeDetail, type AnnotationRequest, type AnnotationResponse, type ListItem, type ListResponse, type ReviewOneRequest } from '../api-types.js';
 import { exportVerdictOf } from '../export-verdict.js';
 import { readJsonBody } from '../http-io.js';
 import { booleanParam, filterFromQuery, parseBody, parseQuery, shareGptRowSchema, toListFilter } from '../parse-request.js';
@@ -41,6 +42,15 @@ export const MAX_SCAN = 1_000;
 
 const reviewOneSchema: z.ZodType<ReviewOneRequest> = z.strictObject({ state: z.enum(REVIEW_STATES) });
 const editSchema: z.ZodType<EditRequest> = z.strictObject({ sharegpt: shareGptRowSchema.nullable() });
+const annotationSchema: z.ZodType<AnnotationRequest> = z.strictObject({
+  annotation: z
+    .strictObject({
+      note: z.string().max(20_000),
+      tags: z.array(z.string().max(64)).max(50),
+      rating: z.number().int().min(1).max(5).nullable(),
+    })
+    .nullable(),
+});
 
 const ONE = /^\/api\/exchanges\/([^/]+)$/u;
 
@@ -77,6 +87,7 @@ export const exchangeRoutes: Route[] = [
         edited: record.editedSharegpt !== null,
         preview: summary?.id === record.id ? summary.preview : '',
         export: exportVerdictOf(record),
+        annotation: (await deps.store.annotationsOf([record.id])).get(record.id) ?? null,
         finishReason: readRecord(record).conversation?.finishReason ?? null,
       };
       return { body };
@@ -103,6 +114,16 @@ export const exchangeRoutes: Route[] = [
       if (sharegpt !== null) refuseBreakingEdit(record.sharegpt, sharegpt);
       if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt))) throw notFound(params[0]!);
       const body: EditResponse = { edited: sharegpt !== null };
+      return { body };
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/api\/exchanges\/([^/]+)\/annotation$/u,
+    async handle({ request, params, deps }) {
+      const { annotation } = parseBody(annotationSchema, await readJsonBody(request));
+      if (!(await deps.store.setAnnotation(params[0]!, annotation, deps.now()))) throw notFound(params[0]!);
+      const body: AnnotationResponse = { annotation: (await deps.store.annotationsOf([params[0]!])).get(params[0]!) ?? null };
       return { body };
     },
   },
