@@ -202,6 +202,34 @@ describe.skipIf(!runBrowserTests)('review UI: threads, export verdicts, fast han
     expect(await page.locator('.edited-banner').count()).toBe(0);
   });
 
+  it('keeps a note, tags and a rating per record, shows them in the list, and filters by tag', async () => {
+    await page.goto(`${admin.url}/#/c/${id('haiku')}`);
+    const panel = page.locator('details.annotation');
+    await panel.waitFor();
+    await panel.locator('summary').click();
+    await panel.locator('textarea[name=note]').fill('Good imagery, keep.');
+    await panel.locator('input[name=tags]').fill('poetry, good-tone, poetry');
+    await panel.locator('select[name=rating]').selectOption('4');
+    await panel.getByRole('button', { name: 'Save note' }).click();
+    await expect.poll(async () => (await admin.store.annotationsOf([id('haiku')])).get(id('haiku'))).toMatchObject({
+      note: 'Good imagery, keep.',
+      tags: ['poetry', 'good-tone'],
+      rating: 4,
+    });
+    await expect.poll(() => panel.locator('.annotation-summary .tag-user').allTextContents()).toEqual(['poetry', 'good-tone']);
+
+    await page.goto(`${admin.url}/#/`);
+    const row = page.locator(`tr.row[data-id="${id('haiku')}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.locator('.tag-user').allTextContents()).toEqual(['poetry', 'good-tone']);
+    expect(await row.locator('.rating').textContent()).toBe('★★★★');
+    await page.fill('input[name=tag]', 'good-tone');
+    await page.press('input[name=tag]', 'Enter');
+    await expect.poll(rowIds).toEqual([id('haiku')]);
+    expect(page.url()).toContain('tag=good-tone');
+    expect(problems).toEqual([]);
+  });
+
   it('fits a 390 px screen without horizontal scrolling (screenshots: ui-390-list.png, ui-390-conversation.png)', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const small = await phone.newPage();

@@ -4,6 +4,8 @@ import {
   CSRF_HEADER,
   CSRF_HEADER_VALUE,
   type ApiErrorBody,
+  type AnnotationRequest,
+  type AnnotationResponse,
   type ApiFilter,
   type ChangedResponse,
   type DeletedResponse,
@@ -120,6 +122,8 @@ export const api = {
   reviewMany: (selection: Selection, state: ReviewState) => call<ChangedResponse>('POST', '/api/review', { ...selection, state }),
   deleteOne: (id: string) => call<DeletedResponse>('DELETE', `/api/exchanges/${encodeURIComponent(id)}`),
   deleteMany: (selection: Selection) => call<DeletedResponse>('POST', '/api/delete', selection),
+  annotate: (id: string, annotation: AnnotationRequest['annotation']) =>
+    call<AnnotationResponse>('PUT', `/api/exchanges/${encodeURIComponent(id)}/annotation`, { annotation }),
   edit: (id: string, sharegpt: ShareGptRow | null) =>
     call<EditResponse>('PUT', `/api/exchanges/${encodeURIComponent(id)}/sharegpt`, { sharegpt }),
   stats(filter: ApiFilter) {

@@ -2,6 +2,7 @@
 // conversations opened so far, and the review actions. Actions update the page first and the
 // server second; when the server refuses, the change is rolled back and the error shown.
 import type {
+  AnnotationRequest,
   ApiFilter,
   ExchangeDetail,
   ExportPreview,
@@ -409,6 +410,20 @@ export async function loadDetail(id: string, force = false): Promise<ExchangeDet
     return Object.fromEntries([...entries.slice(-(DETAIL_CACHE_SIZE - 1)), [id, detail]]);
   });
   return detail;
+}
+
+/** Stores the reviewer's note, tags and rating (null removes them); the page shows what the server stored. */
+export async function saveAnnotation(id: string, annotation: AnnotationRequest['annotation']): Promise<boolean> {
+  try {
+    const stored = (await api.annotate(id, annotation)).annotation;
+    details.set((cache) => (cache[id] ? { ...cache, [id]: { ...cache[id]!, annotation: stored } } : cache));
+    list.set((state) => ({ ...state, items: state.items.map((item) => (item.id === id ? { ...item, annotation: stored } : item)) }));
+    notify(stored === null ? 'Annotation removed' : 'Annotation saved');
+    return true;
+  } catch (error) {
+    notify(`Could not save the annotation: ${message(error)}`, 'error');
+    return false;
+  }
 }
 
 /** Stores an edited row (null reverts to the original), optimistically. */

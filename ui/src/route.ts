@@ -43,7 +43,7 @@ export function readListQuery(): { filter: ApiFilter } & ListShape {
   if (state && (REVIEW_STATES as readonly string[]).includes(state)) filter.state = state as ApiFilter['state'] & string;
   const apiKind = query.get('apiKind');
   if (apiKind && (API_KINDS as readonly string[]).includes(apiKind)) filter.apiKind = apiKind as ApiFilter['apiKind'] & string;
-  for (const key of ['model', 'domain', 'q'] as const) {
+  for (const key of ['model', 'domain', 'q', 'tag'] as const) {
     const value = query.get(key);
     if (value) filter[key] = value;
   }

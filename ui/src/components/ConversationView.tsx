@@ -6,7 +6,7 @@ import { IMAGE_PLACEHOLDER } from '../../../src/admin/api-types.js';
 import { formatCompact, formatDuration, formatFullTime, formatNumber, formatTime } from '../format.js';
 import { registerKeys } from '../keyboard.js';
 import { useObservable } from '../observable.js';
-import { details, list, loadDetail, loadMore, loadThread, reviewItem, saveEdit, setFocus, threadDetails, undoLastReview } from '../review-store.js';
+import { details, list, loadDetail, loadMore, loadThread, reviewItem, saveAnnotation, saveEdit, setFocus, threadDetails, undoLastReview } from '../review-store.js';
 import { listHash, navigate, route } from '../route.js';
 import { CodeBlock, JsonBlock, prettyText } from './JsonBlock.js';
 import { confirmDelete, ExportBadge } from './ListView.js';
@@ -114,6 +114,62 @@ function Verdict({ detail }: { detail: ExchangeDetail }) {
         })}
       </span>
     </section>
+  );
+}
+
+/** The reviewer's note, tags (comma separated) and 1-5 rating for this record; counted in the export report. */
+function AnnotationPanel({ detail }: { detail: ExchangeDetail }) {
+  const current = detail.annotation;
+  const [note, setNote] = useState(current?.note ?? '');
+  const [tags, setTags] = useState(current?.tags.join(', ') ?? '');
+  const [rating, setRating] = useState(current?.rating === null || current === null ? '' : String(current.rating));
+  useEffect(() => {
+    setNote(current?.note ?? '');
+    setTags(current?.tags.join(', ') ?? '');
+    setRating(current === null || current.rating === null ? '' : String(current.rating));
+  }, [detail.id, current?.updatedAt]);
+  const save = () =>
+    void saveAnnotation(detail.id, { note, tags: tags.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''), rating: rating === '' ? null : Number(rating) });
+  return (
+    <details class="annotation" open={current !== null}>
+      <summary>
+        <span class="section-label">Note and tags</span>
+        {current && (
+          <span class="annotation-summary">
+            {current.rating !== null && <span class="rating">{'★'.repeat(current.rating)}</span>}
+            {current.tags.map((tag) => (
+              <span key={tag} class="tag tag-user">
+                {tag}
+              </span>
+            ))}
+          </span>
+        )}
+      </summary>
+      <div class="annotation-fields">
+        <label class="field annotation-note">
+          <span>Note</span>
+          <textarea name="note" rows={2} value={note} onInput={(event) => setNote(event.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Tags (comma separated)</span>
+          <input name="tags" class="input" value={tags} placeholder="good-tool-use, retry" onInput={(event) => setTags(event.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Rating</span>
+          <select name="rating" value={rating} onChange={(event) => setRating(event.currentTarget.value)}>
+            <option value="">–</option>
+            {[1, 2, 3, 4, 5].map((value) => (
+              <option key={value} value={String(value)}>
+                {'★'.repeat(value)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="button annotation-save" onClick={save}>
+          Save note
+        </button>
+      </div>
+    </details>
   );
 }
 
@@ -439,6 +495,7 @@ export function ConversationView({ id }: { id: string }) {
           </div>
           <Meta detail={detail} />
           <Verdict detail={detail} />
+          <AnnotationPanel detail={detail} />
           {thread && <Trajectory thread={thread} currentId={detail.id} />}
           {detail.error && (
             <div class="error-box">

@@ -144,9 +144,20 @@ function TailCells({ item }: { item: ExchangeSummary }) {
   );
 }
 
-function Tags({ item }: { item: ExchangeSummary }) {
+function Tags({ item }: { item: ExchangeSummary & { annotation?: ListItem['annotation'] } }) {
+  const annotation = item.annotation ?? null;
   return (
     <>
+      {annotation?.rating != null && (
+        <span class="rating" title={`rated ${annotation.rating} of 5`}>
+          {'★'.repeat(annotation.rating)}
+        </span>
+      )}
+      {annotation?.tags.map((tag) => (
+        <span key={tag} class="tag tag-user" title={annotation.note}>
+          {tag}
+        </span>
+      ))}
       {item.edited && <span class="tag tag-edited">edited</span>}
       {item.functionCallOnly && <span class="tag tag-calls">calls only</span>}
       {item.apiKind !== 'chat' && <span class="tag">{item.apiKind}</span>}
