@@ -111,7 +111,8 @@ export interface ExportVerdict {
   exportable: boolean;
   /** The ShareGPT row's reasons (empty when exportable). */
   reasons: ExportReasonBody[];
-  formats: Record<ExportFormatName, FormatVerdict>;
+  /** Every format in the single-record answer; ShareGPT only in lists. */
+  formats: Partial<Record<ExportFormatName, FormatVerdict>>;
 }
 
 /** A list row: the summary, its export verdict and the reviewer's annotation (null when none). */

@@ -45,7 +45,7 @@ export async function withVerdicts(store: Store, summaries: readonly ExchangeSum
     const verdict =
       record === null
         ? { exportable: false, reasons: [{ code: 'deleted', message: 'the record was deleted' }], formats: {} as ListItem['export']['formats'] }
-        : exportVerdictOf(record);
+        : exportVerdictOf(record, ['sharegpt']);
     items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null });
   }
   return items;

@@ -83,7 +83,11 @@ describe('threads and export verdicts', () => {
     expect(verdict('haiku')).toMatchObject({ exportable: true, reasons: [] });
     expect(verdict('length').exportable).toBe(false);
     expect(verdict('length').reasons.map((reason) => reason.code)).toEqual(['finish-length']);
-    expect(verdict('length').formats['openai-ft'].reasons.map((reason) => reason.code)).toEqual(['finish-length']);
+    // Lists judge the ShareGPT row (the cost of a page); the single record every format.
+    expect(Object.keys(verdict('length').formats)).toEqual(['sharegpt']);
+    const detail = await json<ExchangeDetail>(admin.api(`/api/exchanges/${id('length')}`));
+    expect(detail.export.formats['openai-ft']?.reasons.map((reason) => reason.code)).toEqual(['finish-length']);
+    expect(detail.export.formats['openai-messages']?.valid).toBe(false);
     expect(verdict('error').reasons[0]?.code).toBe('exchange-error');
   });
 
@@ -109,7 +113,7 @@ describe('threads and export verdicts', () => {
     expect(edited.edited).toBe(true);
     // The reviewer's edit is what the export writes: the token-limit cut no longer applies.
     expect(edited.export).toMatchObject({ exportable: true, reasons: [] });
-    expect(edited.export.formats['openai-ft'].valid).toBe(true);
+    expect(edited.export.formats['openai-ft']?.valid).toBe(true);
   });
 
   it('refuses an edit that breaks a tool call, naming the reason', async () => {

@@ -12,7 +12,7 @@ import { Toasts } from './components/Toasts.js';
 import { TokenGate } from './components/TokenGate.js';
 import { registerKeys, setGlobalKeys } from './keyboard.js';
 import { useObservable } from './observable.js';
-import { list, reload, reviewItem, setFocus, toggleSelected, undoLastReview } from './review-store.js';
+import { list, refreshPreview, reload, reviewItem, setFocus, toggleSelected, undoLastReview } from './review-store.js';
 import { listHash, navigate, route } from './route.js';
 import { confirmRequest } from './toasts.js';
 
@@ -98,7 +98,10 @@ export function App() {
 
   // Refresh the filter menus when coming back to the list (new models may have been recorded).
   useEffect(() => {
-    if (session === 'ready' && current.name === 'list') api.facets().then(setFacets).catch(() => undefined);
+    if (session === 'ready' && current.name === 'list') {
+      api.facets().then(setFacets).catch(() => undefined);
+      void refreshPreview(0);
+    }
   }, [current.name, session]);
 
   useListKeys(session === 'ready' && current.name === 'list' && !help);

@@ -14,7 +14,7 @@ import type {
 } from '../../src/admin/api-types.js';
 import { api, ApiError, type ExportStatus } from './api.js';
 import { observable } from './observable.js';
-import { readListQuery, writeListQuery, type ListView, type Order } from './route.js';
+import { readListQuery, route, writeListQuery, type ListView, type Order } from './route.js';
 import { notify } from './toasts.js';
 
 export const PAGE_SIZE = 50;
@@ -197,9 +197,14 @@ export const exportPreview = observable<ExportPreview | null>(null);
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
 let previewGeneration = 0;
 
-/** Recomputed a second after the last change (a review, a filter), not on every key: it runs the export over the filter. */
+/**
+ * Recomputed a second after the last change (a review, a filter), not on every key, and only
+ * while the list (whose header shows it) is on screen: it runs the export over the filter. Coming
+ * back to the list refreshes it (app.tsx).
+ */
 export function refreshPreview(delayMs = 1_000): Promise<void> {
   clearTimeout(previewTimer);
+  if (route.get().name !== 'list') return Promise.resolve();
   return new Promise((resolve) => {
     previewTimer = setTimeout(() => {
       const current = ++previewGeneration;

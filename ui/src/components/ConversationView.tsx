@@ -1,6 +1,6 @@
 // One conversation: metadata, review actions, the system prompt, tools, every turn as a bubble,
 // and the raw request and response one click away. j/k move through the list it was opened from.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ExchangeDetail, ReviewState, ShareGptRow, ThreadDetail } from '../../../src/admin/api-types.js';
 import { IMAGE_PLACEHOLDER } from '../../../src/admin/api-types.js';
 import { formatCompact, formatDuration, formatFullTime, formatNumber, formatTime } from '../format.js';
@@ -354,8 +354,13 @@ export function ConversationView({ id }: { id: string }) {
   const threads = useObservable(threadDetails);
   const thread = detail ? threads[detail.threadId] : undefined;
   const threadId = detail?.threadId;
+  // Read once per thread (cached), again when this record's review state changes (the trajectory shows it).
+  const threadShown = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (threadId !== undefined) loadThread(threadId, true).catch(() => undefined);
+    if (threadId === undefined) return;
+    const again = threadShown.current === threadId;
+    threadShown.current = threadId;
+    loadThread(threadId, again).catch(() => undefined);
   }, [threadId, detail?.reviewState]);
 
   useEffect(() => {
