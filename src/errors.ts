@@ -1,8 +1,8 @@
 // The error catalog: every failure the proxy itself produces, with its status and a message that
-// says how to fix it, and one function that renders it in the shape the client's SDK parses
-// (OpenAI, Anthropic or Google), so the SDK raises a proper typed error instead of a parse failure.
-
-export type ErrorFlavor = 'openai' | 'anthropic' | 'google';
+// says how to fix it, and one function that renders it in the error shape of the request's wire
+// format (OpenAI's, Anthropic's or Google's), so the client's SDK raises a proper typed error
+// instead of a parse failure.
+import type { WireFormatId } from './wire/wire-format.js';
 
 export type ProxyErrorCode =
   | 'domain_not_allowed'
@@ -74,23 +74,29 @@ function openaiType(status: number): string {
   return 'invalid_request_error';
 }
 
-/** Renders an error body in the client's SDK shape. */
-export function errorBody(error: ProxyError, flavor: ErrorFlavor): string {
-  switch (flavor) {
-    case 'anthropic':
-      return JSON.stringify({
-        type: 'error',
-        error: { type: ANTHROPIC_TYPE[error.status] ?? 'api_error', message: error.message, code: error.code },
-      });
-    case 'google':
-      return JSON.stringify({
-        error: { code: error.status, message: error.message, status: GOOGLE_STATUS[error.status] ?? 'UNKNOWN', reason: error.code },
-      });
-    case 'openai':
-      return JSON.stringify({
-        error: { message: error.message, type: openaiType(error.status), param: null, code: error.code },
-      });
-  }
+type ErrorShape = (error: ProxyError) => unknown;
+
+/** https://platform.openai.com/docs/guides/error-codes: `{error: {message, type, param, code}}`. */
+const openaiShape: ErrorShape = (error) => ({ error: { message: error.message, type: openaiType(error.status), param: null, code: error.code } });
+
+/** One error shape per wire format (adding a format adds its line here; TypeScript insists). */
+const ERROR_SHAPES: Record<WireFormatId, ErrorShape> = {
+  'openai-chat': openaiShape,
+  'openai-responses': openaiShape,
+  // https://docs.anthropic.com/en/api/errors: `{type: 'error', error: {type, message}}`.
+  'anthropic-messages': (error) => ({
+    type: 'error',
+    error: { type: ANTHROPIC_TYPE[error.status] ?? 'api_error', message: error.message, code: error.code },
+  }),
+  // https://cloud.google.com/apis/design/errors: `{error: {code, message, status}}`.
+  gemini: (error) => ({
+    error: { code: error.status, message: error.message, status: GOOGLE_STATUS[error.status] ?? 'UNKNOWN', reason: error.code },
+  }),
+};
+
+/** Renders an error body in the error shape of the request's wire format. */
+export function errorBody(error: ProxyError, format: WireFormatId): string {
+  return JSON.stringify(ERROR_SHAPES[format](error));
 }
 
 export function asProxyError(error: unknown): ProxyError {

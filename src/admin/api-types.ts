@@ -15,6 +15,7 @@ import type {
   TimeBucket,
 } from '../store/store.js';
 import type { ShareGptRole, ShareGptRow, ShareGptTurn } from '../training/sharegpt-types.js';
+import type { RowFindings } from '../privacy/row-findings.js';
 
 export type {
   AggregateGroup,
@@ -139,6 +140,8 @@ export type ExchangeDetail = Omit<StoredExchange, 'searchText'> & {
   annotation: Annotation | null;
   /** The model's finish reason as the provider sent it (null when none was recorded). */
   finishReason: string | null;
+  /** Secrets and personal data in the (edited or derived) ShareGPT row: counts per kind, places (turn, field), no values. */
+  privacy: RowFindings;
 };
 
 /** One record of a thread, oldest first, with where it continued. */

@@ -3,6 +3,8 @@
 // an inline processor) on a later turn of the event loop.
 import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '../proxy/recorder.js';
 import type { RawExchange } from './process-exchange.js';
+import { reachedTerminalEvent } from './reached-terminal-event.js';
+import { unwrapCodeAssistExchange } from './unwrap-code-assist-exchange.js';
 
 export interface RecorderOptions {
   /** Receives each ended exchange's raw bytes and metadata. */
@@ -63,6 +65,16 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
       this.chunks.push(chunk);
     }
 
+    reachedTerminalEvent(): boolean {
+      return reachedTerminalEvent({
+        method: this.start.method,
+        pathAndQuery: this.start.pathAndQuery,
+        requestBody: this.start.requestBody,
+        contentType: this.contentType,
+        chunks: this.chunks,
+      });
+    }
+
     onEnd(outcome: ExchangeOutcome): void {
       const raw: RawExchange = {
         startedAt: this.start.startedAt,
@@ -79,12 +91,13 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
         ttfbMs: this.ttfbMs,
         durationMs: outcome.durationMs,
         aborted: outcome.aborted,
+        ...(outcome.endedAtTerminalEvent ? { endedAtTerminalEvent: true } : {}),
         error: outcome.error ?? null,
       };
       pending++;
       setImmediate(() => {
         try {
-          options.sink(raw);
+          options.sink(unwrapCodeAssistExchange(raw));
         } catch (error) {
           options.onError?.(error);
         } finally {

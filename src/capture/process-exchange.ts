@@ -32,6 +32,8 @@ export interface RawExchange {
   ttfbMs: number | null;
   durationMs: number;
   aborted: boolean;
+  /** The client hung up at the stream's terminal event (proxy/recorder.ts): complete without the end marker. */
+  endedAtTerminalEvent?: boolean;
   error: { class: string; message: string } | null;
 }
 
@@ -87,7 +89,7 @@ export function processExchange(raw: RawExchange, id: string): ExchangeRecord {
       const assembled = assembler.finish();
       responseJson = assembled.response;
       record.responseBody = JSON.stringify(assembled.response);
-      if (!assembled.complete) record.incomplete = true;
+      if (!assembled.complete && raw.endedAtTerminalEvent !== true) record.incomplete = true;
       if (assembled.error && !record.error) record.error = { class: `upstream_${assembled.error.type}`, message: assembled.error.message };
     } else {
       record.responseBody = responseText;

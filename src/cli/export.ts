@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { ExportInterruptedError, ExportSetupError, runExport } from '../export/run-export.js';
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
 import { createProgress } from '../export/progress.js';
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { exportSettings, ExportSettingsError, type CleaningFlags } from '../export/export-settings.js';
 import { formatSummary } from '../export/report.js';
 import type { Judgement } from '../export/export-judgements.js';
 import type { ListFilter } from '../store/store.js';
@@ -21,8 +23,9 @@ Options:
   --db PATH                  database to read (default ./data/llm-proxy.db, env DB); never created
   --out DIR                  output directory (default ./export/<UTC timestamp>/)
   --status STATE             confirmed | rejected | pending | all (default confirmed)
-  --format NAME              sharegpt | openai-messages | openai-ft; repeat it or use a comma
-                             list for several (default sharegpt)
+  --format NAME              sharegpt | openai-messages | openai-ft | hf; repeat it or use a comma
+                             list for several (default sharegpt). hf: also write DIR/hf/, a
+                             Hugging Face dataset folder (Parquet + dataset card) of the formats
   --model GLOB               only models matching GLOB (case-insensitive; * also matches "/")
   --domain HOST              only exchanges with this upstream domain
   --since WHEN               only exchanges from WHEN on (ISO 8601 date/time or epoch ms)
@@ -43,6 +46,16 @@ Options:
                              ranking) and preference-openai.jsonl (OpenAI preference fine-tuning)
   --kto                      also write kto-sharegpt.jsonl: confirmed rows with kto_tag true and
                              rejected rows with kto_tag false (LLaMA-Factory KTO)
+  --config FILE              config file for the export section (default ./config.json when present)
+  --secrets ACTION           redact (default) | drop | keep | off: secrets found by secretlint
+  --pii ACTION|KIND=ACTION   personal data (email, phone, ip, credit_card, iban): redact | drop |
+                             keep (default, counted) | off; e.g. --pii redact, --pii email=redact,ip=off
+  --allow VALUE              a harmless value or /regex/ never reported (repeatable)
+  --dedup MODE               off | exact | near (default): leave duplicate conversations out
+  --dedup-threshold X        near-duplicate similarity, above 0 up to 1 (default 0.8)
+  --validation-ratio X       hf: share of threads in the validation split (default 0.1)
+  --split-seed N             hf: seed of the thread split (default 0)
+  --license ID               hf: license id for the dataset card (default: unknown, to fill in)
   -h, --help                 show this help
 
 Exit status: 0 when the export ran (even with invalid rows), 2 on a bad option, a missing
@@ -50,7 +63,7 @@ database or an unwritable directory, 130 when interrupted (nothing is left under
 `;
 
 const STATUSES = ['confirmed', 'rejected', 'pending', 'all'] as const;
-const FORMATS = ['sharegpt', 'openai-messages', 'openai-ft'] as const;
+const FORMATS = ['sharegpt', 'openai-messages', 'openai-ft', 'hf'] as const;
 const TOOLS_SCHEMA = ['auto', 'yes', 'no', 'derive'] as const;
 const REASONING = ['keep', 'drop'] as const;
 const THREADS = ['longest', 'all'] as const;
@@ -63,6 +76,10 @@ export interface ExportCommand {
   images: 'copy' | 'skip';
   /** --preference / --kto */
   judgements: Judgement[];
+  /** `--format hf`: also write the Hugging Face folder. */
+  hf: boolean;
+  configPath?: string;
+  cleaning: CleaningFlags;
 }
 
 /** Parses and checks the command line; throws CliError (exit 2) with what to fix. */
@@ -87,6 +104,15 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
       images: { type: 'string' },
       preference: { type: 'boolean', default: false },
       kto: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      secrets: { type: 'string' },
+      pii: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      dedup: { type: 'string' },
+      'dedup-threshold': { type: 'string' },
+      'validation-ratio': { type: 'string' },
+      'split-seed': { type: 'string' },
+      license: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -98,8 +124,11 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
     .flatMap((value) => value.split(','))
     .map((value) => value.trim())
     .filter((value) => value !== '');
-  if (formats.length === 0) throw new CliError('--format needs a value: sharegpt, openai-messages or openai-ft');
+  if (formats.length === 0) throw new CliError('--format needs a value: sharegpt, openai-messages, openai-ft or hf');
   for (const format of formats) oneOf('--format', format, FORMATS);
+  const hf = formats.includes('hf');
+  const rowFormats = formats.filter((format) => format !== 'hf');
+  if (rowFormats.length === 0) rowFormats.push('sharegpt');
 
   const filter: ListFilter = {};
   if (values.domain !== undefined) filter.domain = nonEmpty('--domain', values.domain);
@@ -110,7 +139,7 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
   }
 
   const rows: ExportRowOptions = {
-    formats: [...new Set(formats)] as ExportFormat[],
+    formats: [...new Set(rowFormats)] as ExportFormat[],
     filter,
     status: oneOf('--status', values.status ?? 'confirmed', STATUSES),
     toolsSchema: oneOf('--tools-schema', values['tools-schema'] ?? 'auto', TOOLS_SCHEMA),
@@ -128,7 +157,23 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
     rows,
     images: oneOf('--images', values.images ?? 'copy', IMAGES),
     judgements: [...(values.preference ? (['preference'] as const) : []), ...(values.kto ? (['kto'] as const) : [])],
+    hf,
+    ...(values.config !== undefined ? { configPath: values.config } : {}),
+    cleaning: definedOnly({
+      secrets: values.secrets,
+      pii: values.pii,
+      allow: values.allow,
+      dedup: values.dedup,
+      dedupThreshold: values['dedup-threshold'],
+      validationRatio: values['validation-ratio'],
+      splitSeed: values['split-seed'],
+      license: values.license,
+    }),
   };
+}
+
+function definedOnly(flags: Record<keyof CleaningFlags, string | string[] | undefined>): CleaningFlags {
+  return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as CleaningFlags;
 }
 
 export async function runExportCommand(argv: string[]): Promise<void> {
@@ -145,9 +190,24 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let settings;
+  try {
+    settings = exportSettings((await loadConfig(command.configPath)).config.export, command.cleaning);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ExportSettingsError) throw new CliError(error.message);
+    throw error;
+  }
+  const { hf, cleaning: _flags, configPath: _config, ...runOptions } = command;
   const progress = createProgress(process.stderr, { tty: process.stderr.isTTY === true });
   try {
-    const result = await runExport({ ...command, signal: controller.signal, progress });
+    const result = await runExport({
+      ...runOptions,
+      privacy: settings.privacy,
+      dedup: settings.dedup,
+      ...(hf ? { hf: settings.hf } : {}),
+      signal: controller.signal,
+      progress,
+    });
     progress.finish();
     process.stdout.write(formatSummary(result.report));
   } catch (error) {

@@ -1,6 +1,11 @@
-// Built-in defaults: what the proxy does with no config.json at all (SPEC.md section 1).
+// Built-in defaults: what the proxy does with no config.json at all (SPEC.md section 1). The
+// allowlist comes from the provider records (src/providers/), so a provider's domains are listed once.
 
-export type AuthType = 'openai' | 'anthropic' | 'google';
+import { PROVIDERS } from '../providers/registry.js';
+import type { ProviderId } from '../providers/provider.js';
+
+/** config.json's `auth_type`: a provider id (src/providers/registry.ts). */
+export type AuthType = ProviderId;
 
 export interface DomainEntry {
   auth_type?: AuthType;
@@ -9,19 +14,12 @@ export interface DomainEntry {
   allow_private?: boolean;
 }
 
+/** Every provider's default domains, plus hosts that serve more than one provider's API. */
 export const DEFAULT_ALLOWED_DOMAINS: Readonly<Record<string, DomainEntry>> = {
-  'api.openai.com': { auth_type: 'openai', https: true },
-  'api.anthropic.com': { auth_type: 'anthropic', https: true },
+  ...Object.fromEntries(PROVIDERS.flatMap((provider) => provider.defaultDomains.map((domain) => [domain, { auth_type: provider.id, https: true }]))),
   // Moonshot serves both an OpenAI-compatible API and an Anthropic one under /anthropic/: the
   // seed lists it as anthropic, but leaving auth_type to path detection serves both correctly.
   'api.moonshot.cn': { https: true },
-  'api.deepseek.com': { auth_type: 'openai', https: true },
-  'api.siliconflow.cn': { auth_type: 'openai', https: true },
-  'dashscope.aliyuncs.com': { auth_type: 'openai', https: true },
-  'models.inference.ai.azure.com': { auth_type: 'openai', https: true },
-  'generativelanguage.googleapis.com': { auth_type: 'google', https: true },
-  'api.jina.ai': { auth_type: 'openai', https: true },
-  'deepsearch.jina.ai': { auth_type: 'openai', https: true },
 };
 
 export const DEFAULT_PROBE_REQUEST = {

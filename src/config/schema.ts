@@ -89,6 +89,53 @@ const openaiCompatSchema = z.object({
   routes: z.array(openaiCompatRouteSchema).default(() => DEFAULT_OPENAI_COMPAT_ROUTES.map((route) => ({ ...route }))),
 });
 
+const privacyActionSchema = z.enum(['redact', 'drop', 'keep', 'off']);
+
+/** What `llm-proxy-sharegpt export` does about secrets, personal data and duplicates (README, "Clean, shareable datasets"). */
+const exportSchema = z.object({
+  privacy: z
+    .object({
+      secrets: privacyActionSchema.default('redact'),
+      email: privacyActionSchema.default('keep'),
+      phone: privacyActionSchema.default('keep'),
+      ip: privacyActionSchema.default('keep'),
+      credit_card: privacyActionSchema.default('keep'),
+      iban: privacyActionSchema.default('keep'),
+      /** Harmless values: a literal, or a regular expression written "/source/flags". */
+      allowlist: z
+        .array(
+          z.string().refine(
+            (entry) => {
+              const regex = /^\/(.+)\/([a-z]*)$/s.exec(entry);
+              if (regex === null) return entry !== '';
+              try {
+                new RegExp(regex[1]!, regex[2]!);
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { message: 'is empty or a /regular expression/ that does not compile' },
+          ),
+        )
+        .default([]),
+    })
+    .prefault({}),
+  dedup: z
+    .object({
+      mode: z.enum(['off', 'exact', 'near']).default('near'),
+      threshold: z.number().gt(0).max(1).default(0.8),
+    })
+    .prefault({}),
+  hf: z
+    .object({
+      validation_ratio: z.number().min(0).lt(1).default(0.1),
+      seed: z.number().int().default(0),
+      license: z.string().default(''),
+    })
+    .prefault({}),
+});
+
 export const configSchema = z.object({
   allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({ ...DEFAULT_ALLOWED_DOMAINS })),
   max_body_bytes: z.number().int().positive().default(8 * 1024 * 1024),
@@ -104,8 +151,10 @@ export const configSchema = z.object({
     })
     .prefault({}),
   openai_compat: openaiCompatSchema.prefault({}),
+  export: exportSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type DomainConfig = z.infer<typeof domainEntrySchema>;
 export type OpenAiCompatRoute = z.infer<typeof openaiCompatRouteSchema>;
+export type ExportConfig = z.infer<typeof exportSchema>;

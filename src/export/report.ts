@@ -8,6 +8,9 @@ import { REPAIRS } from '../training/repair-names.js';
 import type { RowFeatures } from '../training/row-features.js';
 import { SHAREGPT_REASONS } from '../training/validate-sharegpt.js';
 import { OPENAI_REASONS } from '../training/validate-openai-ft.js';
+import { PRIVACY_REASONS } from '../privacy/clean-rows.js';
+import type { PrivacyReport } from '../privacy/privacy-report.js';
+import { DEDUP_REASONS, type DedupReport } from './dedup/deduplicate-records.js';
 import { EXPORT_REASONS } from './export-reasons.js';
 import type { ExportStats, RecordExport } from './export-records.js';
 import type { ExportFormat } from './export-rows.js';
@@ -52,6 +55,10 @@ export interface ExportReport {
   judgements?: JudgementReport;
   /** Reviewers' annotations of the records read: how many, and their tags and ratings. */
   annotations?: { records: number; byTag: Record<string, number>; byRating: Record<string, number> };
+  /** Secrets and personal data found and what was done (privacy/privacy-report.ts); never a value. */
+  privacy?: PrivacyReport;
+  /** Duplicate groups (dedup/deduplicate-records.ts). */
+  dedup?: DedupReport;
 }
 
 export class ReportBuilder {
@@ -119,6 +126,8 @@ export class ReportBuilder {
 
 export function describeReason(code: string): string {
   if (code in EXPORT_REASONS) return EXPORT_REASONS[code as keyof typeof EXPORT_REASONS];
+  if (code in PRIVACY_REASONS) return PRIVACY_REASONS[code as keyof typeof PRIVACY_REASONS];
+  if (code in DEDUP_REASONS) return DEDUP_REASONS[code as keyof typeof DEDUP_REASONS];
   if (code in SHAREGPT_REASONS) return SHAREGPT_REASONS[code as keyof typeof SHAREGPT_REASONS].description;
   if (code in OPENAI_REASONS) return OPENAI_REASONS[code as keyof typeof OPENAI_REASONS].description;
   return '';
@@ -168,6 +177,7 @@ export function formatSummary(report: ExportReport): string {
     lines.push('tokens: not reported by the providers');
   }
   if (report.images.saved > 0) lines.push(`images: ${n(report.images.saved)} file(s) saved under media/`);
+  lines.push(...privacySummary(report), ...dedupSummary(report));
   lines.push(`files: ${report.files.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -195,4 +205,30 @@ function addUsage(tokens: { recordsWithUsage: number; input: number; output: num
   tokens.output += usage.outputTokens ?? 0;
   tokens.reasoning += usage.reasoningTokens ?? 0;
   tokens.total += usage.totalTokens ?? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
+}
+
+function privacySummary(report: ExportReport): string[] {
+  const privacy = report.privacy;
+  if (privacy === undefined) return [];
+  const kinds = Object.entries(privacy.byKind);
+  if (kinds.length === 0) return ['privacy: no secrets or personal data found'];
+  const lines = [`privacy: findings in ${privacy.recordsWithFindings.toLocaleString('en-US')} record(s) (details in report.json, never the values)`];
+  for (const [kind, entry] of kinds) {
+    if (entry === undefined) continue;
+    lines.push(`  ${kind.padEnd(12)} ${entry.values.toLocaleString('en-US').padStart(8)} value(s) in ${entry.records.toLocaleString('en-US')} record(s): ${entry.action}`);
+  }
+  const rules = sortedEntries(privacy.bySecretRule);
+  if (rules.length > 0) lines.push(`  secrets by rule: ${rules.map(([rule, count]) => `${rule} ${count}`).join(', ')}`);
+  lines.push(`  rows: ${privacy.rows.redacted} redacted, ${privacy.rows.dropped} dropped, ${privacy.rows.redactionIncomplete} left out (redaction incomplete)`);
+  return lines;
+}
+
+function dedupSummary(report: ExportReport): string[] {
+  const dedup = report.dedup;
+  if (dedup === undefined || dedup.mode === 'off') return [];
+  const sizes = Object.entries(dedup.groupSizes).map(([size, count]) => `${count}x${size}`).join(', ');
+  return [
+    `duplicates (${dedup.mode}${dedup.mode === 'near' ? `, threshold ${dedup.threshold}` : ''}): ${dedup.groups} group(s)${sizes === '' ? '' : ` (${sizes})`}, ` +
+      `${dedup.removed.exact} exact and ${dedup.removed.near} near-duplicate record(s) left out`,
+  ];
 }

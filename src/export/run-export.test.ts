@@ -111,10 +111,12 @@ describe('runExport', () => {
     const store = openSqliteStore(join(dbDir, 'p.db'));
     await store.insertBatch([image[0]!.record, { ...image[0]!.record, id: `${image[0]!.record.id.slice(0, -1)}Z` }]);
     await store.close();
-    const first = await runExport({ dbPath: join(dbDir, 'p.db'), outDir, rows: { ...all, formats: ['sharegpt'] } });
+    // Two identical records on purpose: duplicate removal is off to see both rows use one file.
+    const dedup = { mode: 'off', threshold: 0.8 } as const;
+    const first = await runExport({ dbPath: join(dbDir, 'p.db'), outDir, rows: { ...all, formats: ['sharegpt'] }, dedup });
     expect(first.report.formats.sharegpt!.valid).toBe(2);
     expect(first.report.images.saved).toBe(1);
-    const second = await runExport({ dbPath: join(dbDir, 'p.db'), outDir, rows: { ...all, formats: ['sharegpt'] } });
+    const second = await runExport({ dbPath: join(dbDir, 'p.db'), outDir, rows: { ...all, formats: ['sharegpt'] }, dedup });
     expect(second.report.images.saved).toBe(0);
     expect(readdirSync(join(outDir, 'media'), { recursive: true }).filter((name) => String(name).endsWith('.png'))).toHaveLength(1);
   });

@@ -3,10 +3,11 @@
 //   <format>.jsonl        valid rows, one JSON object per line
 //   invalid.jsonl         {"id","format","reasons":[{code,message}…],"row"} for every rejected row
 //   dataset_info.json     the LLaMA-Factory entry for sharegpt.jsonl (formats.md 1.1)
-//   report.json           counts, reasons, repairs, content, tokens (report.ts)
+//   report.json           counts, reasons, repairs, content, tokens (report.ts), privacy, dedup
 //   media/                images of ShareGPT rows, saved from data URLs
 //   preference-sharegpt.jsonl, preference-openai.jsonl, kto-sharegpt.jsonl   with `judgements`
 //                         (export-judgements.ts), with their dataset_info.json entries
+//   hf/                   with `hf`: a Hugging Face dataset folder (writers/hf-dataset-folder.ts)
 // Everything is written under temporary names and renamed into place at the very end, in one
 // synchronous step: an interrupted or failed export leaves no file under a final name.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
@@ -14,7 +15,10 @@ import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { ListFilter, Store } from '../store/store.js';
+import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
+import { ExportCleaning } from './clean-export-item.js';
+import type { DedupOptions } from './dedup/deduplicate-records.js';
 import { exportRecords, newExportStats } from './export-records.js';
 import { exportJudgements, JUDGEMENT_FILES, type Judgement } from './export-judgements.js';
 import { ktoDatasetInfoFor, rankingDatasetInfoFor } from '../training/judgement-dataset-info.js';
@@ -22,6 +26,7 @@ import type { ExportFormat, ExportRowOptions } from './export-rows.js';
 import { MediaStore } from './media-store.js';
 import type { Progress } from './progress.js';
 import { ReportBuilder, type ExportReport } from './report.js';
+import { HfDatasetFolder, type HfOptions } from './writers/hf-dataset-folder.js';
 import { TempFile } from './writers/temp-file.js';
 
 export interface RunExportOptions {
@@ -37,6 +42,12 @@ export interface RunExportOptions {
   now?: () => number;
   /** Also write the reviewers' judgements: preference pairs from edits, KTO rows from confirmed + rejected. */
   judgements?: Judgement[];
+  /** Secrets and personal data (src/privacy): default secrets redacted, personal data kept and counted. */
+  privacy?: PrivacyPolicy;
+  /** Duplicate records (dedup/): default `near` at 0.8. */
+  dedup?: DedupOptions;
+  /** Also write DIR/hf/, a Hugging Face dataset folder of the valid rows of every format. */
+  hf?: HfOptions;
 }
 
 export interface ExportResult {
@@ -71,6 +82,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
   const store = openStore(dbPath);
   const temps: TempFile[] = [];
   const media = new MediaStore(outDir);
+  let hf: HfDatasetFolder | null = null;
   let committed = false;
   try {
     prepareOutDir(outDir);
@@ -81,6 +93,10 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     temps.push(invalidFile);
     try {
       await Promise.all(temps.map((temp) => temp.ready()));
+      if (options.hf !== undefined) {
+        hf = new HfDatasetFolder(outDir, formats, options.hf);
+        await hf.ready();
+      }
     } catch (error) {
       throw new ExportSetupError(`cannot write in ${outDir}: ${(error as Error).message}`);
     }
@@ -93,8 +109,11 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     options.progress?.start(total);
     let processed = 0;
     const annotations = { records: 0, byTag: {} as Record<string, number>, byRating: {} as Record<string, number> };
-    for await (const item of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
+    const cleaning = new ExportCleaning({ ...(options.privacy ? { privacy: options.privacy } : {}), ...(options.dedup ? { dedup: options.dedup } : {}) });
+    for await (const built of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
+      const item = await cleaning.apply(built);
       builder.add(item);
+      await hf?.add(item);
       const annotation = (await store.annotationsOf([item.record.id])).get(item.record.id);
       if (annotation !== undefined) {
         annotations.records += 1;
@@ -156,6 +175,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       finalFiles.push('dataset_info.json');
     }
     if (media.saved > 0 || existsSync(join(outDir, 'media'))) finalFiles.push('media/');
+    if (hf !== null) finalFiles.push('hf/');
     finalFiles.push('report.json');
     const finishedAt = now();
     const report = builder.build(
@@ -165,15 +185,17 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
         durationMs: finishedAt - startedAt,
         database: dbPath,
         outDir,
-        options: { ...reportOptions(options.rows), images },
+        options: { ...reportOptions(options.rows), images, ...(options.hf !== undefined ? { hf: options.hf } : {}) },
         files: finalFiles,
         images: { saved: media.saved },
         memory: { peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) },
+        ...cleaning.report(),
       },
       stats,
     );
     if (judgements !== null) report.judgements = judgements;
     report.annotations = annotations;
+    await hf?.finish(report);
     const reportFile = new TempFile(join(outDir, 'report.json'));
     temps.push(reportFile);
     await reportFile.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -183,12 +205,13 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     // The commit: synchronous, so no signal handler runs between two renames.
     media.commit();
     for (const temp of temps) temp.commit();
+    hf?.commit();
     committed = true;
     return { report, files: finalFiles.map((file) => join(outDir, file)) };
   } finally {
     if (!committed) {
       // Best effort, and never in place of the error that got us here.
-      for (const discard of [...temps.map((temp) => () => temp.discard()), () => media.discard()]) {
+      for (const discard of [...temps.map((temp) => () => temp.discard()), () => media.discard(), () => hf?.discard()]) {
         try {
           discard();
         } catch {

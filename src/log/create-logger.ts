@@ -1,6 +1,7 @@
 // pino to the console (pretty on a TTY) and to a log file (JSON lines). Secrets are redacted by
 // path once here, and request bodies are never logged above debug level by the callers.
 import pino, { type Logger } from 'pino';
+import { SECRET_HEADERS } from '../providers/registry.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,16 +32,8 @@ export interface LoggerOptions {
 
 // Callers never log headers at info level; these paths are the belt to that brace. Wildcard paths
 // are avoided on purpose: they make every log call walk the object (measured on the hot path).
-export const REDACTED_PATHS = [
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers["x-goog-api-key"]',
-  'headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers["x-goog-api-key"]',
-  'req.headers.cookie',
-];
+// The header names are the provider registry's one list (src/providers/registry.ts).
+export const REDACTED_PATHS = SECRET_HEADERS.flatMap((name) => [`headers["${name}"]`, `req.headers["${name}"]`]);
 
 /**
  * Destinations are written from this thread with sonic-boom (asynchronous, buffered): a pino

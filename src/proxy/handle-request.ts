@@ -1,26 +1,29 @@
 // The pipeline, in order, in one visible list:
-//   health → probe filter → rate limit → target (parse, allowlist) → body limit → auth → forward
-// Every refusal is a ProxyError rendered in the client SDK's error shape.
+//   health → probe filter → rate limit → [OpenAI-compatible routes] → target (parse, allowlist)
+//   → body limit → auth (the provider record's conversion) → forward
+// Every refusal is a ProxyError rendered by the exchange context in the error shape of the
+// request's wire format (the provider's own, for paths that are not chat calls).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/schema.js';
-import { redactQuery } from '../log/redact-secrets.js';
-import { asProxyError, errorBody, ProxyError, type ErrorFlavor } from '../errors.js';
-import { convertAuth, type OutgoingHeaders } from './auth/convert-auth.js';
-import { detectAuthType } from './auth/detect-auth-type.js';
+import { asProxyError, ProxyError } from '../errors.js';
+import { providerFor } from '../providers/registry.js';
+import type { OutgoingHeaders } from '../providers/provider.js';
+import { detectWireFormat } from '../wire/detect.js';
+import { ExchangeContext, type ExchangeDeps } from './exchange/exchange-context.js';
 import { clientIpOf } from './guards/client-ip.js';
 import { createLogNoiseFilter } from './guards/log-noise-filter.js';
 import { createProbeFilter } from './guards/probe-filter.js';
 import { createRateLimiter } from './guards/rate-limit.js';
 import { readBody } from './guards/read-body.js';
 import type { ProxyMetrics } from './metrics.js';
-import type { Recorder, RecordingHandle } from './recorder.js';
+import type { Recorder } from './recorder.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { resolveAllowedTarget } from './target/allowlist.js';
 import { parseTarget } from './target/parse-target.js';
 import { forwardUpstream } from './upstream/forward.js';
-import { connectionTokensOf, isHopByHop } from './upstream/hop-by-hop.js';
+import { forwardedHeaders } from './upstream/forwarded-headers.js';
 
 export interface RequestHandlerDeps {
   config: Config;
@@ -34,17 +37,14 @@ export interface RequestHandlerDeps {
   localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
-/** Request headers that never go upstream: we set Host and Content-Length ourselves and ask for identity encoding. */
-const NOT_FORWARDED = new Set(['host', 'content-length', 'accept-encoding', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip']);
-
 export function createRequestHandler(deps: RequestHandlerDeps) {
-  const { config, agent, logger, metrics, recorder } = deps;
+  const { config, agent, metrics } = deps;
+  const exchangeDeps: ExchangeDeps = { recorder: deps.recorder, logger: deps.logger, metrics };
   const isProbe = createProbeFilter(config.probe_request);
   const isLogNoise = createLogNoiseFilter(config.probe_filter);
   const allowRequest = config.security.rate_limit ? createRateLimiter(config.security.rate_limit) : null;
 
   return async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const startTime = performance.now();
     const startedAt = Date.now();
     const rawUrl = request.url ?? '/';
     const method = request.method ?? 'GET';
@@ -62,40 +62,40 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       sendJson(response, 404, '{"error":{"message":"not found","type":"invalid_request_error","code":"not_found"}}');
       return;
     }
-    const quiet = isLogNoise(path, clientIp);
 
     if (allowRequest && !allowRequest(clientIp, startedAt)) {
-      refuse(response, new ProxyError('rate_limited', 'too many requests from this address; slow down or raise security.rate_limit'), 'openai');
-      metrics.countError('rate_limited');
+      const refused = new ExchangeContext(request, response, startedAt, exchangeDeps, 'proxy', detectWireFormat(method, path)?.id ?? 'openai-chat');
+      refused.quiet = isLogNoise(path, clientIp);
+      refused.refuse(new ProxyError('rate_limited', 'too many requests from this address; slow down or raise security.rate_limit'));
+      refused.finish();
       return;
     }
 
     if (deps.localRoutes?.(request, response)) return;
 
-    let flavor: ErrorFlavor = 'openai';
-    let recording: RecordingHandle | null = null;
-    metrics.inFlight++;
-    metrics.requests++;
+    // Until the target is parsed, the whole path is the best guess at the wire format (format
+    // paths are matched by their ends, so the domain segment in front does not matter).
+    const exchange = new ExchangeContext(request, response, startedAt, exchangeDeps, 'proxy', detectWireFormat(method, path)?.id ?? 'openai-chat');
+    exchange.quiet = isLogNoise(path, clientIp);
     try {
       const target = parseTarget(rawUrl);
+      exchange.log.domain = target.authority;
+      exchange.log.path = target.path;
       const allowed = resolveAllowedTarget(target, config.allowed_domains);
-      const authType = detectAuthType(allowed.entry.auth_type, target.path);
-      flavor = authType;
+      const provider = providerFor(allowed.entry.auth_type, target.path);
+      exchange.errorFormat = detectWireFormat(method, target.path)?.id ?? provider.wireFormat;
       const body = await readBody(request, config.max_body_bytes);
 
-      const headers = forwardedHeaders(request);
-      convertAuth(authType, headers, target.pathAndQuery.slice(target.path.length));
+      warnAboutEncodedBody(request, deps.logger);
+      const headers: OutgoingHeaders = forwardedHeaders(request);
+      provider.convertAuth(headers, target.pathAndQuery.slice(target.path.length));
 
-      if (recorder) {
-        recording = recorder.start({
-          startedAt,
-          domain: target.authority,
-          method,
-          pathAndQuery: target.pathAndQuery,
-          requestBody: body,
-          requestContentType: request.headers['content-type'],
-        });
-      }
+      exchange.startRecording({
+        domain: target.authority,
+        pathAndQuery: target.pathAndQuery,
+        requestBody: body,
+        requestContentType: request.headers['content-type'],
+      });
       const result = await forwardUpstream(
         agent,
         {
@@ -104,85 +104,38 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
           method,
           headers,
           body: body.length > 0 || (method !== 'GET' && method !== 'HEAD') ? body : null,
-          connectRetries: config.upstream.connect_retries,
-          retryBackoffMs: config.upstream.retry_backoff_ms,
         },
         response,
-        recording,
-        startTime,
+        exchange.recording,
+        exchange.startTime,
       );
-      let status = result.status;
-      if (result.error && !result.aborted) {
-        status = result.error.status;
-        refuse(response, result.error, flavor);
-      }
-      if (result.error) metrics.countError(result.error.code);
-      const durationMs = performance.now() - startTime;
-      recording?.onEnd({
-        durationMs,
-        aborted: result.aborted,
-        ...(result.error ? { error: { class: result.error.code, message: result.error.message } } : {}),
-        ...(result.error && !result.aborted ? { proxyStatus: result.error.status } : {}),
-      });
-      if (!quiet) {
-        const line = { method, domain: target.authority, path: target.path, status, ms: Math.round(durationMs), bytes: result.bytes, streamed: result.streamed };
-        if (result.error) logger.warn({ ...line, error: result.error.code, reason: result.error.message }, 'proxy request failed');
-        else logger.info(line, 'proxied');
-      }
+      exchange.settleForwarded(result);
     } catch (error) {
       const proxyError = asProxyError(error);
-      metrics.countError(proxyError.code);
-      refuse(response, proxyError, flavor);
-      recording?.onEnd({
-        durationMs: performance.now() - startTime,
-        aborted: false,
-        error: { class: proxyError.code, message: proxyError.message },
-        proxyStatus: proxyError.status,
-      });
-      if (!quiet) {
-        const line = { method, path: redactQuery(rawUrl), status: proxyError.status, error: proxyError.code, reason: proxyError.message };
-        if (proxyError.status >= 500) logger.error({ ...line, err: proxyError.cause }, 'proxy error');
-        else logger.info(line, 'request refused');
-      }
+      exchange.refuse(proxyError);
     } finally {
-      metrics.inFlight--;
+      exchange.finish();
     }
   };
 }
 
-function forwardedHeaders(request: IncomingMessage): OutgoingHeaders {
-  const incoming = request.headers;
-  const connectionTokens = connectionTokensOf(incoming['connection']);
-  const headers: OutgoingHeaders = {};
-  for (const name in incoming) {
-    const value = incoming[name];
-    if (value === undefined || NOT_FORWARDED.has(name) || isHopByHop(name, connectionTokens)) continue;
-    headers[name] = value;
-  }
-  // Identity keeps the recorded bytes readable without a decompression step; LLM responses are
-  // small text and SSE is rarely compressed anyway (see README, "Compression").
-  headers['accept-encoding'] = 'identity';
-  return headers;
+/** Encodings already warned about: one line per encoding per process, not one per request. */
+const warnedEncodings = new Set<string>();
+
+/** A compressed request body (Codex on ChatGPT sends zstd) is forwarded as is but cannot be read for the record. */
+function warnAboutEncodedBody(request: IncomingMessage, logger: Logger): void {
+  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding === undefined || encoding === '' || encoding === 'identity' || warnedEncodings.has(encoding)) return;
+  warnedEncodings.add(encoding);
+  logger.warn({ encoding }, 'request bodies with this content-encoding are forwarded but recorded undecoded; turn request compression off in the client (README, "Coding agents")');
 }
 
-function refuse(response: ServerResponse, error: ProxyError, flavor: ErrorFlavor): void {
-  if (response.headersSent) {
-    response.destroy();
-    return;
-  }
-  const closeAfter = error.code === 'body_too_large';
-  sendJson(response, error.status, errorBody(error, flavor), closeAfter);
-}
-
-export function sendJson(response: ServerResponse, status: number, body: string, closeConnection = false): void {
+export function sendJson(response: ServerResponse, status: number, body: string): void {
   if (response.headersSent || response.destroyed) return;
   response.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    ...(closeConnection ? { connection: 'close' } : {}),
   });
   response.end(body);
-  // The unread rest of an oversized body is not buffered: the connection is closed instead.
-  if (closeConnection) response.once('finish', () => response.socket?.destroySoon());
 }

@@ -21,12 +21,21 @@ export interface ExchangeOutcome {
   error?: { class: string; message: string };
   /** Status the client got when the proxy answered itself (502/504...). */
   proxyStatus?: number;
+  /** The client hung up at the stream's terminal event, before the upstream closed: a complete exchange. */
+  endedAtTerminalEvent?: boolean;
 }
 
 export interface RecordingHandle {
   onResponseStart(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, ttfbMs: number): void;
   onChunk(chunk: Buffer): void;
   onEnd(outcome: ExchangeOutcome): void;
+  /**
+   * Whether the response received so far holds its wire format's terminal event (chat
+   * `finish_reason` (+ the usage chunk when asked) or `[DONE]`, Anthropic `message_stop`, Responses
+   * `response.completed`/`incomplete`/`failed`, Gemini's chunk with `finishReason`). Asked only when
+   * the client left early, so the work (decoding what arrived) is done only then.
+   */
+  reachedTerminalEvent(): boolean;
 }
 
 export interface Recorder {

@@ -95,18 +95,42 @@ describe('export command line', () => {
   });
 
   it.each([
-    [['--format', 'csv'], /--format must be one of sharegpt, openai-messages, openai-ft \(got "csv"\)/],
+    [['--format', 'csv'], /--format must be one of sharegpt, openai-messages, openai-ft, hf \(got "csv"\)/],
     [['--status', 'done'], /--status must be one of confirmed, rejected, pending, all/],
     [['--limit', '0'], /--limit must be a positive whole number/],
     [['--since', 'yesterday'], /--since must be an ISO 8601 date/],
     [['--since', '2025-09-01', '--until', '2025-08-01'], /--since \(2025-09-01\) must be before --until/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['stray'], /Unexpected argument 'stray'/],
+    [['--secrets', 'hide'], /--secrets must be one of redact, drop, keep, off \(got "hide"\)/],
+    [['--pii', 'address=redact'], /--pii: unknown kind "address"/],
+    [['--dedup', 'fuzzy'], /--dedup must be one of off, exact, near/],
+    [['--dedup-threshold', '2'], /--dedup-threshold must be a number above 0 and at most 1/],
+    [['--config', 'missing.json'], /cannot read config file missing.json/],
   ])('exits 2 with a clear message on bad options: %j', async (args, message) => {
     const result = await run(['--db', smallDb, ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe('');
+  });
+
+  it('reads the export section of config.json, takes the cleaning flags on top, and writes the hf folder', async () => {
+    const cwd = mkdtempSync(join(root, 'config-'));
+    writeFileSync(join(cwd, 'config.json'), JSON.stringify({ export: { privacy: { secrets: 'drop', phone: 'off' }, dedup: { mode: 'off' }, hf: { seed: 3 } } }));
+    const outDir = join(cwd, 'out');
+    const result = await run(['--db', smallDb, '--out', outDir, '--format', 'hf,sharegpt', '--pii', 'email=redact', '--validation-ratio', '0.5', '--license', 'mit'], { cwd });
+    expect(result.code).toBe(0);
+    expect(readdirSync(outDir).sort()).toEqual(['dataset_info.json', 'hf', 'invalid.jsonl', 'media', 'report.json', 'sharegpt.jsonl']);
+    const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as {
+      privacy: { policy: { secrets: string; personal: Record<string, string> } };
+      dedup: { mode: string };
+      options: { hf: unknown };
+    };
+    expect(report.privacy.policy).toMatchObject({ secrets: 'drop', personal: { email: 'redact', phone: 'off', ip: 'keep' } });
+    expect(report.dedup.mode).toBe('off');
+    expect(report.options.hf).toEqual({ validationRatio: 0.5, seed: 3, license: 'mit' });
+    expect(readFileSync(join(outDir, 'hf', 'README.md'), 'utf8')).toMatch(/^---\nlicense: mit\n/);
+    expect(result.stdout).toMatch(/privacy: /);
   });
 
   it('exits 2 on a missing database and does not create one', async () => {
@@ -152,6 +176,8 @@ describe('parseExportArgs', () => {
       images: 'copy',
       rows: { formats: ['sharegpt'], filter: {}, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
       judgements: [],
+      hf: false,
+      cleaning: {},
     });
     expect(parseExportArgs(['--preference', '--kto'], 0, {})).toMatchObject({ judgements: ['preference', 'kto'] });
     expect(parseExportArgs([], 0, { DB: '/var/proxy.db' })).toMatchObject({ dbPath: '/var/proxy.db' });
@@ -160,6 +186,15 @@ describe('parseExportArgs', () => {
   it('reads epoch milliseconds for --since/--until and dedupes formats', () => {
     expect(parseExportArgs(['--since', '1756000000000', '--format', 'sharegpt,sharegpt'], 0, {})).toMatchObject({
       rows: { formats: ['sharegpt'], filter: { since: 1_756_000_000_000 } },
+    });
+  });
+
+  it('takes hf as a format beside the row formats, and the cleaning flags as given', () => {
+    expect(parseExportArgs(['--format', 'hf'], 0, {})).toMatchObject({ hf: true, rows: { formats: ['sharegpt'] } });
+    expect(parseExportArgs(['--format', 'openai-ft,hf', '--secrets', 'drop', '--allow', 'a@b.example', '--allow', '/^test_/', '--dedup', 'exact'], 0, {})).toMatchObject({
+      hf: true,
+      rows: { formats: ['openai-ft'] },
+      cleaning: { secrets: 'drop', allow: ['a@b.example', '/^test_/'], dedup: 'exact' },
     });
   });
 

@@ -371,7 +371,8 @@ describe('errors through Gemini', () => {
     let upstreamClosed = false;
     fake.answer('gemini-2.5-flash-slow', (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(framesOf(fixtureText('gemini', 'text.chunks.txt'))[0]);
+      // Only the first event (the fixture's events are CRLF-separated): the answer is not finished.
+      response.write(`${fixtureText('gemini', 'text.chunks.txt').split('\r\n\r\n')[0]}\r\n\r\n`);
       response.on('close', () => {
         upstreamClosed = true;
       });

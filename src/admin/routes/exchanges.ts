@@ -20,6 +20,7 @@ import { FILTER_PARAMS, refuseUnknownParams } from '../query-params.js';
 import { withVerdicts } from '../read-threads.js';
 import type { Route } from '../router.js';
 import type { ListFilter, Store } from '../../store/store.js';
+import { findingsOfShareGptRow } from '../../privacy/row-findings.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -89,6 +90,7 @@ export const exchangeRoutes: Route[] = [
         export: exportVerdictOf(record),
         annotation: (await deps.store.annotationsOf([record.id])).get(record.id) ?? null,
         finishReason: readRecord(record).conversation?.finishReason ?? null,
+        privacy: await findingsOfShareGptRow(record.editedSharegpt ?? record.sharegpt),
       };
       return { body };
     },

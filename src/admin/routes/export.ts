@@ -1,7 +1,8 @@
 // GET /api/export?format=sharegpt&<filter>: the valid rows of one export format for the records
 // matching the filter, streamed as a JSONL download (export/export-rows.ts does the selection,
-// repair and validation; invalid rows are left out, as in the CLI's valid file). As the CLI's
-// --status: `status` (confirmed|rejected|pending|all), else the filter's `state`, else confirmed.
+// repair and validation; invalid rows are left out, as in the CLI's valid file; secrets redacted
+// as by the CLI's default, export/clean-export-item.ts). As the CLI's --status: `status`
+// (confirmed|rejected|pending|all), else the filter's `state`, else confirmed.
 // GET /api/export/preview with the same parameters: what that download writes and leaves out, why.
 // Options as in `llm-proxy-sharegpt export`: threads=longest|all, reasoning=keep|drop,
 // toolsSchema=auto|yes|no|derive, truncateObservation=N, limit=N, modelGlob=GLOB, onlyFunctionCallOnly=true.
@@ -10,6 +11,7 @@ import { once } from 'node:events';
 import { z } from 'zod';
 import { EXPORT_REASONS } from '../../export/export-reasons.js';
 import { exportRecords, newExportStats } from '../../export/export-records.js';
+import { createRowCleaning } from '../../export/clean-export-item.js';
 import { exportRows, type ExportRowOptions } from '../../export/export-rows.js';
 import { OPENAI_REASONS } from '../../training/validate-openai-ft.js';
 import { SHAREGPT_REASONS } from '../../training/validate-sharegpt.js';
@@ -78,9 +80,12 @@ async function previewExport(deps: AdminDeps, options: ExportRowOptions, format:
   const stats = newExportStats();
   const dropped = new Map<string, { count: number; ids: string[] }>();
   let rows = 0;
+  // The download's own cleaning (secrets redacted, or the row dropped when the policy says so).
+  const clean = createRowCleaning();
   for await (const item of exportRecords(deps.store, options, {}, stats)) {
-    for (const row of item.rows) {
-      if (row.format !== format) continue;
+    for (const built of item.rows) {
+      if (built.format !== format) continue;
+      const row = built.valid ? await clean(built) : built;
       if (row.valid) {
         rows += 1;
         continue;
@@ -123,6 +128,7 @@ export const exportRoutes: Route[] = [
     async handle({ query, response, deps }) {
       const { options, format } = exportOptionsOf(query);
       const rows = exportRows(deps.store, options);
+      const clean = createRowCleaning();
       // Read the first row before answering, so a failure to start is a JSON error, not a broken file.
       let next = await rows.next();
       const day = new Date(deps.now()).toISOString().slice(0, 10);
@@ -133,7 +139,7 @@ export const exportRoutes: Route[] = [
       });
       try {
         while (!next.done) {
-          const row = next.value;
+          const row = next.value.valid && next.value.format === format ? await clean(next.value) : next.value;
           if (row.valid && row.format === format && !(await write(response, `${JSON.stringify(row.row)}\n`))) break;
           next = await rows.next();
         }

@@ -1,11 +1,10 @@
 // One upstream request for the OpenAI-compatible entry, through the shared undici agent (so the
-// SSRF-guarded DNS lookup, pool and timeouts are the dynamic proxy's). Connect failures, where
-// nothing reached the upstream, are retried with backoff as in upstream/forward.ts; the body stays a
+// SSRF-guarded DNS lookup, pool, timeouts and connect retries are the dynamic proxy's); the body stays a
 // stream for the caller to read chunk by chunk (its async iterator gives backpressure: nothing more
 // is read from the socket until the caller asks), and `signal` aborts it when the client leaves.
 import type { Dispatcher } from 'undici';
 import { ProxyError } from '../../errors.js';
-import { isRetryableConnectFailure, upstreamError } from '../upstream/classify-upstream-error.js';
+import { upstreamError } from '../upstream/classify-upstream-error.js';
 
 export interface UpstreamCall {
   origin: string;
@@ -14,33 +13,25 @@ export interface UpstreamCall {
   headers: Record<string, string | string[]>;
   body: Buffer | null;
   signal: AbortSignal;
-  connectRetries: number;
-  retryBackoffMs: number;
   /** Shorter limits for calls that must not hold the client up (the model list). */
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
 }
 
 export async function callUpstream(agent: Dispatcher, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await agent.request({
-        origin: call.origin,
-        path: call.path,
-        method: call.method,
-        headers: call.headers,
-        body: call.body,
-        signal: call.signal,
-        ...(call.headersTimeoutMs !== undefined ? { headersTimeout: call.headersTimeoutMs } : {}),
-        ...(call.bodyTimeoutMs !== undefined ? { bodyTimeout: call.bodyTimeoutMs } : {}),
-      });
-    } catch (error) {
-      if (attempt < call.connectRetries && isRetryableConnectFailure(error) && !call.signal.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, call.retryBackoffMs * 2 ** attempt).unref());
-        continue;
-      }
-      throw upstreamError(error);
-    }
+  try {
+    return await agent.request({
+      origin: call.origin,
+      path: call.path,
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      signal: call.signal,
+      ...(call.headersTimeoutMs !== undefined ? { headersTimeout: call.headersTimeoutMs } : {}),
+      ...(call.bodyTimeoutMs !== undefined ? { bodyTimeout: call.bodyTimeoutMs } : {}),
+    });
+  } catch (error) {
+    throw upstreamError(error);
   }
 }
 

@@ -8,7 +8,7 @@ import type { ModelRouter } from '../../translate/route-model.js';
 import { readBody } from '../guards/read-body.js';
 import type { ProxyMetrics } from '../metrics.js';
 import type { Recorder } from '../recorder.js';
-import type { CompatExchange } from './compat-exchange.js';
+import type { ExchangeContext } from '../exchange/exchange-context.js';
 
 export interface CompatEnv {
   config: Config;
@@ -21,13 +21,13 @@ export interface CompatEnv {
   generateId: () => string;
 }
 
-export type CompatHandler = (env: CompatEnv, exchange: CompatExchange) => Promise<void>;
+export type CompatHandler = (env: CompatEnv, exchange: ExchangeContext) => Promise<void>;
 
 /** Non-streamed upstream bodies (answers, errors, model lists) are read whole up to this size. */
 export const MAX_UPSTREAM_JSON_BYTES = 64 * 1024 * 1024;
 
 /** The request body (within max_body_bytes) and its JSON. */
-export async function readJsonBody(env: CompatEnv, exchange: CompatExchange): Promise<{ bytes: Buffer; json: unknown }> {
+export async function readJsonBody(env: CompatEnv, exchange: ExchangeContext): Promise<{ bytes: Buffer; json: unknown }> {
   const bytes = await readBody(exchange.request, env.config.max_body_bytes);
   try {
     return { bytes, json: JSON.parse(bytes.toString('utf8')) as unknown };
@@ -44,7 +44,7 @@ export function relayedHeaders(headers: Dispatcher.ResponseData['headers']): Rec
   return relayed;
 }
 
-export function logWarnings(env: CompatEnv, exchange: CompatExchange, warnings: readonly string[]): void {
+export function logWarnings(env: CompatEnv, exchange: ExchangeContext, warnings: readonly string[]): void {
   if (warnings.length === 0) return;
   exchange.log.warnings = warnings.length;
   env.logger.info({ model: exchange.log.model, provider: exchange.log.provider, warnings }, 'openai-compat: parts of the request or answer were not translated');

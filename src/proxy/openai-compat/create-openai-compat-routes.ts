@@ -1,5 +1,5 @@
 // The OpenAI-compatible entry (README, "OpenAI-compatible entry"): `/v1/chat/completions`,
-// `/v1/embeddings`, `/v1/models` without a domain in the path, for any provider the routing table
+// `/v1/responses`, `/v1/embeddings`, `/v1/models` without a domain in the path, for any provider the routing table
 // names. Plugged into the pipeline as its `localRoutes` hook (after the probe filter and rate limit):
 // it claims these paths synchronously and runs the exchange in the background.
 import { randomBytes } from 'node:crypto';
@@ -11,11 +11,12 @@ import { asProxyError, ProxyError } from '../../errors.js';
 import { createModelRouter } from '../../translate/route-model.js';
 import type { ProxyMetrics } from '../metrics.js';
 import type { Recorder } from '../recorder.js';
+import { ExchangeContext } from '../exchange/exchange-context.js';
 import type { CompatEnv, CompatHandler } from './compat-env.js';
-import { CompatExchange } from './compat-exchange.js';
 import { CHAT_COMPLETIONS_PATH, handleChatCompletions } from './handle-chat-completions.js';
 import { EMBEDDINGS_PATH, handleEmbeddings } from './handle-embeddings.js';
 import { handleModelList, handleModelRetrieve } from './handle-models.js';
+import { handleResponses, RESPONSES_PATH } from './handle-responses.js';
 
 export interface OpenAiCompatDeps {
   config: Config;
@@ -33,8 +34,12 @@ function randomId(): string {
   return randomBytes(18).toString('base64url');
 }
 
+/** What this entry serves, for the error that answers any other `/v1/…` path. */
+const SERVED = `POST ${CHAT_COMPLETIONS_PATH}, POST ${RESPONSES_PATH}, POST ${EMBEDDINGS_PATH}, GET /v1/models, GET /v1/models/{model}`;
+
 function handlerFor(method: string, path: string): { handler: CompatHandler } | { allowed: string } | undefined {
   if (path === CHAT_COMPLETIONS_PATH) return method === 'POST' ? { handler: handleChatCompletions } : { allowed: 'POST' };
+  if (path === RESPONSES_PATH) return method === 'POST' ? { handler: handleResponses } : { allowed: 'POST' };
   if (path === EMBEDDINGS_PATH) return method === 'POST' ? { handler: handleEmbeddings } : { allowed: 'POST' };
   if (path === '/v1/models') return method === 'GET' ? { handler: handleModelList } : { allowed: 'GET' };
   if (path.startsWith('/v1/models/')) return method === 'GET' ? { handler: handleModelRetrieve } : { allowed: 'GET' };
@@ -60,22 +65,24 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
     const path = query === -1 ? url : url.slice(0, query);
     const method = request.method ?? 'GET';
     const match = handlerFor(method, path);
-    if (!match) return false;
-    const exchange = new CompatExchange(request, response, env.now(), env.recorder, env.logger, env.metrics);
+    const exchange = new ExchangeContext(request, response, env.now(), env, 'openai-compat', 'openai-chat');
+    // `v1` is never a domain: a `/v1/…` path nobody serves gets the list of what is served.
     const handler: CompatHandler =
-      'handler' in match
-        ? match.handler
-        : async () => {
-            throw new ProxyError('not_found', `${method} ${path} is not served; use ${match.allowed}`);
-          };
+      match === undefined
+        ? async () => {
+            throw new ProxyError('not_found', `${method} ${path} is not served by the OpenAI-compatible entry, which serves ${SERVED}; for any other API call, put the provider's domain in front of the path: /{domain}${path}`);
+          }
+        : 'handler' in match
+          ? match.handler
+          : async () => {
+              throw new ProxyError('not_found', `${method} ${path} is not served; use ${match.allowed}`);
+            };
     void run(env, exchange, handler);
     return true;
   };
 }
 
-async function run(env: CompatEnv, exchange: CompatExchange, handler: CompatHandler): Promise<void> {
-  env.metrics.requests++;
-  env.metrics.inFlight++;
+async function run(env: CompatEnv, exchange: ExchangeContext, handler: CompatHandler): Promise<void> {
   try {
     await handler(env, exchange);
   } catch (error) {
@@ -83,7 +90,6 @@ async function run(env: CompatEnv, exchange: CompatExchange, handler: CompatHand
     if (proxyError.code === 'internal_error') env.logger.error({ err: error }, 'openai-compat: internal error');
     if (!exchange.clientGone) exchange.refuse(proxyError);
   } finally {
-    env.metrics.inFlight--;
     exchange.finish();
   }
 }

@@ -19,7 +19,7 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
   const parsed = parseChatRequest(json);
   if (!parsed.ok) throw new ProxyError('bad_request', parsed.message);
   const chat = parsed.value;
-  const { route, target, translator } = routeModel(env, exchange, chat.model);
+  const { route, target, provider, translator } = routeModel(env, exchange, chat.model);
   if (!translator) {
     await passThrough(env, exchange, route, target, CHAT_COMPLETIONS_PATH, bytes);
     return;
@@ -48,11 +48,9 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
       origin: target.origin,
       path: translated.path,
       method: translated.method,
-      headers: translatedHeaders(exchange.request, translator.authType, stream ? 'text/event-stream' : 'application/json', true),
+      headers: translatedHeaders(exchange.request, provider, stream ? 'text/event-stream' : 'application/json', true),
       body: Buffer.from(JSON.stringify(translated.body), 'utf8'),
       signal: exchange.signal,
-      connectRetries: env.config.upstream.connect_retries,
-      retryBackoffMs: env.config.upstream.retry_backoff_ms,
     });
     exchange.markUpstreamResponse();
     if (upstream.statusCode < 200 || upstream.statusCode >= 300) {

@@ -17,7 +17,7 @@ export const handleEmbeddings: CompatHandler = async (env, exchange) => {
   const parsed = parseEmbeddingsRequest(json);
   if (!parsed.ok) throw new ProxyError('bad_request', parsed.message);
   const embeddings = parsed.value;
-  const { route, target, translator } = routeModel(env, exchange, embeddings.model);
+  const { route, target, provider, translator } = routeModel(env, exchange, embeddings.model);
   if (!translator) {
     await passThrough(env, exchange, route, target, EMBEDDINGS_PATH, bytes);
     return;
@@ -45,11 +45,9 @@ export const handleEmbeddings: CompatHandler = async (env, exchange) => {
     origin: target.origin,
     path: translated.path,
     method: translated.method,
-    headers: translatedHeaders(exchange.request, translator.authType, 'application/json', true),
+    headers: translatedHeaders(exchange.request, provider, 'application/json', true),
     body: Buffer.from(JSON.stringify(translated.body), 'utf8'),
     signal: exchange.signal,
-    connectRetries: env.config.upstream.connect_retries,
-    retryBackoffMs: env.config.upstream.retry_backoff_ms,
   });
   exchange.markUpstreamResponse();
   const text = (await readUpstreamBody(upstream.body, MAX_UPSTREAM_JSON_BYTES)).toString('utf8');

@@ -6,14 +6,15 @@
 // with a model took place).
 import { ProxyError } from '../../errors.js';
 import type { ModelEntry } from '../../translate/openai-chat-response.js';
-import { translatorFor } from '../../translate/registry.js';
+import { CREDENTIAL_HEADERS, providerById } from '../../providers/registry.js';
 import type { CompatRoute } from '../../translate/route-model.js';
 import { asArray, asNumber, asObject, asString } from '../../wire/shared/read-json.js';
 import { callUpstream, readUpstreamBody } from './call-upstream.js';
 import { MAX_UPSTREAM_JSON_BYTES, type CompatEnv, type CompatHandler } from './compat-env.js';
-import type { CompatExchange } from './compat-exchange.js';
+import type { ExchangeContext } from '../exchange/exchange-context.js';
 import { resolveRouteTarget } from './resolve-route-target.js';
-import { passThroughHeaders, translatedHeaders } from './upstream-headers.js';
+import { forwardedHeaders } from '../upstream/forwarded-headers.js';
+import { translatedHeaders } from './upstream-headers.js';
 
 const LIST_TIMEOUT_MS = 15_000;
 
@@ -23,7 +24,7 @@ export const handleModelList: CompatHandler = async (env, exchange) => {
     const key = `${route.provider} ${route.domain}`;
     upstreams.set(key, [...(upstreams.get(key) ?? []), route]);
   }
-  const hasKey = ['authorization', 'x-api-key', 'x-goog-api-key'].some((name) => exchange.request.headers[name] !== undefined);
+  const hasKey = CREDENTIAL_HEADERS.some((name) => exchange.request.headers[name] !== undefined);
   const lists = await Promise.all(
     [...upstreams.values()].map(async (routes) => {
       const route = routes[0]!;
@@ -44,20 +45,19 @@ export const handleModelList: CompatHandler = async (env, exchange) => {
   exchange.answerJson(200, { object: 'list', data });
 };
 
-async function listUpstreamModels(env: CompatEnv, exchange: CompatExchange, route: CompatRoute): Promise<ModelEntry[] | undefined> {
+async function listUpstreamModels(env: CompatEnv, exchange: ExchangeContext, route: CompatRoute): Promise<ModelEntry[] | undefined> {
   try {
     const target = resolveRouteTarget(route, env.config.allowed_domains);
-    const translator = translatorFor(route.provider);
+    const provider = providerById(route.provider);
+    const translator = provider.translator;
     const request = translator ? translator.modelsRequest() : { method: 'GET' as const, path: '/v1/models' };
     const upstream = await callUpstream(env.agent, {
       origin: target.origin,
       path: request.path,
       method: request.method,
-      headers: translator ? translatedHeaders(exchange.request, translator.authType, 'application/json', false) : openAiListHeaders(exchange),
+      headers: translator ? translatedHeaders(exchange.request, provider, 'application/json', false) : openAiListHeaders(exchange),
       body: null,
       signal: exchange.signal,
-      connectRetries: 0,
-      retryBackoffMs: 0,
       headersTimeoutMs: LIST_TIMEOUT_MS,
       bodyTimeoutMs: LIST_TIMEOUT_MS,
     });
@@ -74,8 +74,8 @@ async function listUpstreamModels(env: CompatEnv, exchange: CompatExchange, rout
   }
 }
 
-function openAiListHeaders(exchange: CompatExchange) {
-  const headers = passThroughHeaders(exchange.request);
+function openAiListHeaders(exchange: ExchangeContext) {
+  const headers = forwardedHeaders(exchange.request);
   delete headers['content-type'];
   return headers;
 }

@@ -4,11 +4,11 @@
 import type { CompatRoute } from '../../translate/route-model.js';
 import { forwardUpstream } from '../upstream/forward.js';
 import type { CompatEnv } from './compat-env.js';
-import type { CompatExchange } from './compat-exchange.js';
+import type { ExchangeContext } from '../exchange/exchange-context.js';
 import type { RouteTarget } from './resolve-route-target.js';
-import { passThroughHeaders } from './upstream-headers.js';
+import { forwardedHeaders } from '../upstream/forwarded-headers.js';
 
-export async function passThrough(env: CompatEnv, exchange: CompatExchange, route: CompatRoute, target: RouteTarget, path: string, body: Buffer | null): Promise<void> {
+export async function passThrough(env: CompatEnv, exchange: ExchangeContext, route: CompatRoute, target: RouteTarget, path: string, body: Buffer | null): Promise<void> {
   const method = exchange.request.method ?? 'POST';
   if (body !== null) {
     exchange.startRecording({
@@ -25,14 +25,12 @@ export async function passThrough(env: CompatEnv, exchange: CompatExchange, rout
       origin: target.origin,
       pathAndQuery: path,
       method,
-      headers: passThroughHeaders(exchange.request),
+      headers: forwardedHeaders(exchange.request),
       body,
-      connectRetries: env.config.upstream.connect_retries,
-      retryBackoffMs: env.config.upstream.retry_backoff_ms,
     },
     exchange.response,
     exchange.recording,
     exchange.startTime,
   );
-  exchange.settlePassThrough(result);
+  exchange.settleForwarded(result);
 }

@@ -6,9 +6,9 @@ import { ProxyError } from '../../errors.js';
 import type { CompatRoute } from '../../translate/route-model.js';
 import { resolveAllowedTarget } from '../target/allowlist.js';
 import { parseTarget } from '../target/parse-target.js';
-import { translatorFor } from '../../translate/registry.js';
+import { providerById } from '../../providers/registry.js';
 import type { CompatEnv } from './compat-env.js';
-import type { CompatExchange } from './compat-exchange.js';
+import type { ExchangeContext } from '../exchange/exchange-context.js';
 
 export interface RouteTarget {
   /** Lower-cased host[:port]: the recorded domain. */
@@ -33,13 +33,14 @@ export function resolveRouteTarget(route: CompatRoute, allowedDomains: Config['a
   }
 }
 
-/** The route, upstream and translator for a model (null translator: an `openai` pass-through route), noted in the exchange's log line. */
-export function routeModel(env: CompatEnv, exchange: CompatExchange, model: string) {
+/** The route, upstream, provider and its translator for a model (none: an OpenAI-speaking pass-through route), noted in the exchange's log line. */
+export function routeModel(env: CompatEnv, exchange: ExchangeContext, model: string) {
   exchange.log.model = model;
   const route = env.router.routeFor(model);
   if (!route) throw new ProxyError('not_found', `no openai_compat route matches model "${model}"; add one to "openai_compat.routes" in config.json`);
   const target = resolveRouteTarget(route, env.config.allowed_domains);
   exchange.log.provider = route.provider;
   exchange.log.domain = target.authority;
-  return { route, target, translator: translatorFor(route.provider) };
+  const provider = providerById(route.provider);
+  return { route, target, provider, translator: provider.translator };
 }

@@ -1,12 +1,14 @@
 // The one pooled keep-alive dispatcher shared by every upstream request.
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../../config/schema.js';
 import { privateAllowedHosts } from '../target/allowlist.js';
 import { createGuardedLookup } from './guarded-lookup.js';
+import { retryConnectFailures } from './retry-connect-interceptor.js';
 
-export function createUpstreamAgent(config: Config): Agent {
+/** The pooled agent with the connect-retry policy composed on (close/destroy reach the agent). */
+export function createUpstreamAgent(config: Config): Dispatcher.ComposedDispatcher {
   const upstream = config.upstream;
-  return new Agent({
+  const agent = new Agent({
     connections: upstream.connections_per_origin,
     keepAliveTimeout: upstream.keep_alive_timeout_ms,
     keepAliveMaxTimeout: Math.max(upstream.keep_alive_timeout_ms, 600_000),
@@ -19,4 +21,5 @@ export function createUpstreamAgent(config: Config): Agent {
       lookup: createGuardedLookup({ allowPrivate: privateAllowedHosts(config.allowed_domains), ttlMs: upstream.dns_cache_ttl_ms }),
     },
   } as Agent.Options);
+  return agent.compose(retryConnectFailures({ retries: upstream.connect_retries, backoffMs: upstream.retry_backoff_ms }));
 }

@@ -1,12 +1,13 @@
 // Sends one request upstream through the shared undici agent and pipes the response to the
 // client as each chunk arrives, with backpressure both ways and aborts propagated both ways.
 // undici's low-level dispatch handler is used so that no stream object sits between the socket
-// and the client: a chunk goes from onResponseData straight into response.write.
+// and the client: a chunk goes from onResponseData straight into response.write. Connect retries
+// happen below, in the agent's interceptor (retry-connect-interceptor.ts).
 import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { ProxyError } from '../../errors.js';
 import type { RecordingHandle } from '../recorder.js';
-import { isRetryableConnectFailure, upstreamError } from './classify-upstream-error.js';
+import { upstreamError } from './classify-upstream-error.js';
 import { connectionTokensOf, isHopByHop } from './hop-by-hop.js';
 
 export interface ForwardRequest {
@@ -15,8 +16,6 @@ export interface ForwardRequest {
   method: string;
   headers: Record<string, string | string[]>;
   body: Buffer | null;
-  connectRetries: number;
-  retryBackoffMs: number;
 }
 
 export interface ForwardResult {
@@ -38,33 +37,17 @@ export function forwardUpstream(
   startTime: number,
 ): Promise<ForwardResult> {
   return new Promise((resolve) => {
-    let attempt = 0;
-    const run = () => {
-      const handler = new PipeHandler(response, recording, startTime, (result) => {
-        if (result.error && !result.responseStarted && attempt < request.connectRetries && isRetryableConnectFailure(result.error.cause) && !response.destroyed) {
-          attempt++;
-          setTimeout(run, request.retryBackoffMs * 2 ** (attempt - 1)).unref();
-          return;
-        }
-        resolve(result);
-      });
-      agent.dispatch(
-        {
-          origin: request.origin,
-          path: request.pathAndQuery,
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body,
-        },
-        handler,
-      );
-    };
-    run();
+    agent.dispatch(
+      {
+        origin: request.origin,
+        path: request.pathAndQuery,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+      },
+      new PipeHandler(response, recording, startTime, resolve),
+    );
   });
-}
-
-interface PipeResult extends ForwardResult {
-  responseStarted: boolean;
 }
 
 class PipeHandler implements Dispatcher.DispatchHandler {
@@ -83,7 +66,7 @@ class PipeHandler implements Dispatcher.DispatchHandler {
     private readonly response: ServerResponse,
     private readonly recording: RecordingHandle | null,
     private readonly startTime: number,
-    private readonly finish: (result: PipeResult) => void,
+    private readonly finish: (result: ForwardResult) => void,
   ) {
     response.once('close', this.onClose);
     response.on('drain', this.onDrain);
@@ -127,7 +110,7 @@ class PipeHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.settle();
     this.response.end();
-    this.finish({ status: this.status, bytes: this.bytes, streamed: this.streamed, aborted: false, responseStarted: true });
+    this.finish({ status: this.status, bytes: this.bytes, streamed: this.streamed, aborted: false });
   }
 
   onResponseError(_controller: DispatchController, error: Error): void {
@@ -145,7 +128,6 @@ class PipeHandler implements Dispatcher.DispatchHandler {
       streamed: this.streamed,
       aborted: this.started || clientGone,
       error: proxyError,
-      responseStarted: this.started,
     });
   }
 

@@ -1,42 +1,74 @@
-// One request to the OpenAI-compatible entry: answers the client (JSON or SSE, with backpressure),
-// feeds the recorder exactly the bytes the client gets, notices the client leaving (the `signal`
-// aborts the upstream call), and at the end writes one access log line and closes the recording.
+// One exchange at either HTTP entry (`/{domain}/…` and the OpenAI-compatible routes), from the
+// first byte of the request to the access line. Both entries answer through it, so refusals are
+// rendered one way (the error shape of the request's wire format, the connection closed after a
+// 413), metrics are counted once, the access line has one shape and the recording ends in one place.
+// It also notices the client leaving (`signal` aborts the upstream call) and tells a client that
+// hung up at the stream's terminal event (complete) from one that left before it (incomplete).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { errorBody, type ProxyError } from '../../errors.js';
 import { redactQuery } from '../../log/redact-secrets.js';
+import type { WireFormatId } from '../../wire/wire-format.js';
 import type { ProxyMetrics } from '../metrics.js';
 import type { ExchangeStart, Recorder, RecordingHandle } from '../recorder.js';
 import { SECURITY_HEADERS } from '../security-headers.js';
+import type { ForwardResult } from '../upstream/forward.js';
 
-export class CompatExchange {
+export interface ExchangeDeps {
+  recorder: Recorder | null;
+  logger: Logger;
+  metrics: ProxyMetrics;
+}
+
+/** Which entry the exchange came in by: named in the access line. */
+export type EntryName = 'proxy' | 'openai-compat';
+
+export class ExchangeContext {
   readonly startTime = performance.now();
-  readonly signal: AbortSignal;
   recording: RecordingHandle | null = null;
-  /** What the access log line says about the exchange. */
+  /** Whose error shape the proxy's own errors take; refined as the request is understood. */
+  errorFormat: WireFormatId;
+  /** Fields the access line carries (domain, path, model, provider, bytes…). */
   readonly log: Record<string, unknown> = {};
+  /** Scanner noise: answered, counted, but kept out of the log. */
+  quiet = false;
   private status = 0;
   private ttfbMs: number | null = null;
   private error: ProxyError | null = null;
   private proxyAnswered = false;
   private aborted = false;
-  private readonly controller = new AbortController();
+  private clientLeft = false;
+  private finished = false;
+  // Made on first use: the `/{domain}/…` entry pipes through undici's handler and never needs it.
+  private controller: AbortController | null = null;
 
   constructor(
     readonly request: IncomingMessage,
     readonly response: ServerResponse,
     readonly startedAt: number,
-    private readonly recorder: Recorder | null,
-    private readonly logger: Logger,
-    private readonly metrics: ProxyMetrics,
+    private readonly deps: ExchangeDeps,
+    readonly entry: EntryName,
+    errorFormat: WireFormatId,
   ) {
-    this.signal = this.controller.signal;
+    this.errorFormat = errorFormat;
+    deps.metrics.requests++;
+    deps.metrics.inFlight++;
     response.once('close', () => {
       if (!response.writableFinished) {
+        this.clientLeft = true;
         this.aborted = true;
-        this.controller.abort(new Error('client disconnected'));
+        this.controller?.abort(new Error('client disconnected'));
       }
     });
+  }
+
+  /** Aborts when the client leaves (for upstream calls made with fetch-style APIs). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.clientLeft) this.controller.abort(new Error('client disconnected'));
+    }
+    return this.controller.signal;
   }
 
   get clientGone(): boolean {
@@ -44,7 +76,7 @@ export class CompatExchange {
   }
 
   startRecording(start: Omit<ExchangeStart, 'startedAt' | 'method'>): void {
-    if (this.recorder) this.recording = this.recorder.start({ startedAt: this.startedAt, method: this.request.method ?? 'POST', ...start });
+    if (this.deps.recorder) this.recording = this.deps.recorder.start({ startedAt: this.startedAt, method: this.request.method ?? 'POST', ...start });
   }
 
   /** The upstream answered (its headers arrived): the time to first byte. */
@@ -110,7 +142,7 @@ export class CompatExchange {
     this.response.destroy();
   }
 
-  /** The proxy answers with an error of its own (OpenAI shape); not part of the recorded body. */
+  /** The proxy answers with an error of its own, in `errorFormat`'s shape; not part of the recorded body. */
   refuse(error: ProxyError): void {
     this.error = error;
     if (this.response.headersSent) {
@@ -121,7 +153,7 @@ export class CompatExchange {
     this.status = error.status;
     this.proxyAnswered = true;
     if (this.response.destroyed) return;
-    const body = errorBody(error, 'openai');
+    const body = errorBody(error, this.errorFormat);
     const closeAfter = error.code === 'body_too_large';
     this.response.writeHead(error.status, {
       ...SECURITY_HEADERS,
@@ -134,28 +166,51 @@ export class CompatExchange {
     if (closeAfter) this.response.once('finish', () => this.response.socket?.destroySoon());
   }
 
-  /** For pass-through exchanges piped by upstream/forward.ts, which wrote the answer itself. */
-  settlePassThrough(result: { status: number; aborted: boolean; error?: ProxyError; streamed: boolean }): void {
+  /** An exchange piped by upstream/forward.ts, which wrote the answer itself. */
+  settleForwarded(result: ForwardResult): void {
     this.status = result.status;
+    this.log.bytes = result.bytes;
     this.log.streamed = result.streamed;
     if (result.aborted) this.aborted = true;
     if (result.error && !result.aborted) this.refuse(result.error);
     else if (result.error) this.error = result.error;
   }
 
+  /** Ends the exchange once: metrics, the recording, the access line. */
   finish(): void {
+    if (this.finished) return;
+    this.finished = true;
     const durationMs = performance.now() - this.startTime;
-    if (this.error) this.metrics.countError(this.error.code);
+    // A client that hangs up as soon as it read the terminal event (Codex does) got the whole answer.
+    const endedAtTerminal = this.aborted && this.clientLeft && this.recording?.reachedTerminalEvent() === true;
+    if (endedAtTerminal) {
+      this.aborted = false;
+      this.error = null;
+      this.log.clientClosedAtEnd = true;
+    }
+    this.deps.metrics.inFlight--;
+    if (this.error) this.deps.metrics.countError(this.error.code);
     this.recording?.onEnd({
       durationMs,
       aborted: this.aborted,
+      ...(endedAtTerminal ? { endedAtTerminalEvent: true } : {}),
       ...(this.error ? { error: { class: this.error.code, message: this.error.message } } : {}),
       ...(this.proxyAnswered ? { proxyStatus: this.status } : {}),
     });
-    const line = { method: this.request.method, path: redactQuery(this.request.url ?? ''), status: this.status, ms: Math.round(durationMs), ...this.log };
-    if (this.error && this.error.status >= 500) this.logger.warn({ ...line, error: this.error.code, reason: this.error.message }, 'openai-compat request failed');
-    else if (this.error) this.logger.info({ ...line, error: this.error.code, reason: this.error.message }, 'openai-compat request refused');
-    else if (this.aborted) this.logger.info({ ...line, aborted: true }, 'openai-compat request aborted by the client');
-    else this.logger.info(line, 'openai-compat');
+    if (this.quiet) return;
+    const line = {
+      ...(this.entry === 'proxy' ? {} : { entry: this.entry }),
+      method: this.request.method,
+      path: redactQuery(this.request.url ?? ''),
+      ...this.log,
+      status: this.status,
+      ms: Math.round(durationMs),
+    };
+    const logger = this.deps.logger;
+    if (this.error && this.proxyAnswered && this.error.status >= 500 && this.error.code === 'internal_error') logger.error({ ...line, error: this.error.code, reason: this.error.message, err: this.error.cause }, 'proxy error');
+    else if (this.error && (this.error.status >= 500 || !this.proxyAnswered)) logger.warn({ ...line, error: this.error.code, reason: this.error.message }, 'proxy request failed');
+    else if (this.error) logger.info({ ...line, error: this.error.code, reason: this.error.message }, 'request refused');
+    else if (this.aborted) logger.info({ ...line, aborted: true }, 'request aborted by the client');
+    else logger.info(line, 'proxied');
   }
 }

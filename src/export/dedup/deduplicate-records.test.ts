@@ -1,0 +1,109 @@
+// Duplicates seeded at known rates: 40 distinct conversations, 8 exact copies (whitespace and
+// call ids changed), 6 near-duplicates (a few words changed in a long conversation), 1 copy of a
+// near-duplicate. The groups come out as seeded, in every mode.
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../privacy/__fixtures__/seeded-values.js';
+import { Deduplicator, normalisedRow } from './deduplicate-records.js';
+import { jaccard, shingleHashes, signatureOf, similarity, wordsOf } from './minhash.js';
+
+const WORDS = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega red green blue cyan magenta yellow black white river mountain forest desert ocean island valley canyon glacier meadow'.split(' ');
+
+function prose(seed: number, words: number): string {
+  const random = seededRandom(seed);
+  return Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(' ');
+}
+
+function openAiRow(seed: number, answer = prose(seed * 7 + 1, 120), callId = `call_${seed}`): unknown {
+  return {
+    messages: [
+      { role: 'system', content: 'You are a helpful agent with a very long and very common system prompt.' },
+      { role: 'user', content: prose(seed, 40) },
+      { role: 'assistant', content: '', tool_calls: [{ id: callId, type: 'function', function: { name: 'search', arguments: `{"q":"${prose(seed + 99, 3)}"}` } }] },
+      { role: 'tool', tool_call_id: callId, content: prose(seed + 500, 60) },
+      { role: 'assistant', content: answer },
+    ],
+  };
+}
+
+/** The same row with extra spaces and line breaks and fresh call ids. */
+function respaced(row: unknown): unknown {
+  const text = JSON.stringify(row).replace(/ /g, '  ').replace(/call_(\d+)/g, 'call_X$1Y');
+  return JSON.parse(text.replace(/"content":"([a-z])/g, '"content":"\\n  $1')) as unknown;
+}
+
+/** A few words of the answer changed: high similarity, not equal. */
+function edited(seed: number, variant = 0): unknown {
+  const words = prose(seed * 7 + 1, 120).split(' ');
+  words[10 + variant * 20] = 'CHANGED';
+  words[70 + variant * 20] = 'EDITED';
+  return openAiRow(seed, words.join(' '));
+}
+
+describe('Deduplicator', () => {
+  const originals = Array.from({ length: 40 }, (_, index) => ({ id: `r${String(index).padStart(3, '0')}`, row: openAiRow(index) }));
+  const exact = [0, 3, 3, 7, 11, 20, 20, 20].map((of, index) => ({ id: `x${index}`, of: `r${String(of).padStart(3, '0')}`, row: respaced(openAiRow(of)) }));
+  const near = [[1, 0], [5, 0], [5, 1], [9, 0], [30, 0], [31, 0]].map(([of, variant], index) => ({
+    id: `n${index}`,
+    of: `r${String(of).padStart(3, '0')}`,
+    row: edited(of!, variant),
+  }));
+  const copyOfNear = { id: 'c0', of: 'r001', row: respaced(edited(1)) };
+  const stream = [...originals, ...exact, ...near, copyOfNear];
+
+  it('near: groups exact copies and near-duplicates with the first record, as seeded', () => {
+    const dedup = new Deduplicator({ mode: 'near', threshold: 0.8 });
+    const verdicts = new Map(stream.map(({ id, row }) => [id, dedup.check(id, 'openai-messages', row)]));
+    for (const { id } of originals) expect(verdicts.get(id), id).toBeNull();
+    for (const { id, of } of exact) expect(verdicts.get(id)).toMatchObject({ kind: 'exact', of });
+    for (const { id, of } of near) expect(verdicts.get(id)).toMatchObject({ kind: 'near', of });
+    // A copy of a near-duplicate joins the group of its kept record.
+    expect(verdicts.get('c0')).toMatchObject({ kind: 'exact', of: 'r001' });
+
+    const report = dedup.report();
+    expect(report).toMatchObject({ mode: 'near', groups: 10, removed: { exact: 9, near: 6 } });
+    // r020: 3 copies -> size 4; r003, r005: size 3; r001: near + copy -> size 3; the rest size 2.
+    expect(report.groupSizes).toEqual({ '2': 6, '3': 3, '4': 1 });
+    expect(report.list[0]).toEqual({ kept: 'r020', removed: [{ id: 'x5', kind: 'exact' }, { id: 'x6', kind: 'exact' }, { id: 'x7', kind: 'exact' }] });
+  });
+
+  it('exact: leaves the near-duplicates in; off: leaves everything in', () => {
+    const exactOnly = new Deduplicator({ mode: 'exact', threshold: 0.8 });
+    const removed = stream.filter(({ id, row }) => exactOnly.check(id, 'openai-messages', row) !== null).map(({ id }) => id);
+    expect(removed).toEqual([...exact.map(({ id }) => id), 'c0']);
+    expect(exactOnly.report()).toMatchObject({ groups: 6, removed: { exact: 8 + 1, near: 0 } });
+    const off = new Deduplicator({ mode: 'off', threshold: 0.8 });
+    expect(stream.filter(({ id, row }) => off.check(id, 'openai-messages', row) !== null)).toEqual([]);
+  });
+
+  it('a higher threshold leaves near-duplicates in', () => {
+    const strict = new Deduplicator({ mode: 'near', threshold: 1 });
+    for (const { id, row } of originals) strict.check(id, 'openai-messages', row);
+    for (const { id, row } of near) expect(strict.check(id, 'openai-messages', row)).toBeNull();
+  });
+
+  it('ignores the system prompt for near-duplicates but not for exact ones', () => {
+    const dedup = new Deduplicator({ mode: 'near', threshold: 0.8 });
+    const row = openAiRow(1) as { messages: Array<{ role: string; content: string }> };
+    const otherSystem = structuredClone(row);
+    otherSystem.messages[0]!.content = 'A different system prompt entirely.';
+    expect(dedup.check('a', 'openai-messages', row)).toBeNull();
+    expect(dedup.check('b', 'openai-messages', otherSystem)).toMatchObject({ kind: 'near', of: 'a' });
+  });
+
+  it('normalises whitespace and call ids only', () => {
+    expect(normalisedRow('openai-messages', respaced(openAiRow(3)))).toBe(normalisedRow('openai-messages', openAiRow(3)));
+    expect(normalisedRow('openai-messages', openAiRow(3))).not.toBe(normalisedRow('openai-messages', openAiRow(4)));
+  });
+});
+
+describe('MinHash', () => {
+  it('estimates Jaccard similarity within a few points', () => {
+    for (const seed of [1, 2, 3]) {
+      const a = shingleHashes(wordsOf(prose(seed, 300)));
+      const words = prose(seed, 300).split(' ');
+      for (let index = 0; index < 300; index += 25) words[index] = `w${index}`;
+      const b = shingleHashes(wordsOf(words.join(' ')));
+      expect(Math.abs(similarity(signatureOf(a), signatureOf(b)) - jaccard(a, b))).toBeLessThan(0.12);
+    }
+  });
+});
