@@ -22,6 +22,7 @@ export const apiFilterSchema = z.strictObject({
   functionCallOnly: z.boolean().optional(),
   hasError: z.boolean().optional(),
   q: z.string().max(MAX_TEXT).optional(),
+  tag: z.string().min(1).max(MAX_TEXT).optional(),
 });
 
 const id = z.string().min(1).max(64);
@@ -66,6 +67,7 @@ const queryFilterSchema = z.object({
   functionCallOnly: booleanParam.optional(),
   hasError: booleanParam.optional(),
   q: z.string().max(MAX_TEXT).optional(),
+  tag: z.string().max(MAX_TEXT).optional(),
 });
 
 /** Query parameters as an object, dropping empty values (an empty select means "any"). */
@@ -101,6 +103,7 @@ export function toListFilter(filter: ApiFilter, throughId?: string): ListFilter 
   if (filter.functionCallOnly !== undefined) list.functionCallOnly = filter.functionCallOnly;
   if (filter.hasError !== undefined) list.hasError = filter.hasError;
   if (filter.q !== undefined && filter.q.trim() !== '') list.search = filter.q;
+  if (filter.tag !== undefined) list.tag = filter.tag;
   if (throughId !== undefined) list.throughId = throughId;
   return list;
 }

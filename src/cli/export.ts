@@ -9,6 +9,7 @@ import { createProgress } from '../export/progress.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { exportSettings, ExportSettingsError, type CleaningFlags } from '../export/export-settings.js';
 import { formatSummary } from '../export/report.js';
+import type { Judgement } from '../export/export-judgements.js';
 import type { ListFilter } from '../store/store.js';
 import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
 import { CliError } from './cli-error.js';
@@ -44,6 +45,11 @@ Options:
                              record (default); all: every record
   --images copy|skip         copy: save data-URL images under DIR/media/ (default);
                              skip: leave rows with images out
+  --preference               also write each edit as a preference pair (chosen = the edit,
+                             rejected = the original): preference-sharegpt.jsonl (LLaMA-Factory
+                             ranking) and preference-openai.jsonl (OpenAI preference fine-tuning)
+  --kto                      also write kto-sharegpt.jsonl: confirmed rows with kto_tag true and
+                             rejected rows with kto_tag false (LLaMA-Factory KTO)
   --config FILE              config file for the export section (default ./config.json when present)
   --secrets ACTION           redact (default) | drop | keep | off: secrets found by secretlint
   --pii ACTION|KIND=ACTION   personal data (email, phone, ip, credit_card, iban): redact | drop |
@@ -72,6 +78,8 @@ export interface ExportCommand {
   outDir: string;
   rows: ExportRowOptions;
   images: 'copy' | 'skip';
+  /** --preference / --kto */
+  judgements: Judgement[];
   /** `--format hf`: also write the Hugging Face folder. */
   hf: boolean;
   configPath?: string;
@@ -98,6 +106,8 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
       reasoning: { type: 'string' },
       threads: { type: 'string' },
       images: { type: 'string' },
+      preference: { type: 'boolean', default: false },
+      kto: { type: 'boolean', default: false },
       config: { type: 'string' },
       secrets: { type: 'string' },
       pii: { type: 'string' },
@@ -150,6 +160,7 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
     outDir: values.out ?? `./export/${timestamp(now)}/`,
     rows,
     images: oneOf('--images', values.images ?? 'copy', IMAGES),
+    judgements: [...(values.preference ? (['preference'] as const) : []), ...(values.kto ? (['kto'] as const) : [])],
     hf,
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     cleaning: definedOnly({

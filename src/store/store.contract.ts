@@ -312,6 +312,66 @@ export function runStoreContract(
       });
     });
 
+    describe('threads', () => {
+      it('filters by threadId and counts distinct threads (review issue 15)', async () => {
+        const root = makeTestRecord({ seq: 500, selfKey: 'thread-a-0' });
+        const step = makeTestRecord({ seq: 501, parentKey: 'thread-a-0', selfKey: 'thread-a-1' });
+        const branch = makeTestRecord({ seq: 502, parentKey: 'thread-a-0', selfKey: 'thread-a-1b' });
+        const other = makeTestRecord({ seq: 503, selfKey: 'thread-b-0' });
+        await store.insertBatch([root, step, branch, other]);
+        const inThread = (await store.listSummaries({ threadId: root.id }, { limit: 50, order: 'asc' })).items.map((item) => item.id);
+        expect(inThread).toEqual([root.id, step.id, branch.id]);
+        expect(await store.count({ threadId: root.id })).toBe(3);
+        expect(await store.count({ threadId: other.id })).toBe(1);
+        expect(await store.count({ threadId: 'no-such-thread' })).toBe(0);
+        expect(await store.countThreads()).toBe(2);
+        expect(await store.countThreads({ threadId: root.id })).toBe(1);
+        await store.setReviewState([other.id], 'confirmed', 1);
+        expect(await store.countThreads({ reviewState: 'pending' })).toBe(1);
+        expect(await store.countThreads({ reviewState: 'confirmed' })).toBe(1);
+        expect(await store.countThreads({ domain: 'nowhere.test' })).toBe(0);
+      });
+    });
+
+    describe('annotations', () => {
+      it('stores a note, tags and a rating per record, replaces and clears them (review issue 15)', async () => {
+        const [first, second] = makeTestRecords(2, 600);
+        await store.insertBatch([first!, second!]);
+        expect(await store.setAnnotation(first!.id, { note: ' good tool use ', tags: ['good-tool-use', ' multi-step ', 'good-tool-use', ''], rating: 5 }, 1_000)).toBe(true);
+        expect(await store.setAnnotation('no-such-id', { note: 'x', tags: [], rating: null }, 1_000)).toBe(false);
+        const stored = await store.annotationsOf([first!.id, second!.id, 'no-such-id']);
+        expect([...stored.keys()]).toEqual([first!.id]);
+        expect(stored.get(first!.id)).toEqual({ note: 'good tool use', tags: ['good-tool-use', 'multi-step'], rating: 5, updatedAt: 1_000 });
+
+        expect(await store.setAnnotation(first!.id, { note: '', tags: ['retry'], rating: null }, 2_000)).toBe(true);
+        expect((await store.annotationsOf([first!.id])).get(first!.id)).toEqual({ note: '', tags: ['retry'], rating: null, updatedAt: 2_000 });
+        await expect(store.setAnnotation(first!.id, { note: '', tags: [], rating: 6 }, 3_000)).rejects.toThrow(RangeError);
+
+        // Empty, or null: removed.
+        await store.setAnnotation(first!.id, { note: '  ', tags: [], rating: null }, 4_000);
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+        await store.setAnnotation(first!.id, { note: 'again', tags: [], rating: 2 }, 5_000);
+        await store.setAnnotation(first!.id, null, 6_000);
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+      });
+
+      it('filters by tag, and deleting a record deletes its annotation', async () => {
+        const [first, second, third] = makeTestRecords(3, 700);
+        await store.insertBatch([first!, second!, third!]);
+        await store.setAnnotation(first!.id, { note: '', tags: ['good-tool-use'], rating: null }, 1);
+        await store.setAnnotation(third!.id, { note: 'n', tags: ['good-tool-use', 'long'], rating: 4 }, 1);
+        expect((await store.listSummaries({ tag: 'good-tool-use' }, { limit: 10 })).items.map((item) => item.id)).toEqual([third!.id, first!.id]);
+        expect(await store.count({ tag: 'long' })).toBe(1);
+        expect(await store.count({ tag: 'good' })).toBe(0);
+        await store.delete([third!.id]);
+        expect(await store.count({ tag: 'good-tool-use' })).toBe(1);
+        expect((await store.annotationsOf([third!.id])).size).toBe(0);
+        await store.deleteWhere({ tag: 'good-tool-use' });
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+        expect(await store.count()).toBe(1);
+      });
+    });
+
     describe('filters', () => {
       const base = 1_760_000_000_000;
       const records = [

@@ -42,6 +42,19 @@ export interface ListFilter {
    * before an incomplete one, then the most turns, then the newest.
    */
   bestOfThread?: boolean;
+  /** Only the records of this conversation thread (see StoredExchange.threadId). */
+  threadId?: string;
+  /** Only records whose annotation carries this tag (exact match). */
+  tag?: string;
+}
+
+/** A reviewer's judgement beside the review state: free text, tags, an optional 1-5 rating. */
+export interface Annotation {
+  note: string;
+  /** Distinct, trimmed, non-empty, in the order given. */
+  tags: string[];
+  rating: number | null;
+  updatedAt: number;
 }
 
 export interface ListPage<T = StoredExchange> {
@@ -168,6 +181,14 @@ export interface Store {
   /** As `setReviewState`, for every record matching the filter (one statement). Returns rows changed. */
   setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number>;
   /**
+   * Stores a record's annotation (replacing the previous one), or with null (or an empty note, no
+   * tags and no rating) removes it. Tags are trimmed and deduplicated; a rating is 1-5. False when
+   * the id is unknown. Deleting a record deletes its annotation.
+   */
+  setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean>;
+  /** The annotations of the given records (records without one are absent from the map). */
+  annotationsOf(ids: readonly string[]): Promise<Map<string, Annotation>>;
+  /**
    * Stores (or with null clears) a human-edited ShareGPT row. `functionCallOnly` is the edited
    * row's flag (training/is-function-call-only.ts, computed by the caller; ignored when clearing:
    * the derived row's flag applies again). False when the id is unknown.
@@ -193,6 +214,8 @@ export interface Store {
    * (`capped` false) however many records match.
    */
   countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }>;
+  /** How many distinct threads (threadId values) the matching records belong to. */
+  countThreads(filter?: ListFilter): Promise<number>;
   stats(): Promise<StoreStats>;
   /** Counts, token sums, time series, top models/domains and latency percentiles over a filter. */
   aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;

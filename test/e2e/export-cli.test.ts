@@ -175,9 +175,11 @@ describe('parseExportArgs', () => {
       outDir: './export/2025-08-25T10-11-12Z/',
       images: 'copy',
       rows: { formats: ['sharegpt'], filter: {}, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
+      judgements: [],
       hf: false,
       cleaning: {},
     });
+    expect(parseExportArgs(['--preference', '--kto'], 0, {})).toMatchObject({ judgements: ['preference', 'kto'] });
     expect(parseExportArgs([], 0, { DB: '/var/proxy.db' })).toMatchObject({ dbPath: '/var/proxy.db' });
   });
 

@@ -166,6 +166,27 @@ export const migrations: readonly Migration[] = [
       'CREATE INDEX exchanges_thread_best ON exchanges (thread_id, (error_class IS NULL AND NOT incomplete), turn_count, id)',
     ],
   },
+  {
+    version: 5,
+    name: 'review annotations',
+    // A reviewer's note, tags and 1-5 rating per record (Store.setAnnotation), in side tables: the
+    // `exchanges` row (and its select lists) stays as it is, and a tag filter is an index lookup.
+    // A record's annotation and tags are removed with it.
+    statements: (dialect) => [
+      `CREATE TABLE annotations (
+        exchange_id ${dialect.id} PRIMARY KEY,
+        note TEXT NOT NULL,
+        rating INTEGER CHECK (rating IS NULL OR (rating BETWEEN 1 AND 5)),
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE annotation_tags (
+        exchange_id ${dialect.id} NOT NULL,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (exchange_id, tag)
+      )`,
+      'CREATE INDEX annotation_tags_tag ON annotation_tags (tag, exchange_id)',
+    ],
+  },
 ];
 
 /** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */

@@ -29,6 +29,11 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
   if (filter.model !== undefined) equals('model', filter.model);
   if (filter.domain !== undefined) equals('domain', filter.domain);
   if (filter.apiKind !== undefined) equals('api_kind', filter.apiKind);
+  if (filter.threadId !== undefined) equals('thread_id', filter.threadId);
+  if (filter.tag !== undefined) {
+    clauses.push('id IN (SELECT exchange_id FROM annotation_tags WHERE tag = ?)');
+    params.push(filter.tag);
+  }
   if (filter.hasTools !== undefined) equals('has_tools', filter.hasTools ? 1 : 0);
   if (filter.models !== undefined) {
     if (filter.models.length === 0) clauses.push('0 = 1');

@@ -98,6 +98,7 @@ describe('migration 2 (function-call-only flag)', () => {
     const db = new Database(path);
     dropRollups(db);
     db.exec('DROP TABLE function_call_only_exchanges');
+    db.exec('DROP TABLE IF EXISTS annotations; DROP TABLE IF EXISTS annotation_tags');
     db.prepare('DELETE FROM schema_migrations WHERE version >= 2').run();
     db.close();
     const reopened = openSqliteStore(path);

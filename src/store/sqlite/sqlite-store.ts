@@ -21,6 +21,7 @@ import {
 } from '../schema/migrations.js';
 import type {
   AggregateOptions,
+  Annotation,
   DerivedFields,
   ExchangeSummary,
   KeyedGroup,
@@ -188,6 +189,7 @@ class SqliteStore implements Store {
   >;
   readonly #updateMany: (sql: string, ids: readonly string[], leading: unknown[]) => number;
   readonly #deleteMany: (ids: readonly string[]) => number;
+  readonly #setAnnotation: (id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number) => boolean;
   readonly #deleteWhere: Database.Transaction<(condition: SqlCondition) => number>;
   readonly #setEdited: (id: string, row: ShareGptRow | null, functionCallOnly: boolean) => boolean;
   readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
@@ -282,6 +284,25 @@ class SqliteStore implements Store {
     );
     const deleteSearch = db.prepare('DELETE FROM exchanges_fts WHERE rowid = ?');
     const deleteExchange = db.prepare('DELETE FROM exchanges WHERE id = ?');
+    const deleteAnnotation = db.prepare('DELETE FROM annotations WHERE exchange_id = ?');
+    const deleteTags = db.prepare('DELETE FROM annotation_tags WHERE exchange_id = ?');
+    const recordExists = db.prepare<[string], { id: string }>('SELECT id FROM exchanges WHERE id = ?');
+    const upsertAnnotation = db.prepare(
+      'INSERT INTO annotations (exchange_id, note, rating, updated_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (exchange_id) DO UPDATE SET note = excluded.note, rating = excluded.rating, updated_at = excluded.updated_at',
+    );
+    const insertTag = db.prepare('INSERT OR IGNORE INTO annotation_tags (exchange_id, tag) VALUES (?, ?)');
+    this.#setAnnotation = db.transaction((id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): boolean => {
+      if (recordExists.get(id) === undefined) return false;
+      deleteAnnotation.run(id);
+      deleteTags.run(id);
+      const normal = annotation === null ? null : normalAnnotation(annotation);
+      if (normal === null) return true;
+      upsertAnnotation.run(id, normal.note, normal.rating, now);
+      // Tags in the order given: rowid order of the side table keeps it.
+      for (const tag of normal.tags) insertTag.run(id, tag);
+      return true;
+    });
     this.#deleteMany = db.transaction((ids: readonly string[]) => {
       let removed = 0;
       for (const id of ids) {
@@ -289,6 +310,8 @@ class SqliteStore implements Store {
         if (row === undefined) continue;
         if (row.search_rowid !== null) deleteSearch.run(row.search_rowid);
         unflagFunctionCallOnly.run(id);
+        deleteAnnotation.run(id);
+        deleteTags.run(id);
         removed += deleteExchange.run(id).changes;
       }
       return removed;
@@ -417,6 +440,22 @@ class SqliteStore implements Store {
     ).changes;
   }
 
+  async setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean> {
+    return this.#setAnnotation(id, annotation, now);
+  }
+
+  async annotationsOf(ids: readonly string[]): Promise<Map<string, Annotation>> {
+    const out = new Map<string, Annotation>();
+    const one = this.#statement('SELECT note, rating, updated_at FROM annotations WHERE exchange_id = ?');
+    const tags = this.#statement('SELECT tag FROM annotation_tags WHERE exchange_id = ? ORDER BY rowid');
+    for (const id of new Set(ids)) {
+      const row = one.get(id) as { note: string; rating: number | null; updated_at: number } | undefined;
+      if (row === undefined) continue;
+      out.set(id, { note: row.note, rating: row.rating, updatedAt: row.updated_at, tags: tags.pluck().all(id) as string[] });
+    }
+    return out;
+  }
+
   async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt'], functionCallOnly: boolean): Promise<boolean> {
     return this.#setEdited(id, row, functionCallOnly);
   }
@@ -485,6 +524,14 @@ class SqliteStore implements Store {
         .get(...condition.params, limit + 1) as number;
     }
     return counted > limit ? { count: limit, capped: true } : { count: counted, capped: false };
+  }
+
+  async countThreads(filter: ListFilter = {}): Promise<number> {
+    const condition = filterToSql(filter, this.#tokenize);
+    const row = this.#statement(`SELECT COUNT(DISTINCT thread_id) AS n FROM exchanges WHERE ${condition.where}`).get(
+      ...condition.params,
+    ) as { n: number };
+    return row.n;
   }
 
   async stats(): Promise<StoreStats> {
@@ -743,4 +790,14 @@ class SqliteStore implements Store {
     }
     return statement;
   }
+}
+
+/** Trimmed, deduplicated tags and a checked rating; null when nothing is left to store. */
+function normalAnnotation(annotation: Omit<Annotation, 'updatedAt'>): Omit<Annotation, 'updatedAt'> | null {
+  const tags = [...new Set(annotation.tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
+  const rating = annotation.rating;
+  if (rating !== null && (!Number.isInteger(rating) || rating < 1 || rating > 5)) throw new RangeError(`rating must be 1-5 or null (got ${rating})`);
+  const note = annotation.note.trim();
+  if (note === '' && tags.length === 0 && rating === null) return null;
+  return { note, tags, rating };
 }
