@@ -63,11 +63,28 @@ export function invocation(cli: AgentCli, binDir: string, base: string, run: Age
     case 'codex': {
       const codexHome = join(home, '.codex');
       mkdirSync(codexHome, { recursive: true });
-      writeFileSync(join(codexHome, 'config.toml'), ['check_for_update_on_startup = false', '[analytics]', 'enabled = false', '[otel]', 'exporter = "none"', ''].join('\n'));
+      // Codex 0.171 ignores OPENAI_BASE_URL; the built-in provider's `openai_base_url` works but first
+      // tries the Responses WebSocket (GET /v1/responses, Upgrade) five times before falling back to
+      // HTTP. A provider of one's own speaks plain HTTP Responses from the first request.
+      writeFileSync(
+        join(codexHome, 'config.toml'),
+        [
+          'check_for_update_on_startup = false',
+          'model_provider = "proxy"',
+          '[model_providers.proxy]',
+          'name = "proxy"',
+          `base_url = "${base}/v1"`,
+          'env_key = "OPENAI_API_KEY"',
+          'wire_api = "responses"',
+          '[analytics]',
+          'enabled = false',
+          '',
+        ].join('\n'),
+      );
       return {
         command: join(binDir, 'codex'),
         args: ['exec', '--skip-git-repo-check', '-m', 'gpt-5-codex', '--sandbox', 'read-only', PROMPT],
-        env: { ...common, CODEX_HOME: codexHome, OPENAI_BASE_URL: `${base}/v1`, OPENAI_API_KEY: FAKE_KEY, CODEX_API_KEY: FAKE_KEY },
+        env: { ...common, CODEX_HOME: codexHome, OPENAI_API_KEY: FAKE_KEY },
       };
     }
     case 'gemini': {
@@ -86,7 +103,7 @@ export function invocation(cli: AgentCli, binDir: string, base: string, run: Age
       return {
         command: join(binDir, 'gemini'),
         args: ['-p', PROMPT, '-m', 'gemini-2.5-flash'],
-        env: { ...common, GEMINI_API_KEY: FAKE_KEY, GOOGLE_GEMINI_BASE_URL: base, GEMINI_CLI_NO_RELAUNCH: 'true' },
+        env: { ...common, GEMINI_API_KEY: FAKE_KEY, GOOGLE_GEMINI_BASE_URL: base, GEMINI_CLI_NO_RELAUNCH: 'true', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
       };
     }
     case 'opencode': {
@@ -118,7 +135,9 @@ export interface CliResult {
 
 export function runCli(inv: CliInvocation, cwd: string, timeoutMs = 180_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(inv.command, inv.args, { cwd, env: inv.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: the npm launchers (node) spawn the native binary, and a timeout must
+    // end both.
+    const child = spawn(inv.command, inv.args, { cwd, env: inv.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -126,7 +145,7 @@ export function runCli(inv: CliInvocation, cwd: string, timeoutMs = 180_000): Pr
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
