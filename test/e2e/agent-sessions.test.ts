@@ -65,11 +65,14 @@ const upstreams = new Map<string, FakeUpstream>();
 beforeAll(async () => {
   for (const session of sessions) {
     const upstream = await startFakeUpstream();
-    // Answers the n-th request with the n-th recorded answer (the replay sends them in order).
+    // Answers each request with the next recorded answer to the same method and path (the replay
+    // sends them in order; a request the proxy does not forward is skipped over).
     let next = 0;
     upstream.fallback((request, response) => {
-      const recorded = session.exchanges[next++];
-      if (!recorded || recorded.request.path !== request.url) {
+      const index = session.exchanges.findIndex((exchange, i) => i >= next && exchange.request.method === request.method && exchange.request.path === request.url);
+      const recorded = index >= 0 ? session.exchanges[index] : undefined;
+      if (index >= 0) next = index + 1;
+      if (!recorded) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: { message: `replay: unexpected ${request.method} ${request.url}` } }));
         return;
@@ -105,8 +108,12 @@ async function replay(session: AgentSession): Promise<void> {
       ...(hasBody ? { body: typeof request.body === 'string' ? request.body : JSON.stringify(request.body) } : {}),
     });
     await response.arrayBuffer();
+    statuses.push({ method: request.method, path: request.path, status: response.status });
   }
 }
+
+/** What the proxy answered to each replayed request. */
+const statuses: Array<{ method: string; path: string; status: number }> = [];
 
 async function recordsOf(session: AgentSession, count: number): Promise<StoredExchange[]> {
   const domain = upstreams.get(session.cli)!.authority;
@@ -255,6 +262,16 @@ for (const session of sessions) {
       expect(received.length).toBeGreaterThan(0);
       for (const request of received) expect(String(request.headers['user-agent'])).toMatch(USER_AGENT[session.cli]!);
     });
+
+    if (session.exchanges.some((exchange) => exchange.request.method === 'HEAD')) {
+      // The proxy answers `HEAD /{domain}/` itself (404, not forwarded); Claude Code does not wait on
+      // the probe's answer, so the session runs the same.
+      it('its HEAD / reachability probe gets an answer (not a 5xx) and is not recorded', () => {
+        const head = statuses.find((entry) => entry.method === 'HEAD' && upstreams.get(session.cli) !== undefined);
+        expect(head?.status).toBeLessThan(500);
+        expect(records.every((record) => record.method === 'POST')).toBe(true);
+      });
+    }
 
     // §4 "Each record knows its client (from User-Agent and other headers)".
     it.skip('each record knows its client (issue 12 §4: client from User-Agent)', () => {
