@@ -50,6 +50,9 @@ export interface AgentScript {
   sideText?: string;
 }
 
+/** The reasoning each scripted step shows, when the client asked for reasoning. */
+export const SCRIPTED_REASONING = { 'tool-call': 'The user wants the file read; I will read hello.txt.', final: 'The tool returned the file; I can answer now.', side: 'A short answer will do.' } as const;
+
 /** Header names never written to a fixture (credentials), and per-run noise. */
 const DROPPED_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'cookie', 'chatgpt-account-id', 'host', 'content-length', 'connection']);
 
@@ -167,8 +170,9 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
       const model = String(body['model'] ?? 'claude');
       const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
       const text = step === 'final' ? script.finalText : side;
-      if (body['stream'] !== true) return jsonAnswer(step, anthropicMessage(model, tool, text, nextId));
-      return sseAnswer(step, anthropicStream(model, tool, text, nextId));
+      const thinking = isObject(body['thinking']) && body['thinking']['type'] === 'enabled' ? SCRIPTED_REASONING[step] : null;
+      if (body['stream'] !== true) return jsonAnswer(step, anthropicMessage(model, tool, text, thinking, nextId));
+      return sseAnswer(step, anthropicStream(model, tool, text, thinking, nextId));
     }
     case 'openai-responses': {
       const tools = asArray(body['tools']).filter(isObject).flatMap(responsesTools);
@@ -176,7 +180,8 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
       const hasResult = input.some((item) => item['type'] === 'function_call_output' || item['type'] === 'custom_tool_call_output');
       const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
       const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
-      return sseAnswer(step, responsesStream(String(body['model'] ?? 'gpt'), tool, step === 'final' ? script.finalText : side, nextId));
+      const reasoning = isObject(body['reasoning']) ? SCRIPTED_REASONING[step] : null;
+      return sseAnswer(step, responsesStream(String(body['model'] ?? 'gpt'), tool, step === 'final' ? script.finalText : side, reasoning, nextId));
     }
     case 'openai-chat': {
       const tools = asArray(body['tools']).filter(isObject).map((tool) => {
@@ -199,7 +204,9 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
       const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
       const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
       const model = /models\/([^:/]+):/.exec(path)?.[1] ?? 'gemini';
-      const chunk = geminiChunk(model, tool, step === 'final' ? script.finalText : side);
+      const config = isObject(body['generationConfig']) ? body['generationConfig'] : {};
+      const thoughts = isObject(config['thinkingConfig']) && config['thinkingConfig']['includeThoughts'] === true ? SCRIPTED_REASONING[step] : null;
+      const chunk = geminiChunk(model, tool, step === 'final' ? script.finalText : side, thoughts);
       if (/:streamGenerateContent/.test(path)) return sseAnswer(step, `data: ${JSON.stringify(chunk)}\r\n\r\n`);
       return jsonAnswer(step, chunk);
     }
@@ -223,52 +230,77 @@ function sseAnswer(step: Answer['step'], body: string): Answer {
 
 const frame = (event: string | null, data: unknown) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 
-function anthropicMessage(model: string, tool: ToolChoice | null, text: string, nextId: () => string): Json {
-  const content = tool ? [{ type: 'tool_use', id: `toolu_${nextId()}`, name: tool.name, input: tool.args }] : [{ type: 'text', text }];
+function anthropicMessage(model: string, tool: ToolChoice | null, text: string, thinking: string | null, nextId: () => string): Json {
+  const content: Json[] = tool ? [{ type: 'tool_use', id: `toolu_${nextId()}`, name: tool.name, input: tool.args }] : [{ type: 'text', text }];
+  if (thinking) content.unshift({ type: 'thinking', thinking, signature: SIGNATURE });
   return { id: `msg_${nextId()}`, type: 'message', role: 'assistant', model, content, stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null, usage: { input_tokens: 100, output_tokens: 20 } };
 }
 
-function anthropicStream(model: string, tool: ToolChoice | null, text: string, nextId: () => string): string {
+/** A stand-in for a provider's reasoning signature (opaque to clients; sent back as is). */
+const SIGNATURE = 'c2NyaXB0ZWQtc2lnbmF0dXJl';
+
+function anthropicStream(model: string, tool: ToolChoice | null, text: string, thinking: string | null, nextId: () => string): string {
   const id = `msg_${nextId()}`;
   let out = frame('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 100, output_tokens: 1 } } });
-  if (tool) {
-    out += frame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: `toolu_${nextId()}`, name: tool.name, input: {} } });
-    out += frame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.args) } });
-  } else {
-    out += frame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-    out += frame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+  let index = 0;
+  if (thinking) {
+    out += frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: SIGNATURE } });
+    out += frame('content_block_stop', { type: 'content_block_stop', index });
+    index++;
   }
-  out += frame('content_block_stop', { type: 'content_block_stop', index: 0 });
+  if (tool) {
+    out += frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${nextId()}`, name: tool.name, input: {} } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.args) } });
+  } else {
+    out += frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+  }
+  out += frame('content_block_stop', { type: 'content_block_stop', index });
   out += frame('message_delta', { type: 'message_delta', delta: { stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 20 } });
   out += frame('message_stop', { type: 'message_stop' });
   return out;
 }
 
-function responsesStream(model: string, tool: ToolChoice | null, text: string, nextId: () => string): string {
+function responsesStream(model: string, tool: ToolChoice | null, text: string, reasoning: string | null, nextId: () => string): string {
   const id = `resp_${nextId()}`;
   const base = { id, object: 'response', created_at: 1_756_000_000, model, status: 'in_progress', output: [] as unknown[] };
   let seq = 0;
   const ev = (type: string, data: Json) => frame(type, { type, sequence_number: seq++, ...data });
   let out = ev('response.created', { response: base });
   out += ev('response.in_progress', { response: base });
+  const output: Json[] = [];
+  if (reasoning) {
+    const summary = { type: 'summary_text', text: reasoning };
+    const item = { id: `rs_${nextId()}`, type: 'reasoning', summary: [summary], encrypted_content: SIGNATURE };
+    out += ev('response.output_item.added', { output_index: 0, item: { ...item, summary: [] } });
+    out += ev('response.reasoning_summary_part.added', { output_index: 0, item_id: item.id, summary_index: 0, part: { ...summary, text: '' } });
+    out += ev('response.reasoning_summary_text.delta', { output_index: 0, item_id: item.id, summary_index: 0, delta: reasoning });
+    out += ev('response.reasoning_summary_text.done', { output_index: 0, item_id: item.id, summary_index: 0, text: reasoning });
+    out += ev('response.reasoning_summary_part.done', { output_index: 0, item_id: item.id, summary_index: 0, part: summary });
+    out += ev('response.output_item.done', { output_index: 0, item });
+    output.push(item);
+  }
+  const at = output.length;
   let item: Json;
   if (tool) {
     const args = JSON.stringify(tool.args);
     item = { id: `fc_${nextId()}`, type: 'function_call', status: 'completed', name: tool.name, call_id: nextId(), arguments: args };
-    out += ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', arguments: '' } });
-    out += ev('response.function_call_arguments.delta', { output_index: 0, item_id: item['id'], delta: args });
-    out += ev('response.function_call_arguments.done', { output_index: 0, item_id: item['id'], arguments: args });
+    out += ev('response.output_item.added', { output_index: at, item: { ...item, status: 'in_progress', arguments: '' } });
+    out += ev('response.function_call_arguments.delta', { output_index: at, item_id: item['id'], delta: args });
+    out += ev('response.function_call_arguments.done', { output_index: at, item_id: item['id'], arguments: args });
   } else {
     const part = { type: 'output_text', text, annotations: [] };
     item = { id: `msg_${nextId()}`, type: 'message', status: 'completed', role: 'assistant', content: [part] };
-    out += ev('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } });
-    out += ev('response.content_part.added', { output_index: 0, item_id: item['id'], content_index: 0, part: { ...part, text: '' } });
-    out += ev('response.output_text.delta', { output_index: 0, item_id: item['id'], content_index: 0, delta: text });
-    out += ev('response.output_text.done', { output_index: 0, item_id: item['id'], content_index: 0, text });
-    out += ev('response.content_part.done', { output_index: 0, item_id: item['id'], content_index: 0, part });
+    out += ev('response.output_item.added', { output_index: at, item: { ...item, status: 'in_progress', content: [] } });
+    out += ev('response.content_part.added', { output_index: at, item_id: item['id'], content_index: 0, part: { ...part, text: '' } });
+    out += ev('response.output_text.delta', { output_index: at, item_id: item['id'], content_index: 0, delta: text });
+    out += ev('response.output_text.done', { output_index: at, item_id: item['id'], content_index: 0, text });
+    out += ev('response.content_part.done', { output_index: at, item_id: item['id'], content_index: 0, part });
   }
-  out += ev('response.output_item.done', { output_index: 0, item });
-  out += ev('response.completed', { response: { ...base, status: 'completed', output: [item], usage: { input_tokens: 100, output_tokens: 20, total_tokens: 120, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } } });
+  out += ev('response.output_item.done', { output_index: at, item });
+  out += ev('response.completed', { response: { ...base, status: 'completed', output: [...output, item], usage: { input_tokens: 100, output_tokens: 20, total_tokens: 120, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } } });
   return out;
 }
 
@@ -283,8 +315,9 @@ function chatStream(model: string, tool: ToolChoice | null, text: string, nextId
   return out + 'data: [DONE]\n\n';
 }
 
-function geminiChunk(model: string, tool: ToolChoice | null, text: string): Json {
-  const parts = tool ? [{ functionCall: { name: tool.name, args: tool.args } }] : [{ text }];
+function geminiChunk(model: string, tool: ToolChoice | null, text: string, thought: string | null): Json {
+  const parts: Json[] = tool ? [{ functionCall: { name: tool.name, args: tool.args }, ...(thought ? { thoughtSignature: SIGNATURE } : {}) }] : [{ text }];
+  if (thought) parts.unshift({ text: thought, thought: true });
   return {
     candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
     usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
