@@ -18,7 +18,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import type { ShareGptRow } from '../../src/training/sharegpt-types.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
-import type { RecordedAgentExchange } from '../helpers/scripted-agent-upstream.js';
+import { SCRIPTED_REASONING, type RecordedAgentExchange } from '../helpers/scripted-agent-upstream.js';
 import { startTestProxy, type TestProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -219,6 +219,10 @@ function expectedFrom(session: AgentSession): Expected {
 }
 
 const BILLING_LINE = /^x-anthropic-billing-header:/;
+/** An assistant turn's value: optional `<think>\n…\n</think>\n\n` prefix (formats.md 1.4), then the content. */
+const THINK = /^<think>\n([\s\S]*?)\n<\/think>\n\n/;
+const withoutThink = (value: string) => value.replace(THINK, '');
+const thinkOf = (value: string) => THINK.exec(value)?.[1] ?? null;
 const INJECTED_CONTEXT = /<system-reminder>|<environment_context>|<session_context>|<user_instructions>/;
 
 for (const session of sessions) {
@@ -286,6 +290,21 @@ for (const session of sessions) {
       expect(last.threadId).toBe(first.threadId);
     });
 
+    // Did the scripted upstream answer with reasoning (the client asked for it), and does the client
+    // send the tool-call step's reasoning back in the next request?
+    const reasoned = toolSteps.every((exchange) => exchange.response.body.includes(SCRIPTED_REASONING[exchange.step as 'tool-call' | 'final']));
+    const resendsReasoning = JSON.stringify(toolSteps[1]?.request.body ?? '').includes(SCRIPTED_REASONING['tool-call']);
+    if (reasoned) {
+      it('the final answer carries the reasoning of the record that produced it', () => {
+        expect(thinkOf(row.conversations[3]!.value)).toBe(SCRIPTED_REASONING.final);
+      });
+      const toolCallReasoning = () => expect(thinkOf(row.conversations[1]!.value)).toBe(SCRIPTED_REASONING['tool-call']);
+      if (resendsReasoning) it("the tool call carries its step's reasoning (the client sent it back)", toolCallReasoning);
+      // §4 "When the client does not resend reasoning (Gemini CLI …), the thread's exported row takes
+      // each assistant step's reasoning from the record that produced it".
+      else it.skip("the tool call carries its step's reasoning, taken from the record that produced it (issue 12 §4: reasoning from the producing record)", toolCallReasoning);
+    }
+
     const sideCalls = session.exchanges.filter((exchange) => exchange.step === 'side');
     const oneRow = () => {
       expect(rows).toHaveLength(1);
@@ -300,9 +319,9 @@ for (const session of sessions) {
       const turns = row.conversations;
       expect(turns.map((turn) => turn.from)).toEqual(['human', 'function_call', 'observation', 'gpt']);
       expect(turns[0]!.value).toContain(session.prompt);
-      expect(JSON.parse(turns[1]!.value)).toEqual({ name: expected.call.name, arguments: expected.call.arguments });
+      expect(JSON.parse(withoutThink(turns[1]!.value))).toEqual({ name: expected.call.name, arguments: expected.call.arguments });
       expect(turns[2]!.value).toBe(expected.result);
-      expect(turns[3]!.value).toBe(session.finalText);
+      expect(withoutThink(turns[3]!.value)).toBe(session.finalText);
     });
 
     it("the row's tools are the client's function tools, each with its schema", () => {
