@@ -57,6 +57,11 @@ function credentials(provider: string): Record<string, string> {
   return { authorization: 'Bearer fake-agent-key' };
 }
 
+/** Codex's session again, from an upstream that ends each body 50 ms after its terminal event (§1). */
+const codexSession = sessions.find((session) => session.cli === 'codex');
+let lateUpstream: FakeUpstream | undefined;
+const END_DELAY_MS = 50;
+
 let proxy: TestProxy;
 let store: Store;
 let admin: AdminServer;
@@ -82,8 +87,20 @@ beforeAll(async () => {
     });
     upstreams.set(session.cli, upstream);
   }
+  if (codexSession) {
+    lateUpstream = await startFakeUpstream();
+    let next = 0;
+    lateUpstream.fallback(async (_request, response) => {
+      const recorded = codexSession.exchanges[next++]!;
+      response.writeHead(200, { 'content-type': recorded.response.contentType });
+      response.write(recorded.response.body);
+      await new Promise((resolve) => setTimeout(resolve, END_DELAY_MS));
+      if (!response.destroyed) response.end();
+    });
+  }
   const dbPath = join(mkdtempSync(join(tmpdir(), 'llmproxy-agents-')), 'records.db');
   const allowed: Record<string, unknown> = {};
+  if (lateUpstream) allowed[lateUpstream.authority] = { https: false, auth_type: 'openai' };
   for (const session of sessions) allowed[upstreams.get(session.cli)!.authority] = { https: false, auth_type: PROVIDER[session.cli] };
   proxy = await startTestProxy({ allowed_domains: allowed }, { recording: (logger) => openRecording({ dbPath, logger, flushIntervalMs: 10 }) });
   store = openSqliteStore(dbPath);
@@ -95,6 +112,7 @@ afterAll(async () => {
   await proxy?.close();
   await store?.close();
   for (const upstream of upstreams.values()) await upstream.close();
+  await lateUpstream?.close();
 });
 
 /** Sends the session's requests through the proxy, in order, reading each answer to its end. */
@@ -371,4 +389,48 @@ for (const session of sessions) {
 
 function expected_hasBilling(session: AgentSession): boolean {
   return session.exchanges.some((exchange) => /x-anthropic-billing-header/.test(JSON.stringify(exchange.request.body)));
+}
+
+if (codexSession) {
+  describe('codex: the client hangs up at response.completed, the upstream ends its body 50 ms later (issue 12 §1)', () => {
+    let records: StoredExchange[] = [];
+    let rows: ShareGptRow[] = [];
+
+    beforeAll(async () => {
+      const domain = lateUpstream!.authority;
+      for (const { request } of codexSession.exchanges) {
+        // As Codex does: read until the terminal event, then close the connection.
+        const controller = new AbortController();
+        const response = await fetch(`${proxy.url}/${domain}${request.path}`, {
+          method: 'POST',
+          headers: { ...request.headers, authorization: 'Bearer fake-agent-key' },
+          body: JSON.stringify(request.body),
+          signal: controller.signal,
+        });
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        let text = '';
+        while (!/event: response\.completed\ndata: .*\n\n/.test(text)) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+        controller.abort();
+      }
+      await waitFor(async () => (records = (await store.list({ domain }, { limit: 10 })).items).length >= codexSession.exchanges.length, 15_000, 'the late-ending codex records');
+      const response = await fetch(`${admin.url}/api/export?format=sharegpt&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+      rows = (await response.text()).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as ShareGptRow);
+    });
+
+    it('records every step complete', () => {
+      expect(records).toHaveLength(codexSession.exchanges.length);
+      for (const record of records) expect(record).toMatchObject({ incomplete: false, error: null, status: 200 });
+    });
+
+    it('exports the whole session: tool call, result and final answer', () => {
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.conversations.map((turn) => turn.from)).toEqual(['human', 'function_call', 'observation', 'gpt']);
+      expect(withoutThink(rows[0]!.conversations[3]!.value)).toBe(codexSession.finalText);
+    });
+  });
 }
