@@ -58,7 +58,9 @@ for (const cli of wanted.length > 0 ? wanted : AGENT_CLIS) {
   if (sessionRows.length !== 1) problems.push(`${sessionRows.length} exported rows hold the tool loop, expected 1`);
   const roles = sessionRows[0]?.conversations.map((turn) => turn.from).join(',');
   if (sessionRows[0] && roles !== 'human,function_call,observation,gpt') problems.push(`row turns are ${roles ?? ''}`);
-  if (sessionRows[0] && sessionRows[0].conversations.at(-1)?.value !== FINAL_TEXT) problems.push('the row does not end with the scripted answer');
+  // The answer may be preceded by its reasoning (`<think>\n…\n</think>\n\n`, formats.md 1.4).
+  const answer = sessionRows[0]?.conversations.at(-1)?.value.replace(/^<think>\n[\s\S]*?\n<\/think>\n\n/, '');
+  if (sessionRows[0] && answer !== FINAL_TEXT) problems.push(`the row does not end with the scripted answer: ${JSON.stringify(answer)}`);
   if (sessionRows[0] && !sessionRows[0].conversations[2]?.value.includes('pineapple')) problems.push("the row's observation lacks the file's text");
 
   const summary = `${records} records, ${rows.length} exported rows (${rows.length - sessionRows.length} side calls), upstream saw: ${upstream.exchanges.map((e) => `${e.request.method} ${e.request.path.split('?')[0]} [${e.step}]`).join('; ')}`;

@@ -5,7 +5,7 @@
 // step linked into one), and the exported ShareGPT row field by field against what the fixture's
 // requests and answers say. Tests for export behaviour not built yet (issue 12 §4) are `it.skip`
 // with the §4 item named.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,7 +261,9 @@ for (const session of sessions) {
       records = await recordsOf(session, recordedRequests.length);
       modelRecords = records.filter((record) => record.wireFormat !== 'other');
       rows = await exportedRows(session);
-      if (process.env['DUMP_AGENT_ROWS']) console.log(JSON.stringify(rows, null, 1).slice(0, 6000));
+      // DUMP_AGENT_ROWS=FILE appends the exported rows as JSONL (to run a checker on them by hand).
+      const dump = process.env['DUMP_AGENT_ROWS'];
+      if (dump) appendFileSync(dump, rows.map((exported) => JSON.stringify(exported) + '\n').join(''));
       expected = expectedFrom(session);
       row = rows.find((candidate) => candidate.conversations.some((turn) => turn.from === 'function_call')) ?? rows[0]!;
     });
