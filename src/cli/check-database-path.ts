@@ -35,7 +35,7 @@ export function checkDatabasePath(dbPath: string, options: DatabasePathOptions):
   if (info.isDirectory()) throw new CliError(`--db ${dbPath} is a directory: give the database file, e.g. --db ${dbPath.replace(/\/+$/, '')}/llm-proxy.db`);
   if (!info.isFile()) throw new CliError(`--db ${dbPath} is not a regular file: give a SQLite database file`);
   if (info.size > 0 && readHeader(dbPath) !== SQLITE_MAGIC) {
-    throw new CliError(`--db ${dbPath} is not a SQLite database (is it the right file?): give a database file, or a new path to create one`);
+    throw new CliError(`--db ${dbPath} is not a SQLite database (is it the right file?): move the file aside, give another database file, or a new path to create one`);
   }
 }
 

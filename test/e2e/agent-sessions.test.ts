@@ -145,7 +145,7 @@ async function recordsOf(session: AgentSession, count: number): Promise<StoredEx
 
 async function exportedRows(session: AgentSession): Promise<ShareGptRow[]> {
   const domain = upstreams.get(session.cli)!.authority;
-  const response = await fetch(`${admin.url}/api/export?format=sharegpt&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+  const response = await fetch(`${admin.url}/api/export?format=sharegpt&status=all&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
   expect(response.status).toBe(200);
   return (await response.text())
     .split('\n')
@@ -420,7 +420,7 @@ if (codexSession) {
         controller.abort();
       }
       await waitFor(async () => (records = (await store.list({ domain }, { limit: 10 })).items).length >= codexSession.exchanges.length, 15_000, 'the late-ending codex records');
-      const response = await fetch(`${admin.url}/api/export?format=sharegpt&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+      const response = await fetch(`${admin.url}/api/export?format=sharegpt&status=all&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
       rows = (await response.text()).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as ShareGptRow);
     });
 

@@ -109,7 +109,7 @@ describe('one line that says what to do, exit 2', () => {
   it.each([
     ['under /proc', '/proc/llm-proxy-test/x.db', 'cannot open the recording database /proc/llm-proxy-test/x.db: cannot create the directory /proc/llm-proxy-test: /proc does not accept new directories (a virtual file system such as /proc or /sys?) (use --db PATH, or --no-record)'],
     ['a directory', 'a-directory', '--db a-directory is a directory: give the database file, e.g. --db a-directory/llm-proxy.db'],
-    ['a file that is not SQLite', 'not-a-db.txt', '--db not-a-db.txt is not a SQLite database (is it the right file?): give a database file, or a new path to create one'],
+    ['a file that is not SQLite', 'not-a-db.txt', '--db not-a-db.txt is not a SQLite database (is it the right file?): move the file aside, give another database file, or a new path to create one'],
   ])('--db %s: no "undefined"', async (_name, db, line) => {
     await expectOneLine(['start', '--port', '0', '--no-ui', '--db', db, ...quiet], line);
   });

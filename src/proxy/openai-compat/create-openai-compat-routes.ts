@@ -71,7 +71,7 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
     const handler: CompatHandler =
       match === undefined
         ? async () => {
-            throw new ProxyError('not_found', `${method} ${path} is not served by the OpenAI-compatible entry, which serves ${SERVED}; for any other API call, put the provider's domain in front of the path: /{domain}${path}`);
+            throw new ProxyError('not_found', `${method} ${path} is not served: the OpenAI-compatible entry serves ${SERVED}. For any other API put the provider's domain first, e.g. /api.openai.com${path}`);
           }
         : 'handler' in match
           ? match.handler

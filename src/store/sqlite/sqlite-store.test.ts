@@ -98,7 +98,6 @@ describe('migration 2 (function-call-only flag)', () => {
     const db = new Database(path);
     dropRollups(db);
     db.exec('DROP TABLE function_call_only_exchanges');
-    db.exec('DROP TABLE IF EXISTS annotations; DROP TABLE IF EXISTS annotation_tags');
     db.prepare('DELETE FROM schema_migrations WHERE version >= 2').run();
     db.close();
     const reopened = openSqliteStore(path);
@@ -107,8 +106,9 @@ describe('migration 2 (function-call-only flag)', () => {
   });
 });
 
-/** Undoes migrations 3 (rollups) and 4 (thread index), as in a database written before them. */
+/** Undoes migrations 3 (rollups), 4 (thread index) and 5 (annotations), as in a database written before them. */
 function dropRollups(db: Database.Database): void {
+  db.exec('DROP TABLE IF EXISTS annotations; DROP TABLE IF EXISTS annotation_tags');
   db.exec('DROP INDEX exchanges_thread_best');
   for (const trigger of ['exchanges_rollup_delete', 'exchanges_rollup_review']) db.exec(`DROP TRIGGER ${trigger}`);
   db.exec('DROP TABLE exchange_rollups');
