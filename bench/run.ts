@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --workers N]`: starts everything on loopback, measures every
+// `npm run bench [-- --quick] [-- --workers N] [-- --scale 100k] [-- --only data-growth]`: starts everything on loopback, measures every
 // target in the same run against the same fake upstream, stops what it started, prints a table
 // and writes bench/results/latest.json and latest.md. Reports targets; never fails on them.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,18 @@ import { fixedRequests, freePort, holdSlowStreams, sequentialLatency, streams, t
 import { killUnderLoad, type KillFigure } from './lib/kill-under-load.js';
 import { memoryOf, startProcess, type Started } from './lib/processes.js';
 import { storagePerExchange, writerThroughput } from './lib/store-benchmarks.js';
+import { dataGrowth, parseScale, renderDataGrowth, type DataGrowthResults } from './data-growth.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const workersArg = args.indexOf('--workers');
 const workers = workersArg === -1 ? 0 : Number(args[workersArg + 1] ?? 2);
+const onlyArg = args.indexOf('--only');
+/** `--only data-growth`: that section alone. */
+const only = onlyArg === -1 ? null : (args[onlyArg + 1] ?? '');
+const scaleArg = args.indexOf('--scale');
+/** Records the data-growth section fills the database to (`--scale 100k`; default 100k quick, 1m full). */
+const scale = parseScale(scaleArg === -1 ? (quick ? '100k' : '1m') : (args[scaleArg + 1] ?? ''));
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'index.js');
@@ -52,6 +59,11 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
+  if (only !== null) {
+    if (only !== 'data-growth') throw new Error(`--only: the section that runs alone is data-growth, got "${only}"`);
+    await runDataGrowthAlone();
+    return;
+  }
   const started = Date.now();
   const upstream = await startProcess(process.execPath, [join(HERE, 'fake-upstream.js'), '0']);
   const upstreamAuthority = `127.0.0.1:${upstream.port}`;
@@ -155,6 +167,8 @@ async function main(): Promise<void> {
     const writer = await writerThroughput(settings.writerRecords);
     log('storage per exchange');
     const storage = await storagePerExchange(30);
+    log(`data growth to ${scale.toLocaleString('en-US')} records`);
+    const growth = await dataGrowth({ scale, cli: CLI, log });
 
     const results = {
       date: new Date().toISOString(),
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
       writer,
       storage,
       kill,
+      growth,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
     const markdown = renderMarkdown(results);
@@ -176,6 +191,18 @@ async function main(): Promise<void> {
   } finally {
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
   }
+}
+
+async function runDataGrowthAlone(): Promise<void> {
+  const started = Date.now();
+  log(`data growth to ${scale.toLocaleString('en-US')} records`);
+  const growth = await dataGrowth({ scale, cli: CLI, log });
+  const markdown = `## Data-growth bench ${new Date().toISOString().slice(0, 10)} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n${renderDataGrowth(growth)}\nRun took ${Math.round((Date.now() - started) / 1000)} s.\n`;
+  const out = join(ROOT, 'bench', 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'data-growth.json'), JSON.stringify({ date: new Date().toISOString(), growth }, null, 2));
+  writeFileSync(join(out, 'data-growth.md'), markdown);
+  process.stdout.write(markdown);
 }
 
 function countAnswered2xx(logPath: string): number {
@@ -196,6 +223,7 @@ type Results = {
   writer: Awaited<ReturnType<typeof writerThroughput>>;
   storage: Awaited<ReturnType<typeof storagePerExchange>>;
   kill: KillFigure;
+  growth: DataGrowthResults;
   durationSeconds: number;
 };
 
@@ -258,6 +286,7 @@ function renderMarkdown(results: Results): string {
   out += `- writer: **${number(results.writer.perSecond)} exchanges/s** into SQLite in batches (${results.writer.count} records of ${number(results.writer.avgRecordKb, 1)} KB; target ≥ 20,000)\n`;
   out += `- storage: **${number(results.storage.dbBytesPerExchange)} bytes** per exchange in the database for a 30-call tool-using session, against **${number(results.storage.rawBytesPerExchange)} bytes** of raw request+response per call (×${number(results.storage.ratio, 2)})\n`;
   out += `- kill -9 under load (64 clients): **${results.kill.answered}** exchanges answered 2xx before the kill, **${results.kill.recorded}** recorded after the restart, **${results.kill.lost}** lost (target: at most the last 5 ms group-commit interval of the capture journal)\n`;
+  out += renderDataGrowth(results.growth);
   out += `\nRun took ${results.durationSeconds} s.\n`;
   return out;
 }

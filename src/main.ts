@@ -8,6 +8,9 @@ import type { Recorder } from './proxy/recorder.js';
 import { startProxyServer, type ProxyServer } from './proxy/server.js';
 import { createUpstreamAgent } from './proxy/upstream/agent.js';
 import { VERSION } from './version.js';
+import { Registry } from 'prom-client';
+import type { GroupView } from './cluster/cluster-view.js';
+import { createOwnerRegistry } from './metrics/owner-metrics.js';
 
 export interface AppOptions {
   config: Config;
@@ -18,6 +21,11 @@ export interface AppOptions {
   recording?: RecordingService | null;
   /** The review UI and admin API (`--no-ui`: null). The app closes its store on close. */
   admin?: Omit<AdminServerOptions, 'logger'> | null;
+  /**
+   * A cluster worker's /health and /metrics: the process group's view, from the primary
+   * (cluster/cluster-view.ts). Absent: this process is the whole proxy and answers for itself.
+   */
+  groupView?: (metrics: ProxyMetrics) => GroupView;
 }
 
 /** The recording side as the app sees it: a Recorder for the proxy, health for /health, and close. */
@@ -37,9 +45,11 @@ export interface App {
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, logger } = options;
-  const metrics = new ProxyMetrics();
+  const metrics = new ProxyMetrics({ domains: Object.keys(config.allowed_domains) });
   const agent = createUpstreamAgent(config, { metrics });
   const recording = options.recording ?? null;
+  let admin: AdminServer | null = null;
+  const view: GroupView = options.groupView?.(metrics) ?? localView(metrics, recording);
   const proxy = await startProxyServer(
     {
       config,
@@ -47,18 +57,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       logger,
       metrics,
       recorder: recording?.recorder ?? null,
+      uiUrl: () => admin?.url ?? null,
       localRoutes: createOpenAiCompatRoutes({ config, agent, logger, metrics, recorder: recording?.recorder ?? null }),
-      health: async () => ({
-        status: 'ok',
-        version: VERSION,
-        uptime_s: Math.round((Date.now() - metrics.startedAt) / 1000),
-        ...metrics.snapshot(),
-        store: recording ? await recording.health() : { recording: false },
-      }),
+      health: () => view.health(),
+      metricsText: () => view.metricsText(),
     },
     { port: options.port, host: options.host },
   );
-  let admin: AdminServer | null = null;
   if (options.admin) {
     try {
       admin = await startAdminServer({ ...options.admin, logger });
@@ -79,5 +84,20 @@ export async function startApp(options: AppOptions): Promise<App> {
       await agent.close().catch(() => agent.destroy());
       await recording?.close();
     },
+  };
+}
+
+/** /health and /metrics of a process that is the whole proxy (no --workers). */
+function localView(metrics: ProxyMetrics, recording: RecordingService | null): GroupView {
+  const owner = createOwnerRegistry(recording ? () => recording.health() : null);
+  return {
+    health: async () => ({
+      status: 'ok',
+      version: VERSION,
+      uptime_s: Math.round((Date.now() - metrics.startedAt) / 1000),
+      ...metrics.snapshot(),
+      store: recording ? await recording.health() : { recording: false },
+    }),
+    metricsText: () => Registry.merge([metrics.registry, owner]).metrics(),
   };
 }

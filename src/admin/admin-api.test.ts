@@ -78,6 +78,7 @@ describe('admin API (no token, loopback)', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       const page = (await response.json()) as ListResponse;
       expect(page.total).toBe(records.length);
+      expect(page.totalIsLowerBound).toBe(false);
       expect(page.newestId).toBe(records.map((record) => record.id).sort().reverse()[0]);
       expect(page.nextCursor).toBeNull();
       expect(page.items.map((item) => item.id)).toEqual(records.map((record) => record.id).sort().reverse());
@@ -340,10 +341,13 @@ describe('admin API (no token, loopback)', () => {
       expect(lines[1]!.conversations[1]!.value).toBe('Edited carbonara.');
 
       const openai = await admin.api('/api/export?format=openai-messages&q=carbonara');
-      const rows = (await openai.text()).trim().split('\n').map((line) => JSON.parse(line) as { messages: Array<{ role: string }> });
+      const rows = (await openai.text()).trim().split('\n').map((line) => JSON.parse(line) as { messages: Array<{ role: string; content: string }> });
       expect(rows).toHaveLength(1);
-      expect(rows[0]!.messages.map((message) => message.role)).toContain('assistant');
-      expect(await (await admin.api('/api/export?format=sharegpt&functionCallOnly=true')).text()).toContain('get_weather');
+      // The edit reaches the OpenAI formats too.
+      expect(rows[0]!.messages.at(-1)).toEqual({ role: 'assistant', content: 'Edited carbonara.' });
+      // Confirmed only by default, as the CLI: the pending function-call-only record needs status=all.
+      expect(await (await admin.api('/api/export?format=sharegpt&functionCallOnly=true')).text()).toBe('');
+      expect(await (await admin.api('/api/export?format=sharegpt&functionCallOnly=true&status=all')).text()).toContain('get_weather');
     });
 
     it('answers an empty file when nothing matches, and 400 for a bad format or option', async () => {

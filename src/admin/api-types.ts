@@ -5,6 +5,7 @@ import type { ApiKind, ReviewState, StoredExchange } from '../capture/exchange.j
 import type { Usage } from '../conversation/model.js';
 import type {
   AggregateGroup,
+  Annotation,
   ExchangeSummary,
   FacetValue,
   KeyedGroup,
@@ -18,6 +19,7 @@ import type { RowFindings } from '../privacy/row-findings.js';
 
 export type {
   AggregateGroup,
+  Annotation,
   ApiKind,
   ExchangeSummary,
   FacetValue,
@@ -74,15 +76,22 @@ export interface ApiFilter {
   hasError?: boolean;
   /** Full-text search: every word must occur as a word prefix (case- and accent-insensitive). */
   q?: string;
+  /** Records whose annotation carries this tag. */
+  tag?: string;
 }
 
 /** GET /api/exchanges?<filter>&limit=50&order=desc&cursor=... */
 export interface ListResponse {
-  items: ExchangeSummary[];
+  items: ListItem[];
   /** Pass back as `cursor` (with the same filter and order) for the next page; null at the end. */
   nextCursor: string | null;
   /** How many records match the filter; only on the first page (no cursor), else null. */
   total: number | null;
+  /**
+   * True when counting stopped at a cap (a search matching very many records): at least `total`
+   * match ("10,000+"). Absent or false: `total` is exact.
+   */
+  totalIsLowerBound?: boolean;
   /**
    * The newest matching id when the first page was read (null on later pages or with no match).
    * `total` counts the records up to it: pass it as `throughId` to act on exactly those.
@@ -90,13 +99,119 @@ export interface ListResponse {
   newestId: string | null;
 }
 
+/** One reason the export leaves a row out: a stable code (export-reasons.ts, validate-*.ts) and what happened. */
+export interface ExportReasonBody {
+  code: string;
+  message: string;
+}
+
+/** What the export does with one format's row of a record, judged on its own. */
+export interface FormatVerdict {
+  valid: boolean;
+  reasons: ExportReasonBody[];
+}
+
+/**
+ * Will the record export, and if not why: the export's own reading, repair and validation
+ * (export-records.ts judgeRecord), per format. `exportable` is the ShareGPT verdict. What only a
+ * whole export decides (the review state selected, one record per thread) is told apart: see
+ * ThreadStep.exported and the export preview.
+ */
+export interface ExportVerdict {
+  exportable: boolean;
+  /** The ShareGPT row's reasons (empty when exportable). */
+  reasons: ExportReasonBody[];
+  /** Every format in the single-record answer; ShareGPT only in lists. */
+  formats: Partial<Record<ExportFormatName, FormatVerdict>>;
+}
+
+/** A list row: the summary, its export verdict and the reviewer's annotation (null when none). */
+export type ListItem = ExchangeSummary & { export: ExportVerdict; annotation: Annotation | null };
+
+/** PUT /api/exchanges/:id/annotation: replaces the annotation; an empty one (or null) removes it. */
+export interface AnnotationRequest {
+  annotation: { note: string; tags: string[]; rating: number | null } | null;
+}
+
+export interface AnnotationResponse {
+  annotation: Annotation | null;
+}
+
 /** GET /api/exchanges/:id: one record with its raw bodies and ShareGPT rows (search text left out). */
 export type ExchangeDetail = Omit<StoredExchange, 'searchText'> & {
   /** See ApiFilter.functionCallOnly. */
   functionCallOnly: boolean;
+  /** True when a human-edited ShareGPT row is stored (as in the list). */
+  edited: boolean;
+  /** The first user text, as in the list. */
+  preview: string;
+  export: ExportVerdict;
+  annotation: Annotation | null;
+  /** The model's finish reason as the provider sent it (null when none was recorded). */
+  finishReason: string | null;
   /** Secrets and personal data in the (edited or derived) ShareGPT row: counts per kind, places (turn, field), no values. */
   privacy: RowFindings;
 };
+
+/** One record of a thread, oldest first, with where it continued. */
+export interface ThreadStep extends ListItem {
+  /** Index in `steps` of the record this one continues (its parent); null for a first request. */
+  continues: number | null;
+  /** Turns this request added after its parent's (its own turn count for a first request). */
+  newTurns: number;
+  /** True when no later record continues this one (a leaf: a thread's end, or a branch's). */
+  leaf: boolean;
+  /** True for the record the export keeps for this thread (threads=longest). */
+  exported: boolean;
+}
+
+/** One row of the thread list: a conversation recorded as successive requests. */
+export interface ThreadSummary {
+  threadId: string;
+  /** The record a default export keeps for this thread (its most complete, longest record). */
+  head: ListItem;
+  steps: number;
+  firstAt: number;
+  lastAt: number;
+  models: string[];
+  domains: string[];
+  /** Records that no later record continues: more than one means the thread branched. */
+  leaves: number;
+}
+
+/** GET /api/threads?<filter>&limit&order&cursor&exportable */
+export interface ThreadListResponse {
+  items: ThreadSummary[];
+  nextCursor: string | null;
+  /** Threads with a matching record; first page only, and not with `exportable`. */
+  total: number | null;
+  newestId: string | null;
+}
+
+/** GET /api/threads/:threadId: every record of the thread, oldest first. */
+export interface ThreadDetail {
+  threadId: string;
+  steps: ThreadStep[];
+  /** Id of the record a default export keeps (null when the thread holds no chat record). */
+  exportedId: string | null;
+  leaves: number;
+}
+
+/** GET /api/export/preview?<filter>&status=…: what a download with these options writes and leaves out. */
+export interface ExportPreview {
+  status: 'confirmed' | 'rejected' | 'pending' | 'all';
+  format: ExportFormatName;
+  /** Records the export read (after the state, thread and model selection). */
+  records: number;
+  /** Rows written. */
+  rows: number;
+  /** Rows left out, by reason code, most frequent first. */
+  dropped: Array<{ code: string; count: number; description: string; ids: string[] }>;
+  /** Records skipped because a better record of the same thread is exported. */
+  threadsCollapsed: number;
+  /** Matching chat records in a review state the export does not take (e.g. pending with status confirmed). */
+  otherStates: number;
+}
 
 /** POST /api/exchanges/:id/review */
 export interface ReviewOneRequest {

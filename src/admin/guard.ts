@@ -31,7 +31,8 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Start-up check: refuses a non-loopback bind without a token, and a token too short to be secret. */
-export function assertSafeBind(host: string, adminToken: string | null): void {
+/** `hostFlag`: the option that sets the UI's address in the command at hand (`ui` has `--host`). */
+export function assertSafeBind(host: string, adminToken: string | null, hostFlag = '--ui-host'): void {
   if (adminToken !== null && adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
     throw new AdminConfigError(
       `the admin token is shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters; use a long random one, e.g. "openssl rand -hex 24"`,
@@ -41,7 +42,7 @@ export function assertSafeBind(host: string, adminToken: string | null): void {
     throw new AdminConfigError(
       `refusing to serve the review UI on ${host} without an admin token: anyone who can reach it could read and ` +
         'delete your recordings. Set --admin-token (or ADMIN_TOKEN) to a long random secret, e.g. "openssl rand -hex 24", ' +
-        'or bind it to 127.0.0.1 (--ui-host).',
+        `or bind it to 127.0.0.1 (${hostFlag}).`,
     );
   }
 }

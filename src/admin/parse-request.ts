@@ -24,6 +24,7 @@ export const apiFilterSchema = z.strictObject({
   client: z.string().max(MAX_TEXT).optional(),
   hasError: z.boolean().optional(),
   q: z.string().max(MAX_TEXT).optional(),
+  tag: z.string().min(1).max(MAX_TEXT).optional(),
 });
 
 const id = z.string().min(1).max(64);
@@ -70,6 +71,7 @@ const queryFilterSchema = z.object({
   client: z.string().max(MAX_TEXT).optional(),
   hasError: booleanParam.optional(),
   q: z.string().max(MAX_TEXT).optional(),
+  tag: z.string().max(MAX_TEXT).optional(),
 });
 
 /** Query parameters as an object, dropping empty values (an empty select means "any"). */
@@ -107,6 +109,7 @@ export function toListFilter(filter: ApiFilter, throughId?: string): ListFilter 
   if (filter.client !== undefined) list.client = filter.client;
   if (filter.hasError !== undefined) list.hasError = filter.hasError;
   if (filter.q !== undefined && filter.q.trim() !== '') list.search = filter.q;
+  if (filter.tag !== undefined) list.tag = filter.tag;
   if (throughId !== undefined) list.throughId = throughId;
   return list;
 }

@@ -12,6 +12,7 @@ import { exchangeRoutes } from './routes/exchanges.js';
 import { exportRoutes } from './routes/export.js';
 import { sessionRoutes } from './routes/session.js';
 import { statsRoutes } from './routes/stats.js';
+import { threadRoutes } from './routes/threads.js';
 import type { UiFiles } from './serve-ui.js';
 
 export interface AdminDeps {
@@ -47,7 +48,7 @@ export interface Route {
   handle(context: RouteContext): Promise<RouteResult | undefined>;
 }
 
-export const apiRoutes: readonly Route[] = [...sessionRoutes, ...exchangeRoutes, ...bulkRoutes, ...statsRoutes, ...exportRoutes];
+export const apiRoutes: readonly Route[] = [...sessionRoutes, ...exchangeRoutes, ...threadRoutes, ...bulkRoutes, ...statsRoutes, ...exportRoutes];
 
 export function createAdminHandler(
   deps: AdminDeps,

@@ -16,6 +16,8 @@ describe('rebuild derives what capture derived', () => {
       turnCount: record.turnCount,
       hasTools: record.hasTools,
       searchText: record.searchText,
+      preview: record.preview,
+      functionCallOnly: record.functionCallOnly,
     });
   });
 });

@@ -11,7 +11,9 @@ import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-
 import { clearCaptureJournal, openCaptureJournal } from './capture-journal.js';
 import { createRecorder } from './create-recorder.js';
 import { storeOptionsOf } from './store-options.js';
+import { pooledRandom } from './pooled-random.js';
 import { processExchange, type RawExchange } from './process-exchange.js';
+import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
 import { fromTransferable, toTransferable, type FromWorker, type RecordingWorkerData, type ToWorker, type TransferableExchange } from './worker-messages.js';
 
 export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'> {
@@ -101,6 +103,7 @@ export function recordingServiceOver(
         failed_batches: stats.failedBatches,
         records_lost: stats.lost,
         last_error: stats.lastError,
+        write_latency: stats.writeLatency,
       };
     },
     async close() {
@@ -124,8 +127,13 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
         ? logger.error({ err: error, ...details }, 'recording lost records: database and spool both unwritable')
         : logger.warn({ err: error, ...details }, 'recording write failed; records kept in the spool file'),
   });
-  const nextId = monotonicFactory();
-  const accept = (raw: RawExchange) => writer.enqueue(processExchange(raw, raw.id ?? nextId(raw.startedAt)));
+  const nextId = monotonicFactory(pooledRandom());
+  const tracer = data.telemetry ? await createExchangeTracer(data.telemetry) : null;
+  const accept = (raw: RawExchange) => {
+    const record = processExchange(raw, raw.id ?? nextId(raw.startedAt));
+    writer.enqueue(record);
+    tracer?.record(record);
+  };
   return {
     accept,
     acceptTransferable: (item) => accept(fromTransferable(item)),
@@ -134,6 +142,7 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     async close() {
       await writer.close();
       await store.close();
+      await tracer?.shutdown();
     },
   };
 }
@@ -213,7 +222,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         healthWaiters.set(requestId, resolve);
         // A worker too busy (or gone) to answer in time is reported as such, not waited for.
         setTimeout(() => {
-          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lost: -1, lastError: 'the recording worker did not answer' } });
+          if (healthWaiters.delete(requestId)) resolve({ reachable: false, stats: { queueDepth: -1, written: -1, spooled: -1, spoolBytes: -1, failedBatches: -1, lost: -1, lastError: 'the recording worker did not answer', writeLatency: { buckets: [], sumSeconds: 0, count: 0 } } });
         }, 2_000).unref();
         post({ type: 'health', requestId });
       });

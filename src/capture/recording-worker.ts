@@ -6,15 +6,18 @@ import { monotonicFactory } from 'ulid';
 import { openStore } from '../store/open-store.js';
 import { storeOptionsOf } from './store-options.js';
 import { createBatchWriter } from '../store/writer/batch-writer.js';
+import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
+import { pooledRandom } from './pooled-random.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('recording-worker must run in a worker thread');
 const options = workerData as RecordingWorkerData;
-const nextId = monotonicFactory();
+const nextId = monotonicFactory(pooledRandom());
 
 const store = await openStore(options.dbPath, storeOptionsOf(options));
+const tracer = options.telemetry ? await createExchangeTracer(options.telemetry) : null;
 const writer = createBatchWriter({
   store,
   spoolPath: options.spoolPath,
@@ -39,7 +42,9 @@ port.on('message', (message: ToWorker) => {
     case 'exchanges':
       for (const item of message.items) {
         try {
-          writer.enqueue(processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt)));
+          const record = processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt));
+          writer.enqueue(record);
+          tracer?.record(record);
         } catch (error) {
           send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
         }
@@ -58,6 +63,7 @@ port.on('message', (message: ToWorker) => {
       void writer
         .close()
         .then(() => store.close())
+        .then(() => tracer?.shutdown())
         .catch((error: unknown) => send({ type: 'log', level: 'error', message: 'closing the recording store failed', error: (error as Error).message }))
         .finally(() => send({ type: 'closed' }));
       return;

@@ -5,6 +5,8 @@ import type { OpenStoreOptions } from '../store/open-store.js';
 import type { BatchWriterStats } from '../store/writer/batch-writer.js';
 import type { RawExchange } from './process-exchange.js';
 
+import type { TelemetryOptions } from '../telemetry/create-exchange-tracer.js';
+
 export interface RecordingWorkerData {
   /** A store locator (store/open-store.ts): a SQLite path or a postgres:// URL. */
   dbPath: string;
@@ -18,6 +20,8 @@ export interface RecordingWorkerData {
   batchSize?: number;
   flushIntervalMs?: number;
   replayIntervalMs?: number;
+  /** One OpenTelemetry span per record (config `telemetry`); absent: no tracing. */
+  telemetry?: TelemetryOptions;
 }
 
 export interface TransferableExchange extends Omit<RawExchange, 'requestBody' | 'responseChunks'> {

@@ -1,6 +1,7 @@
 // `llm-proxy-sharegpt export`: recorded conversations -> training files (run-export.ts does the
 // work). Bad options, a missing database or an unwritable directory exit 2 with one line saying
 // what to fix; Ctrl-C removes the temporary files and exits 130 (SIGTERM: 143).
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ExportInterruptedError, ExportSetupError, runExport } from '../export/run-export.js';
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
@@ -8,7 +9,9 @@ import { createProgress } from '../export/progress.js';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { exportSettings, ExportSettingsError, type CleaningFlags } from '../export/export-settings.js';
 import { formatSummary } from '../export/report.js';
+import type { Judgement } from '../export/export-judgements.js';
 import type { ListFilter } from '../store/store.js';
+import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
 import { CliError } from './cli-error.js';
 import { chooseDatabase } from './database-option.js';
 
@@ -44,6 +47,11 @@ Options:
                              record (default); all: every record
   --images copy|skip         copy: save data-URL images under DIR/media/ (default);
                              skip: leave rows with images out
+  --preference               also write each edit as a preference pair (chosen = the edit,
+                             rejected = the original): preference-sharegpt.jsonl (LLaMA-Factory
+                             ranking) and preference-openai.jsonl (OpenAI preference fine-tuning)
+  --kto                      also write kto-sharegpt.jsonl: confirmed rows with kto_tag true and
+                             rejected rows with kto_tag false (LLaMA-Factory KTO)
   --config FILE              config file for the export section (default ./config.json when present)
   --secrets ACTION           redact (default) | drop | keep | off: secrets found by secretlint
   --pii ACTION|KIND=ACTION   personal data (email, phone, ip, credit_card, iban): redact | drop |
@@ -72,6 +80,8 @@ export interface ExportCommand {
   outDir: string;
   rows: ExportRowOptions;
   images: 'copy' | 'skip';
+  /** --preference / --kto */
+  judgements: Judgement[];
   /** `--format hf`: also write the Hugging Face folder. */
   hf: boolean;
   configPath?: string;
@@ -100,6 +110,8 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
       reasoning: { type: 'string' },
       threads: { type: 'string' },
       images: { type: 'string' },
+      preference: { type: 'boolean', default: false },
+      kto: { type: 'boolean', default: false },
       config: { type: 'string' },
       secrets: { type: 'string' },
       pii: { type: 'string' },
@@ -154,6 +166,7 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
     outDir: values.out ?? `./export/${timestamp(now)}/`,
     rows,
     images: oneOf('--images', values.images ?? 'copy', IMAGES),
+    judgements: [...(values.preference ? (['preference'] as const) : []), ...(values.kto ? (['kto'] as const) : [])],
     hf,
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     cleaning: definedOnly({
@@ -178,6 +191,17 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   if (command === 'help') {
     process.stdout.write(EXPORT_HELP);
     return;
+  }
+  // An output directory that cannot be made fails here, at once: Node's own recursive mkdir
+  // spins forever under /proc, deaf to SIGTERM. (A missing database is runExport's to report,
+  // and nothing is created for it.)
+  if (existsSync(command.dbPath)) {
+    try {
+      makeDirectory(command.outDir);
+    } catch (error) {
+      if (error instanceof DirectoryError) throw new CliError(`cannot create the output directory ${command.outDir}: ${error.message} (use --out DIR)`);
+      throw error;
+    }
   }
   const controller = new AbortController();
   let signalName: NodeJS.Signals | null = null;

@@ -2,8 +2,10 @@
 // Entry point: `llm-proxy-sharegpt [start] [options]`. Subcommands are added as files next to this one.
 import { DatabaseOpenError } from '../store/sqlite/explain-open-error.js';
 import { CliError } from './cli-error.js';
-import { runStart, START_HELP } from './start.js';
-import { runUi } from './ui.js';
+import { START_HELP } from './start-help.js';
+
+// Each subcommand is loaded when run: `export` or `help` does not pay for the proxy's modules.
+const runStart = async (argv: string[]) => (await import('./start.js')).runStart(argv);
 
 const HELP = `llm-proxy-sharegpt: a recording LLM API proxy that turns your traffic into fine-tuning data.
 
@@ -24,7 +26,7 @@ ${START_HELP}`;
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   start: runStart,
   export: async (argv) => (await import('./export.js')).runExportCommand(argv),
-  ui: runUi,
+  ui: async (argv) => (await import('./ui.js')).runUi(argv),
   rebuild: async (argv) => (await import('./rebuild.js')).runRebuild(argv),
   migrate: async (argv) => (await import('./migrate.js')).runMigrate(argv),
 };

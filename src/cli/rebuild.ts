@@ -1,10 +1,9 @@
 // `llm-proxy-sharegpt rebuild`: re-derives stored ShareGPT rows after a converter upgrade.
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { rebuildDerived } from '../capture/rebuild-derived.js';
 import { DB_OPTION_HELP, chooseDatabase, openChosenStore } from './database-option.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
-import { CliError } from './cli-error.js';
+import { checkDatabasePath } from './check-database-path.js';
 
 export const REBUILD_HELP = `Usage: llm-proxy-sharegpt rebuild [options]
 
@@ -28,7 +27,7 @@ export async function runRebuild(argv: string[]): Promise<void> {
     return;
   }
   const database = chooseDatabase(values.db);
-  if (database.backend === 'sqlite' && !existsSync(database.locator)) throw new CliError(`database ${database.locator} does not exist (check --db)`);
+  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: false });
   const store = await openChosenStore(database);
   try {
     const report = await rebuildDerived(store, {

@@ -1,7 +1,9 @@
 // `llm-proxy-sharegpt start`: the proxy (and, with later issues, its recording and review UI).
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
+import type { Config } from '../config/schema.js';
+import type { TelemetryOptions } from '../telemetry/create-exchange-tracer.js';
+import { createLogger, flushLogs, LogFileError, parseLogLevel } from '../log/create-logger.js';
 import { startApp } from '../main.js';
 import { openRecording, openRecordingBackend } from '../capture/open-recording.js';
 import { AdminConfigError } from '../admin/admin-error.js';
@@ -12,29 +14,13 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { clusterRecordingService } from '../cluster/cluster-recording.js';
 import { runClusterPrimary } from '../cluster/run-cluster-primary.js';
+import { clusterViewClient } from '../cluster/cluster-view.js';
+import { checkDatabasePath } from './check-database-path.js';
 import { CliError } from './cli-error.js';
+import { START_HELP } from './start-help.js';
+import { listenErrorToCli, type ListenTarget } from './listen-error.js';
 
-export const START_HELP = `Usage: llm-proxy-sharegpt start [options]
-
-Starts the proxy: http://HOST:PORT/{target_domain}/{api_path} -> https://{target_domain}/{api_path}
-
-Options:
-  --port N            port to listen on (default 8080, env PORT)
-  --host ADDR         address to bind (default 127.0.0.1; use 0.0.0.0 to serve other machines)
-  --config FILE       config file (default ./config.json when present, else built-in defaults)
-  --log-level LEVEL   debug | info | warn | error (DEBUG/INFO/WARNING/ERROR accepted; default info)
-  --log-file FILE     JSON-lines log file (default proxy.log; "-" or "" disables)
-  --db PATH|URL       where recordings go: a SQLite file (default ./data/llm-proxy.db) or
-                      postgres://user:pass@host:port/db (env DB, config recording.database.url)
-  --no-record         proxy only: record nothing
-  --workers N         run N proxy processes sharing the port (node:cluster), one shared store
-                      writer in the primary (default 1; "auto" = one per CPU core)
-  --ui-port N         review UI port (default 5000, env UI_PORT)
-  --ui-host ADDR      review UI address (default 127.0.0.1, env UI_HOST); any other needs an admin token
-  --admin-token TOKEN secret the UI and admin API require (env ADMIN_TOKEN)
-  --no-ui             do not serve the review UI
-  -h, --help          show this help
-`;
+export { START_HELP };
 
 export async function runStart(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -68,9 +54,9 @@ export async function runStart(argv: string[]): Promise<void> {
   } catch (error) {
     throw new CliError((error as Error).message);
   }
-  const logFile = values['log-file'] ?? 'proxy.log';
-  const logger = createLogger({ level, file: logFile === '-' || logFile === '' ? null : logFile });
 
+  // Everything that can be wrong with the command line is checked before the logger opens its
+  // file and before anything listens: a mistake is one line and exit 2, with nothing to undo.
   let loaded;
   try {
     loaded = await loadConfig(values.config);
@@ -78,50 +64,63 @@ export async function runStart(argv: string[]): Promise<void> {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
-  for (const warning of loaded.warnings) logger.warn(warning);
-
   const database = chooseDatabase(values.db, process.env, loaded.config.recording.database);
   const dbPath = database.locator;
   const recordingStore = { storeOptions: database.options, ...(database.spoolPath !== undefined ? { spoolPath: database.spoolPath } : {}) };
+  const inClusterWorker = cluster.isWorker;
+  if (!values['no-record'] && !inClusterWorker && database.backend === 'sqlite') checkDatabasePath(dbPath, { create: true });
   const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
   const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
-  const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000')), host: uiHost, adminToken };
+  const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000'), '--ui-port'), host: uiHost, adminToken };
   if (admin) asCliError(() => assertSafeBind(admin.host, admin.adminToken));
   const workers = parseWorkers(values.workers ?? process.env['WORKERS'] ?? '1');
+
+  const logFile = values['log-file'] ?? 'proxy.log';
+  let logger;
+  try {
+    logger = createLogger({ level, file: logFile === '-' || logFile === '' ? null : logFile });
+  } catch (error) {
+    if (error instanceof LogFileError) throw new CliError(error.message);
+    throw error;
+  }
+  for (const warning of loaded.warnings) logger.warn(warning);
+
+  const listenTargets: ListenTarget[] = [
+    { what: 'proxy', port, host, flag: '--port' },
+    ...(admin ? [{ what: 'review UI', port: admin.port, host: admin.host, flag: '--ui-port', alternative: '--no-ui' }] : []),
+  ];
   if (workers > 1 && cluster.isPrimary) {
     const maxResponseBytes = loaded.config.recording.max_response_bytes;
+    const telemetry = telemetryOptions(loaded.config);
     await runClusterPrimary({
       workers,
       logger,
-      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, ...recordingStore, logger, maxResponseBytes })),
+      openBackend: values['no-record'] ? null : () => openDatabase(dbPath, () => openRecordingBackend({ dbPath, ...recordingStore, logger, maxResponseBytes, ...telemetry })),
       admin: admin && { ...admin, store: await openChosenStore(database) },
-    });
+      dbPath: database.shown,
+    }).catch((error: unknown) => listenErrorToCli(error, listenTargets));
     return;
   }
   // A cluster worker proxies only: the primary owns the store writer and the UI.
-  const inClusterWorker = cluster.isWorker;
   const recording = values['no-record'] ? null : inClusterWorker
       ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
-      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes }));
-  const app = await startApp({
-    config: loaded.config,
-    logger,
-    port,
-    host,
-    recording,
-    admin: inClusterWorker ? null : admin && { ...admin, store: await openChosenStore(database) },
-  });
-  if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
-  logger.info(
-    {
-      url: app.proxy.url,
-      config: loaded.source ?? '(built-in defaults)',
-      domains: Object.keys(loaded.config.allowed_domains).length,
-      recording: recording ? 'on' : 'off',
-    },
-    `proxy listening: ${app.proxy.url}/{target_domain}/{api_path}`,
-  );
-
+      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes, ...telemetryOptions(loaded.config) }));
+  let app;
+  try {
+    app = await startApp({
+      config: loaded.config,
+      logger,
+      port,
+      host,
+      recording,
+      admin: inClusterWorker ? null : admin && { ...admin, store: await openChosenStore(database) },
+      ...(inClusterWorker ? { groupView: clusterViewClient } : {}),
+    });
+  } catch (error) {
+    await recording?.close().catch(() => undefined);
+    listenErrorToCli(error, listenTargets);
+  }
+  // Handlers first: the 'listening' line can reach a supervisor before the next statement runs.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -144,6 +143,24 @@ export async function runStart(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  if (app.admin) logger.info({ url: app.admin.url }, `review UI: ${app.admin.url}`);
+  logger.info(
+    {
+      url: app.proxy.url,
+      config: loaded.source ?? '(built-in defaults)',
+      domains: Object.keys(loaded.config.allowed_domains).length,
+      recording: recording ? 'on' : 'off',
+    },
+    `proxy listening: ${app.proxy.url}/{target_domain}/{api_path}`,
+  );
+}
+
+/** Config `telemetry` → the recording side's tracer options (spans are made where records are). */
+function telemetryOptions(config: Config): { telemetry?: TelemetryOptions } {
+  const telemetry = config.telemetry;
+  if (!telemetry) return {};
+  return { telemetry: { otlpEndpoint: telemetry.otlp_endpoint, serviceName: telemetry.service_name, headers: telemetry.headers, exportDelayMs: telemetry.export_delay_ms } };
 }
 
 function asCliError(check: () => void): void {
@@ -161,7 +178,7 @@ async function openDatabase<T>(dbPath: string, open: () => Promise<T>): Promise<
     return await open();
   } catch (error) {
     throw new CliError(
-      `cannot open the recording database ${describeLocator(dbPath)}: ${maskLocatorSecrets((error as Error).message, dbPath)} (use --db PATH|URL, or --no-record)`,
+      `cannot open the recording database ${describeLocator(dbPath)}: ${maskLocatorSecrets(reasonOf(error), dbPath)} (use --db PATH|URL, or --no-record)`,
     );
   }
 }
@@ -173,8 +190,16 @@ function parseWorkers(text: string): number {
   return count;
 }
 
-function parsePort(text: string): number {
+/** An error that crossed a worker thread may have lost its message: say something useful anyway. */
+function reasonOf(error: unknown): string {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  if (typeof message === 'string' && message !== '') return message;
+  if (typeof code === 'string') return code;
+  return 'it could not be opened';
+}
+
+function parsePort(text: string, flag = '--port'): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port "${text}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid ${flag} "${text}": a port number from 0 to 65535`);
   return port;
 }

@@ -8,6 +8,8 @@ import { flushLogs } from '../log/create-logger.js';
 import { startAdminServer, type AdminServer, type AdminServerOptions } from '../admin/admin-server.js';
 import type { RecordingBackend } from '../capture/open-recording.js';
 import { serveClusterWorker } from './cluster-recording.js';
+import { servePrimaryView } from './cluster-view.js';
+import { createOwnerRegistry } from '../metrics/owner-metrics.js';
 
 export interface ClusterPrimaryOptions {
   workers: number;
@@ -15,6 +17,8 @@ export interface ClusterPrimaryOptions {
   /** null: `--no-record`. */
   openBackend: (() => Promise<RecordingBackend>) | null;
   admin: Omit<AdminServerOptions, 'logger'> | null;
+  /** Named in /health's store section. */
+  dbPath?: string;
 }
 
 export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise<void> {
@@ -24,7 +28,25 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
   if (admin) logger.info({ url: admin.url }, `review UI: ${admin.url}`);
 
   cluster.setupPrimary({ serialization: 'advanced' });
+  const storeHealth = async (): Promise<Record<string, unknown>> => {
+    if (!backend) return { recording: false };
+    const { reachable, stats } = await backend.health();
+    return {
+      recording: true,
+      database: options.dbPath,
+      reachable,
+      queue_depth: stats.queueDepth,
+      records_written: stats.written,
+      spooled: stats.spooled,
+      spool_bytes: stats.spoolBytes,
+      failed_batches: stats.failedBatches,
+      last_error: stats.lastError,
+      write_latency: stats.writeLatency,
+    };
+  };
+  servePrimaryView({ storeHealth, ownerRegistry: createOwnerRegistry(backend ? storeHealth : null) });
   let stopping = false;
+  let exitCode = 0;
   const fork = (): Worker => {
     const worker = cluster.fork();
     if (backend) serveClusterWorker(worker, backend);
@@ -32,6 +54,13 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
   };
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
+    // Exit code 2 is a mistake of the operator's (the port is taken...): the worker printed the
+    // line that says what to fix, and a replacement would only fail the same way, forever.
+    if (code === 2) {
+      exitCode = 2;
+      stop('worker refused to start');
+      return;
+    }
     logger.error({ pid: worker.process.pid, code, signal }, 'proxy worker died; starting another');
     fork();
   });
@@ -59,7 +88,7 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
         await backend?.close();
         logger.info('stopped');
         await flushLogs(logger);
-        process.exit(0);
+        process.exit(exitCode);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error during shutdown');

@@ -39,10 +39,37 @@ describe('loadConfig', () => {
   it('warns about unknown keys, nested ones too', () => {
     const { warnings } = parseConfig({ alowed_domains: {}, probe_request: { path_blocklst: [] }, allowed_domains: { 'a.example': { https: true, auth: 'x' } } });
     expect(warnings).toEqual([
-      'unknown config key "alowed_domains" is ignored',
-      'unknown config key "probe_request.path_blocklst" is ignored',
-      'unknown config key "allowed_domains.a.example.auth" is ignored',
+      'unknown config key "alowed_domains" is ignored; did you mean "allowed_domains"?',
+      'unknown config key "probe_request.path_blocklst" is ignored; did you mean "probe_request.path_blocklist"?',
+      'unknown config key "allowed_domains.a.example.auth" is ignored; did you mean "allowed_domains.a.example.auth_type"?',
+      // a.example replaced the built-in list: the built-in /v1 routes lost their domains.
+      expect.stringContaining('openai_compat route "gemini-*"'),
+      expect.stringContaining('openai_compat route "claude-*"'),
+      expect.stringContaining('openai_compat route "*"'),
     ]);
+    expect(parseConfig({ zzz_totally_else: 1 }).warnings).toEqual(['unknown config key "zzz_totally_else" is ignored']);
+  });
+
+  it('adds extra_allowed_domains to the built-in list instead of replacing it', () => {
+    const { config, warnings } = parseConfig({ extra_allowed_domains: { 'LocalHost:11434': { auth_type: 'openai', https: false } } });
+    expect(warnings).toEqual([]);
+    expect(config.allowed_domains['localhost:11434']).toEqual({ auth_type: 'openai', https: false });
+    expect(config.allowed_domains['api.anthropic.com']).toEqual({ auth_type: 'anthropic', https: true });
+    expect(Object.keys(config.allowed_domains)).toHaveLength(Object.keys(DEFAULT_ALLOWED_DOMAINS).length + 1);
+    // Both keys: the configured list plus the extras.
+    const both = parseConfig({ allowed_domains: { 'a.example': {} }, extra_allowed_domains: { 'b.example': {} } }).config;
+    expect(Object.keys(both.allowed_domains).sort()).toEqual(['a.example', 'b.example']);
+  });
+
+  it('refuses at start an openai_compat route to a domain that is not allowlisted', () => {
+    expect(() => parseConfig({ openai_compat: { routes: [{ match: 'llama-*', provider: 'openai', domain: 'llm.example.com' }] } })).toThrow(
+      'openai_compat.routes.0 ("llama-*") sends to "llm.example.com", which is not allowlisted; add it to config.json as {"extra_allowed_domains": {"llm.example.com": {"https": true}}}, or change the route\'s domain',
+    );
+    const allowed = parseConfig({
+      extra_allowed_domains: { 'llm.example.com': {} },
+      openai_compat: { routes: [{ match: 'llama-*', provider: 'openai', domain: 'llm.example.com' }] },
+    });
+    expect(allowed.warnings).toEqual([]);
   });
 
   it('refuses invalid JSON with the file name', async () => {

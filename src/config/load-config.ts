@@ -26,7 +26,10 @@ export async function loadConfig(path: string | undefined, defaultPath = 'config
     if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') {
       return { config: parseConfig({}).config, source: null, warnings: [] };
     }
-    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(`config file ${file} does not exist: fix the --config path, or leave --config out to use ./config.json (when present) or the built-in defaults`);
+    }
+    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (--config FILE)`);
   }
   let json: unknown;
   try {
@@ -45,12 +48,35 @@ export function parseConfig(json: unknown): { config: Config; warnings: string[]
     throw new ConfigError(`invalid config: ${problems.join('; ')}`);
   }
   const config = result.data;
+  // extra_allowed_domains adds to allowed_domains (built-in or configured); the merged map is
+  // what the proxy reads, so nothing downstream needs to know there were two keys.
   const domains: Record<string, (typeof config.allowed_domains)[string]> = {};
-  for (const [domain, entry] of Object.entries(config.allowed_domains)) {
+  for (const [domain, entry] of [...Object.entries(config.allowed_domains), ...Object.entries(config.extra_allowed_domains)]) {
     domains[domain.toLowerCase()] = entry;
   }
   config.allowed_domains = domains;
-  return { config, warnings: unknownKeys(configSchema, json, '') };
+  const warnings = unknownKeys(configSchema, json, '');
+  warnings.push(...checkCompatRoutes(config, json));
+  return { config, warnings };
+}
+
+/**
+ * An openai_compat route whose domain is not allowlisted would answer 403 to every request for
+ * its models: a route the user wrote is refused at start; a built-in route (the user narrowed
+ * allowed_domains) is only warned about.
+ */
+function checkCompatRoutes(config: Config, json: unknown): string[] {
+  const explicit = (json as { openai_compat?: { routes?: unknown } } | null)?.openai_compat?.routes !== undefined;
+  const warnings: string[] = [];
+  config.openai_compat.routes.forEach((route, index) => {
+    if (config.allowed_domains[route.domain]) return;
+    const fix = `add it to config.json as {"extra_allowed_domains": {"${route.domain}": {"https": true}}}`;
+    if (explicit) {
+      throw new ConfigError(`openai_compat.routes.${index} ("${route.match}") sends to "${route.domain}", which is not allowlisted; ${fix}, or change the route's domain`);
+    }
+    warnings.push(`the built-in openai_compat route "${route.match}" sends to "${route.domain}", which is not allowlisted: /v1 requests for those models will be refused; ${fix} to serve them`);
+  });
+  return warnings;
 }
 
 /** Lists keys the schema does not know, so a typo is reported instead of silently ignored. */
@@ -70,7 +96,8 @@ function unknownKeys(schema: z.ZodType, value: unknown, prefix: string): string[
   for (const [key, entry] of Object.entries(value)) {
     const child = shape[key];
     if (!child) {
-      warnings.push(`unknown config key "${prefix}${key}" is ignored`);
+      const guess = closestKey(key, Object.keys(shape));
+      warnings.push(`unknown config key "${prefix}${key}" is ignored${guess ? `; did you mean "${prefix}${guess}"?` : ''}`);
       continue;
     }
     warnings.push(...unknownKeys(child, entry, `${prefix}${key}.`));
@@ -96,4 +123,31 @@ function unwrapObject(schema: z.ZodType): z.ZodObject | null {
 function unwrapRecord(schema: z.ZodType): z.ZodRecord | null {
   const inner = unwrap(schema);
   return inner instanceof z.ZodRecord ? inner : null;
+}
+
+/** The known key a typo most likely meant: a small edit distance, or a prefix of it; else null. */
+export function closestKey(key: string, known: string[]): string | null {
+  const lower = key.toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = candidate.startsWith(lower) && lower.length >= 3 ? 1 : editDistance(lower, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_unused, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

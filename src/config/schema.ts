@@ -156,7 +156,10 @@ const exportSchema = z.object({
 });
 
 export const configSchema = z.object({
+  /** The whole allowlist: when given, it REPLACES the built-in list (seed-compatible). */
   allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({ ...DEFAULT_ALLOWED_DOMAINS })),
+  /** Added on top of allowed_domains (built-in or configured); an entry here wins over one there. */
+  extra_allowed_domains: z.record(z.string(), domainEntrySchema).default(() => ({})),
   max_body_bytes: z.number().int().positive().default(8 * 1024 * 1024),
   trust_proxy: z.boolean().default(false),
   probe_request: probeRequestSchema.prefault({}),
@@ -188,6 +191,18 @@ export const configSchema = z.object({
     .prefault({}),
   openai_compat: openaiCompatSchema.prefault({}),
   export: exportSchema.prefault({}),
+  /** OpenTelemetry: one span per recorded exchange, exported over OTLP/HTTP. Off unless set. */
+  telemetry: z
+    .object({
+      /** The collector's OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces. */
+      otlp_endpoint: z.url({ protocol: /^https?$/ }),
+      service_name: z.string().min(1).default('llm-proxy-sharegpt'),
+      /** Sent with every export (a collector's auth header); never logged. */
+      headers: z.record(z.string(), z.string()).default(() => ({})),
+      export_delay_ms: z.number().int().positive().default(5_000),
+    })
+    .nullable()
+    .default(null),
 });
 
 export type Config = z.infer<typeof configSchema>;

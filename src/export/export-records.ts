@@ -15,6 +15,7 @@ import { fillMissingReasoning, lacksEarlierReasoning } from './fill-reasoning.js
 import { rowFeatures, type RowFeatures } from '../training/row-features.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { openAiMessagesToFineTuning } from '../training/to-openai-ft.js';
+import { shareGptToConversation } from '../training/sharegpt-to-conversation.js';
 import { conversationToShareGpt } from '../training/to-sharegpt.js';
 import { truncateToolResults } from '../training/truncate-text.js';
 import { conversationToOpenAiMessages } from '../training/to-openai-messages.js';
@@ -25,6 +26,7 @@ import { readRecord, shareGptSourceOf, type ExportReason, type RecordReading, ty
 import { selectRecords } from './select-records.js';
 import type { ExportedRow, ExportFormat, ExportRowOptions } from './export-rows.js';
 import { JsonTypeTracker } from './type-consistency.js';
+import { decodeDataUrl } from './media-store.js';
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['sharegpt', 'openai-messages', 'openai-ft'];
 
@@ -258,12 +260,16 @@ function openAiRow(
   hooks: ExportHooks,
   tracker: JsonTypeTracker,
 ): ExportedRowDetail {
-  const reasons: ExportReason[] = [...reading.exclusions];
-  if (reading.conversation === null) {
+  // A human edit reaches this format as it reaches ShareGPT: read back from the edited row, and
+  // the recorded exchange's problems no longer apply to it.
+  const edited = record.editedSharegpt !== null ? repairShareGptRow(record.editedSharegpt, training) : null;
+  const conversation = edited === null ? reading.conversation : isShareGptShape(edited.row) ? shareGptToConversation(edited.row) : null;
+  const reasons: ExportReason[] = edited !== null ? [] : [...reading.exclusions];
+  if (conversation === null) {
     if (reasons.length === 0) reasons.push(reason('no-conversation', 'no conversation could be read from this record'));
     return detail(record.id, format, null, reasons, [], [], null);
   }
-  const converted = conversationToOpenAiMessages(reading.conversation, training);
+  const converted = conversationToOpenAiMessages(conversation, training);
   const row = format === 'openai-ft' ? openAiMessagesToFineTuning(converted.row) : converted.row;
   if (converted.hasImages) {
     if (format === 'openai-messages') reasons.push(reason('images-not-supported', 'a user message carries images'));
@@ -280,7 +286,8 @@ function openAiRow(
     if (reasons.length === 0) reasons.push(...typeConflicts(tracker, row));
     if (reasons.length === 0) tracker.record(row);
   }
-  return detail(record.id, format, row, reasons, converted.repairs, warnings, openAiRowFeatures(row));
+  const repairs = edited === null ? converted.repairs : [...new Set([...edited.repairs, ...converted.repairs])];
+  return detail(record.id, format, row, reasons, repairs, warnings, openAiRowFeatures(row));
 }
 
 function typeConflicts(tracker: JsonTypeTracker, row: unknown): ExportReason[] {
@@ -327,4 +334,32 @@ function checkOptions(options: ExportRowOptions): void {
   for (const [name, value] of [['limit', options.limit], ['truncateObservation', options.truncateObservation]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new RangeError(`exportRows: ${name} must be a positive integer`);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One record on its own, for the review UI ("will it export, and if not, why").
+
+/** Checks a data URL as MediaStore.save would, without writing the file. */
+const previewImage: SaveImage = (url) => {
+  const decoded = decodeDataUrl(url);
+  return 'error' in decoded ? decoded : { path: `media/preview.${decoded.extension}` };
+};
+
+/**
+ * The rows the export would build for one record, each valid or with its reasons: the same
+ * reading, repair and validation as exportRecords, with images checked as the CLI saves them.
+ * Left out: what only a whole export can tell (thread collapse, the review-state selection,
+ * type conflicts between rows of a file).
+ */
+export function judgeRecord(record: StoredExchange, formats: readonly ExportFormat[] = EXPORT_FORMATS): ExportedRowDetail[] {
+  const training: TrainingRowOptions = { reasoning: 'keep', toolsSchema: 'auto' };
+  const hooks: ExportHooks = { saveImage: previewImage };
+  const reading = readRecord(record);
+  const source = shareGptSourceOf(record, reading);
+  const repaired = source === null ? null : repairSource(source, reading, training);
+  return formats.map((format) =>
+    format === 'sharegpt'
+      ? shareGptRow(record, reading, source?.edited === true, repaired, hooks, new JsonTypeTracker())
+      : openAiRow(format, record, reading, training, hooks, new JsonTypeTracker()),
+  );
 }

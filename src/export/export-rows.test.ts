@@ -150,9 +150,38 @@ describe('exportRows: rows by hand (not from the golden file)', () => {
       from: 'function_call',
       value: '{"name":"get_weather","arguments":{"city":"Paris"}}',
     });
-    // The OpenAI formats are derived from the recorded bodies: the cut-off answer stays excluded.
-    expect(openai?.valid).toBe(false);
-    expect(openai?.reasons.map((reason) => reason.code)).toEqual(['exchange-incomplete']);
+    // The edit reaches the OpenAI formats too (issue 15): the reviewer's call, not the cut-off answer.
+    expect(openai).toMatchObject({ valid: true, reasons: [] });
+    expect((openai?.row as { messages: unknown[] }).messages).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+    ]);
+  });
+
+  it('exports an edited answer in every format, and a record without edits from its bodies', async () => {
+    const record = chat(1, 'Write a haiku about tea.', 'Tea is hot.');
+    const plain = chat(2, 'Hello?', 'Hi there.');
+    await store.insertBatch([record, plain]);
+    const edited = { conversations: [{ from: 'human' as const, value: 'Write a haiku about tea.' }, { from: 'gpt' as const, value: '<think>\nthree lines\n</think>\n\nSteam curls\nfrom the cup\nsilence' }], system: 'Be brief.', tools: '', images: [] };
+    await store.setEditedShareGpt(record.id, edited, false);
+    const rows = await collect({ formats: ['sharegpt', 'openai-messages', 'openai-ft'] });
+    const of = (id: string, format: string) => rows.find((row) => row.id === id && row.format === format)!;
+    expect((of(record.id, 'sharegpt').row as { conversations: Array<{ value: string }> }).conversations[1]?.value).toContain('Steam curls\nfrom the cup');
+    expect(of(record.id, 'openai-messages').row).toEqual({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Write a haiku about tea.' },
+        { role: 'assistant', content: 'Steam curls\nfrom the cup\nsilence', reasoning_content: 'three lines' },
+      ],
+    });
+    expect(of(record.id, 'openai-ft').row).toEqual({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Write a haiku about tea.' },
+        { role: 'assistant', content: 'Steam curls\nfrom the cup\nsilence' },
+      ],
+    });
+    expect(of(plain.id, 'openai-ft').row).toEqual({ messages: [{ role: 'user', content: 'Hello?' }, { role: 'assistant', content: 'Hi there.' }] });
   });
 
   it('applies --reasoning drop and --truncate-observation to every format', async () => {

@@ -45,6 +45,6 @@ describe('exportSettings', () => {
     expect(() => parseConfig({ export: { privacy: { secrets: 'hide' } } })).toThrow(ConfigError);
     expect(() => parseConfig({ export: { privacy: { allowlist: ['/(/'] } } })).toThrow(/export\.privacy\.allowlist\.0/);
     expect(() => parseConfig({ export: { dedup: { threshold: 1.5 } } })).toThrow(/export\.dedup\.threshold/);
-    expect(parseConfig({ export: { privacy: { secret: 'drop' } } }).warnings).toEqual(['unknown config key "export.privacy.secret" is ignored']);
+    expect(parseConfig({ export: { privacy: { secret: 'drop' } } }).warnings).toEqual(['unknown config key "export.privacy.secret" is ignored; did you mean "export.privacy.secrets"?']);
   });
 });

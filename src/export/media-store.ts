@@ -70,7 +70,7 @@ export class MediaStore {
   }
 }
 
-function decodeDataUrl(url: string): { bytes: Buffer; extension: string } | { error: string } {
+export function decodeDataUrl(url: string): { bytes: Buffer; extension: string } | { error: string } {
   if (!url.startsWith('data:')) {
     const shown = url.length > 80 ? `${url.slice(0, 77)}...` : url;
     return { error: `${shown} is a remote URL; the export does not download images (save them as data URLs or files first)` };

@@ -1,5 +1,6 @@
 // Export progress on stderr: a redrawn bar on a terminal, a plain line every few seconds
-// otherwise (logs, CI), so a long export is never silent and never floods a log file.
+// otherwise (logs, CI), so a long export is never silent and never floods a log file. Both say
+// the rate (records looked at per second since the start) and the time left at that rate.
 import type { Writable } from 'node:stream';
 
 export interface ProgressState {
@@ -34,12 +35,14 @@ export function createProgress(out: Writable, options: ProgressOptions): Progres
   const now = options.now ?? Date.now;
   const interval = options.tty ? TTY_REDRAW_MS : (options.intervalMs ?? 5_000);
   let last = Number.NEGATIVE_INFINITY;
+  let startedAt: number | null = null;
   let drawn = false;
   const n = (value: number): string => value.toLocaleString('en-US');
   return {
     start(total) {
+      startedAt = now();
       if (options.tty) return;
-      last = now();
+      last = startedAt;
       out.write(`export: ${n(total)} record(s) to read\n`);
     },
     update(state) {
@@ -48,7 +51,11 @@ export function createProgress(out: Writable, options: ProgressOptions): Progres
       last = time;
       const fraction = state.total > 0 ? Math.min(1, state.scanned / state.total) : 0;
       const percent = `${Math.floor(fraction * 100)}%`;
-      const counts = `${n(state.scanned)}/${n(state.total)} records, ${n(state.valid)} valid rows, ${n(state.invalid)} invalid`;
+      startedAt ??= time;
+      const seconds = (time - startedAt) / 1000;
+      const rate = seconds > 0 ? state.scanned / seconds : 0;
+      const pace = rate > 0 ? `, ${n(Math.round(rate))} records/s, ETA ${duration(Math.max(0, state.total - state.scanned) / rate)}` : '';
+      const counts = `${n(state.scanned)}/${n(state.total)} records, ${n(state.valid)} valid rows, ${n(state.invalid)} invalid${pace}`;
       if (options.tty) {
         const filled = Math.round(fraction * BAR_WIDTH);
         out.write(`\r\x1b[2Kexport [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${percent.padStart(4)} ${counts}`);
@@ -62,4 +69,13 @@ export function createProgress(out: Writable, options: ProgressOptions): Progres
       drawn = false;
     },
   };
+}
+
+/** 75 -> "1:15", 3725 -> "1:02:05". */
+function duration(seconds: number): string {
+  const whole = Math.ceil(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = String(whole % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }

@@ -2,6 +2,7 @@
 // invalid per format, invalid by reason, repairs by name, what the valid rows contain (SPEC.md
 // section 4: with tool use, with assistant text, function-call-only; plus reasoning and images),
 // threads collapsed, recorded token usage. Accumulated one record at a time (constant memory).
+import type { JudgementReport } from './export-judgements.js';
 import type { Usage } from '../conversation/model.js';
 import { REPAIRS } from '../training/repair-names.js';
 import type { RowFeatures } from '../training/row-features.js';
@@ -57,6 +58,10 @@ export interface ExportReport {
   reasons: Record<string, string>;
   repairs: Record<string, string>;
   memory: { peakRssMB: number };
+  /** Preference pairs and KTO rows (export-judgements.ts), when asked for. */
+  judgements?: JudgementReport;
+  /** Reviewers' annotations of the records read: how many, and their tags and ratings. */
+  annotations?: { records: number; byTag: Record<string, number>; byRating: Record<string, number> };
   /** Secrets and personal data found and what was done (privacy/privacy-report.ts); never a value. */
   privacy?: PrivacyReport;
   /** Duplicate groups (dedup/deduplicate-records.ts). */

@@ -206,7 +206,24 @@ describe('progress', () => {
     time = 1_500;
     progress.update({ scanned: 6, total: 10, exported: 6, valid: 5, invalid: 1 });
     progress.finish();
-    expect(written).toBe('export: 10 record(s) to read\nexport: 50% 5/10 records, 4 valid rows, 1 invalid\n');
+    expect(written).toBe('export: 10 record(s) to read\nexport: 50% 5/10 records, 4 valid rows, 1 invalid, 5 records/s, ETA 0:01\n');
+  });
+
+  it('says the rate since the start and the time left at that rate', async () => {
+    const { createProgress } = await import('./progress.js');
+    let time = 0;
+    let written = '';
+    const out = { write: (text: string) => ((written += text), true) } as unknown as NodeJS.WritableStream;
+    const progress = createProgress(out as never, { tty: false, intervalMs: 1_000, now: () => time });
+    progress.start(1_000_000);
+    time = 20_000;
+    progress.update({ scanned: 250_000, total: 1_000_000, exported: 1, valid: 1, invalid: 0 });
+    time = 4_000_000;
+    progress.update({ scanned: 500_000, total: 1_000_000, exported: 1, valid: 1, invalid: 0 });
+    expect(written.split('\n').slice(1, 3)).toEqual([
+      'export: 25% 250,000/1,000,000 records, 1 valid rows, 0 invalid, 12,500 records/s, ETA 1:00',
+      'export: 50% 500,000/1,000,000 records, 1 valid rows, 0 invalid, 125 records/s, ETA 1:06:40',
+    ]);
   });
 
   it('redraws one bar in place on a terminal and clears it at the end', async () => {

@@ -5,6 +5,8 @@
 //   dataset_info.json     the LLaMA-Factory entry for sharegpt.jsonl (formats.md 1.1)
 //   report.json           counts, reasons, repairs, content, tokens (report.ts), privacy, dedup
 //   media/                images of ShareGPT rows, saved from data URLs
+//   preference-sharegpt.jsonl, preference-openai.jsonl, kto-sharegpt.jsonl   with `judgements`
+//                         (export-judgements.ts), with their dataset_info.json entries
 //   hf/                   with `hf`: a Hugging Face dataset folder (writers/hf-dataset-folder.ts)
 // Everything is written under temporary names and renamed into place at the very end, in one
 // synchronous step: an interrupted or failed export leaves no file under a final name.
@@ -18,6 +20,8 @@ import { datasetInfoFor } from '../training/dataset-info.js';
 import { ExportCleaning } from './clean-export-item.js';
 import type { DedupOptions } from './dedup/deduplicate-records.js';
 import { exportRecords, newExportStats } from './export-records.js';
+import { exportJudgements, JUDGEMENT_FILES, type Judgement } from './export-judgements.js';
+import { ktoDatasetInfoFor, rankingDatasetInfoFor } from '../training/judgement-dataset-info.js';
 import type { ExportFormat, ExportRowOptions } from './export-rows.js';
 import { MediaStore } from './media-store.js';
 import type { Progress } from './progress.js';
@@ -36,6 +40,8 @@ export interface RunExportOptions {
   signal?: AbortSignal;
   progress?: Progress;
   now?: () => number;
+  /** Also write the reviewers' judgements: preference pairs from edits, KTO rows from confirmed + rejected. */
+  judgements?: Judgement[];
   /** Secrets and personal data (src/privacy): default secrets redacted, personal data kept and counted. */
   privacy?: PrivacyPolicy;
   /** Duplicate records (dedup/): default `near` at 0.8. */
@@ -104,11 +110,18 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     const saveImage = images === 'copy' ? media.save.bind(media) : undefined;
     options.progress?.start(total);
     let processed = 0;
+    const annotations = { records: 0, byTag: {} as Record<string, number>, byRating: {} as Record<string, number> };
     const cleaning = new ExportCleaning({ ...(options.privacy ? { privacy: options.privacy } : {}), ...(options.dedup ? { dedup: options.dedup } : {}) });
     for await (const built of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
       const item = await cleaning.apply(built);
       builder.add(item);
       await hf?.add(item);
+      const annotation = (await store.annotationsOf([item.record.id])).get(item.record.id);
+      if (annotation !== undefined) {
+        annotations.records += 1;
+        for (const tag of annotation.tags) annotations.byTag[tag] = (annotations.byTag[tag] ?? 0) + 1;
+        if (annotation.rating !== null) annotations.byRating[annotation.rating] = (annotations.byRating[annotation.rating] ?? 0) + 1;
+      }
       for (const row of item.rows) {
         if (row.valid) await outputs.get(row.format)?.write(`${JSON.stringify(row.row)}\n`);
         else await invalidFile.write(`${JSON.stringify({ id: row.id, format: row.format, reasons: row.reasons, row: row.row })}\n`);
@@ -127,15 +140,39 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       });
     }
     if (isAborted(options.signal)) throw new ExportInterruptedError('export interrupted');
+    const judgementFiles = new Map<string, TempFile>();
+    const judgements =
+      (options.judgements ?? []).length === 0
+        ? null
+        : await exportJudgements(store, options.rows, options.judgements!, { images, ...(saveImage ? { saveImage } : {}) }, {
+            async write(file, line) {
+              let temp = judgementFiles.get(file);
+              if (temp === undefined) {
+                temp = new TempFile(join(outDir, file));
+                judgementFiles.set(file, temp);
+                temps.push(temp);
+                await temp.ready();
+              }
+              await temp.write(line);
+            },
+            async invalid(entry) {
+              await invalidFile.write(`${JSON.stringify(entry)}\n`);
+            },
+          });
     for (const temp of temps) await temp.close();
 
-    const finalFiles = [...formats.map((format) => FILE_OF[format]), 'invalid.jsonl'];
+    const finalFiles = [...formats.map((format) => FILE_OF[format]), ...judgementFiles.keys(), 'invalid.jsonl'];
     const extra: TempFile[] = [];
-    if (formats.includes('sharegpt')) {
+    const datasetInfo = {
+      ...(formats.includes('sharegpt') ? datasetInfoFor(FILE_OF.sharegpt) : {}),
+      ...(judgementFiles.has(JUDGEMENT_FILES.preferenceShareGpt) ? rankingDatasetInfoFor(JUDGEMENT_FILES.preferenceShareGpt) : {}),
+      ...(judgementFiles.has(JUDGEMENT_FILES.kto) ? ktoDatasetInfoFor(JUDGEMENT_FILES.kto) : {}),
+    };
+    if (Object.keys(datasetInfo).length > 0) {
       const info = new TempFile(join(outDir, 'dataset_info.json'));
       extra.push(info);
       temps.push(info);
-      await info.write(`${JSON.stringify(datasetInfoFor(FILE_OF.sharegpt), null, 2)}\n`);
+      await info.write(`${JSON.stringify(datasetInfo, null, 2)}\n`);
       await info.close();
       finalFiles.push('dataset_info.json');
     }
@@ -158,6 +195,8 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
       },
       stats,
     );
+    if (judgements !== null) report.judgements = judgements;
+    report.annotations = annotations;
     await hf?.finish(report);
     const reportFile = new TempFile(join(outDir, 'report.json'));
     temps.push(reportFile);

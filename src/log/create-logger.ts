@@ -1,7 +1,10 @@
 // pino to the console (pretty on a TTY) and to a log file (JSON lines). Secrets are redacted by
 // path once here, and request bodies are never logged above debug level by the callers.
+import { openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { SECRET_HEADERS } from '../providers/registry.js';
+import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -18,6 +21,28 @@ export function parseLogLevel(value: string): LogLevel {
   const level = SEED_LEVELS[value.toLowerCase()];
   if (!level) throw new Error(`unknown log level "${value}": use debug, info, warn or error`);
   return level;
+}
+
+/** The log file cannot be opened: the operator's to fix. */
+export class LogFileError extends Error {
+  override name = 'LogFileError';
+}
+
+/** "permission denied (EACCES)" rather than the errno text with the path repeated. */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'a parent is not a directory',
+    EISDIR: 'it is a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EEXIST: 'it already exists',
+  };
+  if (code && known[code]) return `${known[code]} (${code})`;
+  return (error as Error).message ?? String(error);
 }
 
 export interface LoggerOptions {
@@ -55,14 +80,26 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.console !== false) {
     const pretty = options.pretty ?? Boolean(process.stdout.isTTY);
     const stream = pretty
-      ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 } })
+      ? // singleLine: one request, one terminal line (the fields follow the message as compact JSON).
+        pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: 1 } })
       : pino.destination({ dest: 1, sync: false });
     streams.push({ level: options.level, stream });
   }
   if (options.file) {
     // Lines are gathered into 4 KB writes (one write per line was 6% of the proxy thread at load)
     // and flushed at least every second, so `tail -f` stays live on a quiet proxy.
-    const file = pino.destination({ dest: options.file, mkdir: true, sync: false, minLength: 4096 });
+    // Opened here, synchronously: a file sonic-boom is still opening when the process exits (a
+    // start-up mistake found a moment later) crashed pino's exit flush ("sonic boom is not ready
+    // yet"), and an unopenable file is the operator's to fix, reported as one line.
+    let fd: number;
+    try {
+      makeDirectory(dirname(options.file));
+      fd = openSync(options.file, 'a');
+    } catch (error) {
+      const reason = error instanceof DirectoryError ? error.message : describeFsError(error);
+      throw new LogFileError(`cannot open the log file ${options.file}: ${reason}; use --log-file FILE, or --log-file - for none`);
+    }
+    const file = pino.destination({ dest: fd, sync: false, minLength: 4096 });
     setInterval(() => file.flush(), 1_000).unref();
     streams.push({ level: options.level, stream: file });
     fileStream = file;

@@ -33,8 +33,12 @@ export interface RequestHandlerDeps {
   recorder: Recorder | null;
   /** Answers `/health`; lives outside the proxy so it can report the store too. */
   health: () => Promise<Record<string, unknown>>;
+  /** Answers `GET /metrics` (Prometheus text format); absent: not served. */
+  metricsText?: () => Promise<string>;
   /** Routes that are not `/{domain}/...` (the OpenAI-compatible entry); return true when handled. */
   localRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** The review UI's address, named in the answer to `GET /` (null: not served by this process). */
+  uiUrl?: () => string | null;
 }
 
 export function createRequestHandler(deps: RequestHandlerDeps) {
@@ -53,6 +57,17 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
 
     if (path === '/health' && method === 'GET') {
       sendJson(response, 200, JSON.stringify(await deps.health()));
+      return;
+    }
+    if (path === '/metrics' && method === 'GET' && deps.metricsText) {
+      const text = await deps.metricsText();
+      response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+      return;
+    }
+
+    if (path === '/' && method === 'GET') {
+      sendJson(response, 404, rootHelpBody(deps.uiUrl?.() ?? null));
       return;
     }
 
@@ -117,6 +132,13 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       exchange.finish();
     }
   };
+}
+
+/** `GET /`: someone opened the proxy in a browser, or forgot the domain in a base URL. */
+function rootHelpBody(uiUrl: string | null): string {
+  const ui = uiUrl ? `the review UI is at ${uiUrl}` : 'the review UI is served on its own port (start --ui-port, default 5000; or the ui command)';
+  const message = `this is the proxy, not a page: send API requests to /{target_domain}/{api_path}, e.g. /api.openai.com/v1/chat/completions, or use the OpenAI-compatible /v1/chat/completions; ${ui}`;
+  return JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'not_found' } });
 }
 
 /** Encodings already warned about: one line per encoding per process, not one per request. */

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord, StoredExchange } from './exchange-record.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
-import type { ListFilter, Store } from './store.js';
+import type { ListFilter, Store, StoreAggregates } from './store.js';
 import { makeTestRecord, makeTestRecords, testId, withDerivedListFields } from './test-records.js';
 
 function asStored(record: ExchangeRecord, link: Partial<StoredExchange> = {}): StoredExchange {
@@ -39,6 +39,95 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterable) items.push(item);
   return items;
+}
+
+/** xorshift32: the contract's random sequences are the same on every run and backend. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 4_294_967_296;
+  };
+}
+
+/** What ListFilter means, for the fields the aggregate recount uses. */
+function matchesFilter(record: StoredExchange, filter: ListFilter): boolean {
+  return (
+    (filter.reviewState === undefined || record.reviewState === filter.reviewState) &&
+    (filter.model === undefined || record.model === filter.model) &&
+    (filter.domain === undefined || record.domain === filter.domain) &&
+    (filter.apiKind === undefined || record.apiKind === filter.apiKind) &&
+    (filter.since === undefined || record.startedAt >= filter.since) &&
+    (filter.until === undefined || record.startedAt < filter.until) &&
+    (filter.hasError === undefined || (record.error !== null) === filter.hasError) &&
+    (filter.throughId === undefined || record.id <= filter.throughId)
+  );
+}
+
+function facetCount(values: Array<string | null>): Array<{ value: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const value of values) if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}
+
+/** StoreAggregates computed from the records themselves: what every backend must answer. */
+function recount(records: readonly StoredExchange[], bucketMs: number, offsetMs: number, topN: number): StoreAggregates {
+  const group = (subset: readonly StoredExchange[]) => ({
+    requests: subset.length,
+    errors: subset.filter((record) => record.error !== null).length,
+    inputTokens: subset.reduce((sum, record) => sum + (record.usage?.inputTokens ?? 0), 0),
+    outputTokens: subset.reduce((sum, record) => sum + (record.usage?.outputTokens ?? 0), 0),
+  });
+  const groupBy = <K>(keyOf: (record: StoredExchange) => K) => {
+    const groups = new Map<K, StoredExchange[]>();
+    for (const record of records) {
+      const key = keyOf(record);
+      const list = groups.get(key);
+      if (list === undefined) groups.set(key, [record]);
+      else list.push(record);
+    }
+    return [...groups];
+  };
+  // Null keys (no model) sort before every string among equal counts.
+  const keyed = (keyOf: (record: StoredExchange) => string | null) =>
+    groupBy(keyOf)
+      .map(([key, subset]) => ({ key, ...group(subset) }))
+      .sort((a, b) => b.requests - a.requests || (a.key === b.key ? 0 : a.key === null ? -1 : b.key === null ? 1 : a.key < b.key ? -1 : 1))
+      .slice(0, topN);
+  const percentiles = (values: number[]) => {
+    values.sort((a, b) => a - b);
+    const at = (fraction: number) => (values.length === 0 ? null : values[Math.max(1, Math.ceil(fraction * values.length)) - 1]!);
+    return { p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: at(1) };
+  };
+  const sum = (read: (record: StoredExchange) => number | undefined) => records.reduce((total, record) => total + (read(record) ?? 0), 0);
+  const { requests, errors } = group(records);
+  return {
+    requests,
+    errors,
+    byReviewState: {
+      pending: records.filter((record) => record.reviewState === 'pending').length,
+      confirmed: records.filter((record) => record.reviewState === 'confirmed').length,
+      rejected: records.filter((record) => record.reviewState === 'rejected').length,
+    },
+    tokens: {
+      input: sum((record) => record.usage?.inputTokens),
+      output: sum((record) => record.usage?.outputTokens),
+      reasoning: sum((record) => record.usage?.reasoningTokens),
+      cachedInput: sum((record) => record.usage?.cachedInputTokens),
+      total: sum((record) => record.usage?.totalTokens),
+    },
+    overTime: groupBy((record) => Math.floor((record.startedAt + offsetMs) / bucketMs) * bucketMs - offsetMs)
+      .map(([start, subset]) => ({ start, ...group(subset) }))
+      .sort((a, b) => a.start - b.start),
+    byModel: keyed((record) => record.model),
+    byDomain: keyed((record) => record.domain),
+    durationMs: percentiles(records.map((record) => record.durationMs)),
+    ttfbMs: percentiles(records.flatMap((record) => (record.ttfbMs === null ? [] : [record.ttfbMs]))),
+  };
 }
 
 export function runStoreContract(
@@ -220,6 +309,66 @@ export function runStoreContract(
         await store.insertBatch([older, orphan]);
         expect(await store.get(older.id)).toMatchObject({ parentId: null, threadId: older.id });
         expect(await store.get(orphan.id)).toMatchObject({ parentId: null, threadId: orphan.id });
+      });
+    });
+
+    describe('threads', () => {
+      it('filters by threadId and counts distinct threads (review issue 15)', async () => {
+        const root = makeTestRecord({ seq: 500, selfKey: 'thread-a-0' });
+        const step = makeTestRecord({ seq: 501, parentKey: 'thread-a-0', selfKey: 'thread-a-1' });
+        const branch = makeTestRecord({ seq: 502, parentKey: 'thread-a-0', selfKey: 'thread-a-1b' });
+        const other = makeTestRecord({ seq: 503, selfKey: 'thread-b-0' });
+        await store.insertBatch([root, step, branch, other]);
+        const inThread = (await store.listSummaries({ threadId: root.id }, { limit: 50, order: 'asc' })).items.map((item) => item.id);
+        expect(inThread).toEqual([root.id, step.id, branch.id]);
+        expect(await store.count({ threadId: root.id })).toBe(3);
+        expect(await store.count({ threadId: other.id })).toBe(1);
+        expect(await store.count({ threadId: 'no-such-thread' })).toBe(0);
+        expect(await store.countThreads()).toBe(2);
+        expect(await store.countThreads({ threadId: root.id })).toBe(1);
+        await store.setReviewState([other.id], 'confirmed', 1);
+        expect(await store.countThreads({ reviewState: 'pending' })).toBe(1);
+        expect(await store.countThreads({ reviewState: 'confirmed' })).toBe(1);
+        expect(await store.countThreads({ domain: 'nowhere.test' })).toBe(0);
+      });
+    });
+
+    describe('annotations', () => {
+      it('stores a note, tags and a rating per record, replaces and clears them (review issue 15)', async () => {
+        const [first, second] = makeTestRecords(2, 600);
+        await store.insertBatch([first!, second!]);
+        expect(await store.setAnnotation(first!.id, { note: ' good tool use ', tags: ['good-tool-use', ' multi-step ', 'good-tool-use', ''], rating: 5 }, 1_000)).toBe(true);
+        expect(await store.setAnnotation('no-such-id', { note: 'x', tags: [], rating: null }, 1_000)).toBe(false);
+        const stored = await store.annotationsOf([first!.id, second!.id, 'no-such-id']);
+        expect([...stored.keys()]).toEqual([first!.id]);
+        expect(stored.get(first!.id)).toEqual({ note: 'good tool use', tags: ['good-tool-use', 'multi-step'], rating: 5, updatedAt: 1_000 });
+
+        expect(await store.setAnnotation(first!.id, { note: '', tags: ['retry'], rating: null }, 2_000)).toBe(true);
+        expect((await store.annotationsOf([first!.id])).get(first!.id)).toEqual({ note: '', tags: ['retry'], rating: null, updatedAt: 2_000 });
+        await expect(store.setAnnotation(first!.id, { note: '', tags: [], rating: 6 }, 3_000)).rejects.toThrow(RangeError);
+
+        // Empty, or null: removed.
+        await store.setAnnotation(first!.id, { note: '  ', tags: [], rating: null }, 4_000);
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+        await store.setAnnotation(first!.id, { note: 'again', tags: [], rating: 2 }, 5_000);
+        await store.setAnnotation(first!.id, null, 6_000);
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+      });
+
+      it('filters by tag, and deleting a record deletes its annotation', async () => {
+        const [first, second, third] = makeTestRecords(3, 700);
+        await store.insertBatch([first!, second!, third!]);
+        await store.setAnnotation(first!.id, { note: '', tags: ['good-tool-use'], rating: null }, 1);
+        await store.setAnnotation(third!.id, { note: 'n', tags: ['good-tool-use', 'long'], rating: 4 }, 1);
+        expect((await store.listSummaries({ tag: 'good-tool-use' }, { limit: 10 })).items.map((item) => item.id)).toEqual([third!.id, first!.id]);
+        expect(await store.count({ tag: 'long' })).toBe(1);
+        expect(await store.count({ tag: 'good' })).toBe(0);
+        await store.delete([third!.id]);
+        expect(await store.count({ tag: 'good-tool-use' })).toBe(1);
+        expect((await store.annotationsOf([third!.id])).size).toBe(0);
+        await store.deleteWhere({ tag: 'good-tool-use' });
+        expect((await store.annotationsOf([first!.id])).size).toBe(0);
+        expect(await store.count()).toBe(1);
       });
     });
 
@@ -476,6 +625,116 @@ export function runStoreContract(
       });
     });
 
+    describe('full-text search over many records', () => {
+      // Records written out of id order (a spool replayed late, a second proxy process), several in
+      // one millisecond, and a rare word among common ones: every page must still be the exact
+      // id-descending slice the unsearched list gives.
+      const time = 1_762_000_000_000;
+      const records = Array.from({ length: 300 }, (_, index) =>
+        makeTestRecord(
+          { seq: index, startedAt: time + Math.floor(index / 7) },
+          { searchText: `common words here ${index % 3 === 0 ? 'tri' : 'other'} ${index === 123 ? 'needle' : ''}`, model: index % 2 === 0 ? 'even' : 'odd' },
+        ),
+      );
+      const idsDescending = (subset: readonly ExchangeRecord[]) => subset.map((record) => record.id).sort().reverse();
+
+      beforeEach(async () => {
+        const shuffled = [...records].sort((a, b) => ((a.startedAt * 7919) % 300) - ((b.startedAt * 7919) % 300) || (a.id < b.id ? 1 : -1));
+        for (let start = 0; start < shuffled.length; start += 37) await store.insertBatch(shuffled.slice(start, start + 37));
+      });
+
+      async function searchAll(filter: ListFilter, limit: number): Promise<string[]> {
+        const ids: string[] = [];
+        let before: string | undefined;
+        for (let pages = 0; pages < 1_000; pages += 1) {
+          const page = await store.listSummaries(filter, before === undefined ? { limit } : { limit, before });
+          ids.push(...page.items.map((item) => item.id));
+          if (page.nextCursor === null) return ids;
+          before = page.nextCursor;
+        }
+        throw new Error('pagination did not terminate');
+      }
+
+      it('pages a common word newest first, each match exactly once, whatever order the records were written in', async () => {
+        for (const limit of [1, 7, 50, 63, 64, 100, 500]) expect(await searchAll({ search: 'common' }, limit)).toEqual(idsDescending(records));
+        expect(await searchAll({ search: 'tri', model: 'even' }, 5)).toEqual(idsDescending(records.filter((_, index) => index % 6 === 0)));
+        expect(await searchAll({ search: 'common words', throughId: records[200]!.id }, 20)).toEqual(idsDescending(records.slice(0, 201)));
+        expect(await searchAll({ search: 'needle' }, 50)).toEqual([records[123]!.id]);
+      });
+
+      it('counts up to a cap: exact below it, the cap and capped above it, exact totals for plain filters', async () => {
+        expect(await store.countUpTo({ search: 'tri' }, 1_000)).toEqual({ count: 100, capped: false });
+        expect(await store.countUpTo({ search: 'common' }, 50)).toEqual({ count: 50, capped: true });
+        expect(await store.countUpTo({ search: 'common' }, 300)).toEqual({ count: 300, capped: false });
+        // records[200] shares its millisecond with records 196 to 202.
+        expect(await store.countUpTo({ search: 'common', throughId: records[200]!.id }, 1_000)).toEqual({ count: 201, capped: false });
+        expect(await store.countUpTo({ search: 'tri', throughId: records[200]!.id }, 1_000)).toEqual({ count: 67, capped: false });
+        expect(await store.countUpTo({ search: 'needle', model: 'odd' }, 10)).toEqual({ count: 1, capped: false });
+        expect(await store.countUpTo({ search: '?!' }, 10)).toEqual({ count: 0, capped: false });
+        expect(await store.countUpTo({ hasTools: false }, 10)).toMatchObject({ count: 10, capped: true });
+        // A filter without search or flags is answered exactly however large the count.
+        const model = await store.countUpTo({ model: 'even' }, 10);
+        expect(model.count === 150 ? model : { count: 10, capped: true }).toEqual(model);
+      });
+    });
+
+    describe('best record of each thread', () => {
+      it('keeps, per thread, the complete record with the most turns (then the newest) among those matching the filter', async () => {
+        const random = seededRandom(11);
+        const records: ExchangeRecord[] = [];
+        for (let seq = 0; seq < 240; seq += 1) {
+          const thread = Math.floor(random() * 30);
+          const step = records.filter((record) => record.selfKey?.startsWith(`t${thread}-`)).length;
+          const failed = random() < 0.2;
+          records.push(
+            makeTestRecord(
+              { seq, startedAt: 1_763_000_000_000 + seq },
+              {
+                parentKey: step === 0 ? null : `t${thread}-${step - 1}`,
+                selfKey: `t${thread}-${step}`,
+                turnCount: 1 + Math.floor(random() * 4),
+                incomplete: random() < 0.15,
+                error: failed ? { class: 'Timeout', message: 'slow' } : null,
+                model: random() < 0.5 ? 'm-a' : 'm-b',
+                apiKind: random() < 0.9 ? 'chat' : 'embeddings',
+              },
+            ),
+          );
+        }
+        await store.insertBatch(records);
+        const stored = await collect(store.iterate({}, 100));
+        expect(new Set(stored.map((record) => record.threadId)).size).toBeLessThanOrEqual(30);
+        await store.setReviewState(stored.filter(() => random() < 0.3).map((record) => record.id), 'confirmed', 1);
+        const all = await collect(store.iterate({}, 100));
+        const rank = (record: StoredExchange) => [record.error === null && !record.incomplete ? 1 : 0, record.turnCount, record.id] as const;
+        const better = (a: StoredExchange, b: StoredExchange) => {
+          const [x, y] = [rank(a), rank(b)];
+          return x[0] !== y[0] ? x[0] > y[0] : x[1] !== y[1] ? x[1] > y[1] : x[2] > y[2];
+        };
+        const expected = (matching: StoredExchange[]) => {
+          const best = new Map<string, StoredExchange>();
+          for (const record of matching) {
+            const current = best.get(record.threadId);
+            if (current === undefined || better(record, current)) best.set(record.threadId, record);
+          }
+          return [...best.values()].map((record) => record.id).sort();
+        };
+        const cases: Array<[ListFilter, (record: StoredExchange) => boolean]> = [
+          [{}, () => true],
+          [{ apiKind: 'chat' }, (record) => record.apiKind === 'chat'],
+          [{ reviewState: 'confirmed', models: ['m-a'] }, (record) => record.reviewState === 'confirmed' && record.model === 'm-a'],
+          [{ models: [] }, () => false],
+          [{ models: ['m-b', 'none'], throughId: all[150]!.id }, (record) => record.model === 'm-b' && record.id <= all[150]!.id],
+        ];
+        for (const [filter, matches] of cases) {
+          const ids = (await collect(store.iterate({ ...filter, bestOfThread: true }, 7))).map((record) => record.id);
+          expect(ids).toEqual(expected(all.filter(matches)));
+          expect(await store.count({ ...filter, bestOfThread: true })).toBe(ids.length);
+          expect(await store.count(filter)).toBe(all.filter(matches).length);
+        }
+      });
+    });
+
     describe('iterate', () => {
       it('yields every record in ascending id order across many batches', async () => {
         const records = makeTestRecords(257, 5_000);
@@ -675,6 +934,74 @@ export function runStoreContract(
           ],
           clients: [],
         });
+      });
+    });
+
+    describe('aggregates stay equal to a recount', () => {
+      const hour = 3_600_000;
+      const day = 24 * hour;
+      const base = 1_761_000_000_000 - (1_761_000_000_000 % day);
+      const random = seededRandom(7);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+      function randomRecord(seq: number): ExchangeRecord {
+        const failed = random() < 0.15;
+        return makeTestRecord(
+          { seq, startedAt: base + Math.floor(random() * 5 * day) },
+          {
+            model: pick(['m-a', 'm-b', 'm-c', null]),
+            domain: pick(['a.test', 'b.test']),
+            apiKind: pick(['chat', 'chat', 'embeddings']),
+            durationMs: 50 + Math.floor(random() * 40) * 10,
+            ttfbMs: random() < 0.2 ? null : Math.floor(random() * 30),
+            usage: random() < 0.2 ? null : { inputTokens: Math.floor(random() * 100), outputTokens: Math.floor(random() * 50), ...(random() < 0.3 ? { reasoningTokens: 3, cachedInputTokens: 4, totalTokens: 9 } : {}) },
+            error: failed ? { class: 'Timeout', message: 'slow' } : null,
+            status: failed ? 504 : 200,
+          },
+        );
+      }
+
+      it('stats, aggregate, facets and count equal a recount after random writes, reviews and deletes', async () => {
+        let seq = 0;
+        for (let round = 0; round < 6; round += 1) {
+          const batch = Array.from({ length: 40 }, () => randomRecord((seq += 1)));
+          batch.sort((a, b) => (a.id < b.id ? -1 : 1));
+          await store.insertBatch(batch);
+          await store.insertBatch(batch.slice(0, 10)); // a retried batch: stored (and counted) once
+          const stored = await collect(store.iterate({}, 100));
+          const some = (share: number) => stored.filter(() => random() < share).map((record) => record.id);
+          await store.setReviewState(some(0.2), pick(['confirmed', 'rejected', 'pending'] as const), base);
+          await store.setReviewState(some(0.1), 'confirmed', base); // some already confirmed: no change
+          await store.setReviewStateWhere({ model: pick(['m-a', 'm-b']), domain: 'b.test' }, 'rejected', base);
+          await store.delete(some(0.05));
+          if (round % 2 === 1) await store.deleteWhere({ domain: 'a.test', model: 'm-c', reviewState: 'rejected' });
+        }
+        const all = await collect(store.iterate({}, 100));
+        expect(all.length).toBeGreaterThan(100);
+
+        const byState = { pending: 0, confirmed: 0, rejected: 0 };
+        for (const record of all) byState[record.reviewState] += 1;
+        expect(await store.stats()).toEqual({ records: all.length, byReviewState: byState });
+        expect(await store.facets()).toEqual({ models: facetCount(all.map((record) => record.model)), domains: facetCount(all.map((record) => record.domain)), clients: [] });
+
+        const filters: ListFilter[] = [
+          {},
+          { reviewState: 'confirmed' },
+          { model: 'm-a', domain: 'b.test' },
+          { apiKind: 'embeddings', reviewState: 'pending' },
+          { since: base + day, until: base + 3 * day },
+          { since: base + 30 * 60_000 + day },
+          { hasError: true, model: 'm-b' },
+        ];
+        const middle = all[Math.floor(all.length / 2)]!.id;
+        for (const filter of filters) {
+          const matching = all.filter((record) => matchesFilter(record, filter));
+          expect(await store.count(filter)).toBe(matching.length);
+          expect(await store.count({ ...filter, throughId: middle })).toBe(matching.filter((record) => record.id <= middle).length);
+          for (const [bucketMs, offsetMs] of [[day, 0], [hour, -2 * hour], [day, 330 * 60_000], [15 * 60_000, 0]] as const) {
+            expect(await store.aggregate(filter, { bucketMs, offsetMs, topN: 3 })).toEqual(recount(matching, bucketMs, offsetMs, 3));
+          }
+        }
       });
     });
 

@@ -38,6 +38,27 @@ export interface ListFilter {
    * with no letters or digits matches nothing.
    */
   search?: string;
+  /** The model is one of these (records without a model never match; an empty list matches nothing). */
+  models?: readonly string[];
+  /**
+   * True: only the best record of each thread among the records matching the rest of the filter
+   * (what an export with `threads: longest` writes): a complete one (no error, not cut off)
+   * before an incomplete one, then the most turns, then the newest.
+   */
+  bestOfThread?: boolean;
+  /** Only the records of this conversation thread (see StoredExchange.threadId). */
+  threadId?: string;
+  /** Only records whose annotation carries this tag (exact match). */
+  tag?: string;
+}
+
+/** A reviewer's judgement beside the review state: free text, tags, an optional 1-5 rating. */
+export interface Annotation {
+  note: string;
+  /** Distinct, trimmed, non-empty, in the order given. */
+  tags: string[];
+  rating: number | null;
+  updatedAt: number;
 }
 
 export interface ListPage<T = StoredExchange> {
@@ -166,6 +187,14 @@ export interface Store {
   /** As `setReviewState`, for every record matching the filter (one statement). Returns rows changed. */
   setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number>;
   /**
+   * Stores a record's annotation (replacing the previous one), or with null (or an empty note, no
+   * tags and no rating) removes it. Tags are trimmed and deduplicated; a rating is 1-5. False when
+   * the id is unknown. Deleting a record deletes its annotation.
+   */
+  setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean>;
+  /** The annotations of the given records (records without one are absent from the map). */
+  annotationsOf(ids: readonly string[]): Promise<Map<string, Annotation>>;
+  /**
    * Stores (or with null clears) a human-edited ShareGPT row. `functionCallOnly` is the edited
    * row's flag (training/is-function-call-only.ts, computed by the caller; ignored when clearing:
    * the derived row's flag applies again). False when the id is unknown.
@@ -185,6 +214,14 @@ export interface Store {
   /** As `delete`, for every record matching the filter (one transaction). Returns rows removed. */
   deleteWhere(filter: ListFilter): Promise<number>;
   count(filter?: ListFilter): Promise<number>;
+  /**
+   * As `count`, but may stop counting past `cap` (cheap whatever the number of matches):
+   * `{ count: cap, capped: true }` then. Filters the store keeps totals for are counted exactly
+   * (`capped` false) however many records match.
+   */
+  countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }>;
+  /** How many distinct threads (threadId values) the matching records belong to. */
+  countThreads(filter?: ListFilter): Promise<number>;
   stats(): Promise<StoreStats>;
   /** Counts, token sums, time series, top models/domains and latency percentiles over a filter. */
   aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;

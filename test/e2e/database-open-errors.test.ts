@@ -44,7 +44,7 @@ async function failure(args: string[]): Promise<{ code: number; stderr: string }
 }
 
 const CASES: Array<[string, () => string, RegExp]> = [
-  ['garbage', () => variant('garbage', (path) => writeFileSync(path, 'this is not a database '.repeat(200))), /not an SQLite database.*move the file aside/],
+  ['garbage', () => variant('garbage', (path) => writeFileSync(path, 'this is not a database '.repeat(200))), /not an? SQLite database.*move the file aside/],
   ['truncated', () => variant('truncated', (path) => truncateSync(path, Math.floor(readFileSync(path).length / 2))), /truncated SQLite database \(\d+ of \d+ bytes\).*restore it from a backup/],
   ['corrupted', () => variant('corrupted', (path) => {
     const bytes = readFileSync(path);
@@ -67,7 +67,7 @@ describe('a database that will not open', () => {
   it('ui says the same for a garbage file', async () => {
     const { code, stderr } = await failure(['ui', '--port', '0', '--db', CASES[0]![1]()]);
     expect(code).toBe(2);
-    expect(stderr.trim()).toMatch(/^llm-proxy-sharegpt: cannot open the database .*garbage\.db: not an SQLite database/);
+    expect(stderr.trim()).toMatch(/^llm-proxy-sharegpt: (--db|cannot open the database) .*garbage\.db:? (is )?not an? SQLite database/);
   });
 
   it('start says a database exclusively locked by another process is locked, and what to do', async () => {

@@ -106,7 +106,7 @@ describe('export command line', () => {
     [['--pii', 'address=redact'], /--pii: unknown kind "address"/],
     [['--dedup', 'fuzzy'], /--dedup must be one of off, exact, near/],
     [['--dedup-threshold', '2'], /--dedup-threshold must be a number above 0 and at most 1/],
-    [['--config', 'missing.json'], /cannot read config file missing.json/],
+    [['--config', 'missing.json'], /config file missing.json does not exist/],
   ])('exits 2 with a clear message on bad options: %j', async (args, message) => {
     const result = await run(['--db', smallDb, ...args]);
     expect(result.code).toBe(2);
@@ -175,9 +175,11 @@ describe('parseExportArgs', () => {
       outDir: './export/2025-08-25T10-11-12Z/',
       images: 'copy',
       rows: { formats: ['sharegpt'], filter: {}, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
+      judgements: [],
       hf: false,
       cleaning: {},
     });
+    expect(parseExportArgs(['--preference', '--kto'], 0, {})).toMatchObject({ judgements: ['preference', 'kto'] });
     expect(parseExportArgs([], 0, { DB: '/var/proxy.db' })).toMatchObject({ dbPath: '/var/proxy.db' });
   });
 

@@ -206,6 +206,6 @@ describe('unserved /v1 paths', () => {
     expect(body.error.code).toBe('not_found');
     expect(body.error.message).toContain('POST /v1/responses');
     expect(body.error.message).toContain('POST /v1/chat/completions');
-    expect(body.error.message).toContain('/{domain}/v1/audio/speech');
+    expect(body.error.message).toContain('/api.openai.com/v1/audio/speech');
   });
 });

@@ -225,16 +225,18 @@ describe.skipIf(!runBrowserTests)('review UI in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('confirms, rejects and resets with c / x / u, in the list and in a conversation', async () => {
+  it('confirms, rejects and resets with c / x / u, in the list and in a conversation, moving on after each', async () => {
     await openList();
-    const first = (await rowIds())[0]!;
+    const [first, second, third] = (await rowIds()) as [string, string, string];
     await page.keyboard.press('c');
     await expect.poll(() => page.locator(`tr.row[data-id="${first}"] .badge`).textContent()).toBe('Confirmed');
     await expect.poll(async () => (await admin.store.get(first))?.reviewState).toBe('confirmed');
-    await page.keyboard.press('j');
+    // One key per item: c moved the cursor to the next row.
+    await expect.poll(() => page.locator('tr.row.focused').getAttribute('data-id')).toBe(second);
     await page.keyboard.press('x');
-    const second = (await rowIds())[1]!;
     await expect.poll(async () => (await admin.store.get(second))?.reviewState).toBe('rejected');
+    await expect.poll(() => page.locator('tr.row.focused').getAttribute('data-id')).toBe(third);
+    await page.keyboard.press('k');
     await page.keyboard.press('k');
     await page.keyboard.press('u');
     await expect.poll(async () => (await admin.store.get(first))?.reviewState).toBe('pending');
@@ -242,8 +244,9 @@ describe.skipIf(!runBrowserTests)('review UI in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.locator('.review-bar').waitFor();
     await page.keyboard.press('c');
-    await expect.poll(() => page.locator('.review-bar .badge').textContent()).toBe('Confirmed');
     await expect.poll(async () => (await admin.store.get(first))?.reviewState).toBe('confirmed');
+    // ...and the conversation view went on to the next one.
+    await expect.poll(() => page.url()).toContain(`#/c/${second}`);
     expect(problems).toEqual([]);
   });
 
@@ -293,6 +296,10 @@ describe.skipIf(!runBrowserTests)('review UI in Chromium', () => {
     await page.getByRole('button', { name: 'Show edited' }).click();
     await page.keyboard.press('c');
     await expect.poll(async () => (await admin.store.get(record.id))?.reviewState).toBe('confirmed');
+    // c went on to the next conversation: come back to this one.
+    await expect.poll(() => page.url()).not.toContain(record.id);
+    await page.goto(`${admin.url}/#/c/${record.id}`);
+    await page.locator('.edited-banner').waitFor();
 
     // "e" edits the last answer from the keyboard; Escape cancels.
     await page.keyboard.press('e');
@@ -343,7 +350,12 @@ describe.skipIf(!runBrowserTests)('review UI in Chromium', () => {
     const markdown = byLabel('markdown');
     await openList('#/?model=gpt-4.1&hasError=false');
     await expect.poll(rowIds).toEqual([markdown.id]);
+    // As the CLI: confirmed only, and it says what it leaves out.
     await page.getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => page.locator('.export-preview').textContent()).toContain('0 rows from 0 records');
+    expect(await page.locator('.export-left-out li[data-code="not-selected"]').textContent()).toContain('1 record left out: not confirmed');
+    await page.selectOption('select[name=exportStatus]', 'all');
+    await expect.poll(() => page.locator('.export-preview').textContent()).toContain('1 row from 1 record');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: /ShareGPT/ }).click()]);
     expect(download.suggestedFilename()).toMatch(/^llm-proxy-sharegpt-sharegpt-\d{4}-\d{2}-\d{2}\.jsonl$/);
     const path = join(ARTIFACTS_DIR, 'ui-export.sharegpt.jsonl');

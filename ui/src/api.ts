@@ -4,12 +4,17 @@ import {
   CSRF_HEADER,
   CSRF_HEADER_VALUE,
   type ApiErrorBody,
+  type AnnotationRequest,
+  type AnnotationResponse,
   type ApiFilter,
   type ChangedResponse,
   type DeletedResponse,
   type EditResponse,
   type ExchangeDetail,
   type ExportFormatName,
+  type ExportPreview,
+  type ThreadDetail,
+  type ThreadListResponse,
   type FacetsResponse,
   type ListResponse,
   type ReviewState,
@@ -70,15 +75,46 @@ export function filterToParams(filter: ApiFilter, params = new URLSearchParams()
   return params;
 }
 
+export interface PageOptions {
+  order: 'desc' | 'asc';
+  cursor?: string | null;
+  limit?: number;
+  /** Only records / threads that will (true) or will not (false) export. */
+  exportable?: boolean;
+}
+
+export type ExportStatus = 'confirmed' | 'rejected' | 'pending' | 'all';
+
+function pageParams(filter: ApiFilter, options: PageOptions): URLSearchParams {
+  const params = filterToParams(filter);
+  params.set('order', options.order);
+  params.set('limit', String(options.limit ?? 50));
+  if (options.cursor) params.set('cursor', options.cursor);
+  if (options.exportable !== undefined) params.set('exportable', String(options.exportable));
+  return params;
+}
+
+/** The export's status is its own choice (confirmed unless the user picks otherwise), not the list's state filter. */
+function exportParams(filter: ApiFilter, format: ExportFormatName, status: ExportStatus): URLSearchParams {
+  const { state: _state, ...rest } = filter;
+  const params = filterToParams(rest);
+  params.set('format', format);
+  params.set('status', status);
+  return params;
+}
+
 export const api = {
   session: () => call<SessionResponse>('GET', '/api/session'),
   signIn: (token: string) => call<{ authenticated: boolean }>('POST', '/api/session', { token }),
-  list(filter: ApiFilter, options: { order: 'desc' | 'asc'; cursor?: string | null; limit?: number }) {
-    const params = filterToParams(filter);
-    params.set('order', options.order);
-    params.set('limit', String(options.limit ?? 50));
-    if (options.cursor) params.set('cursor', options.cursor);
-    return call<ListResponse>('GET', `/api/exchanges?${params}`);
+  list(filter: ApiFilter, options: PageOptions) {
+    return call<ListResponse>('GET', `/api/exchanges?${pageParams(filter, options)}`);
+  },
+  threads(filter: ApiFilter, options: PageOptions) {
+    return call<ThreadListResponse>('GET', `/api/threads?${pageParams(filter, options)}`);
+  },
+  thread: (threadId: string) => call<ThreadDetail>('GET', `/api/threads/${encodeURIComponent(threadId)}`),
+  exportPreview(filter: ApiFilter, format: ExportFormatName, status: ExportStatus) {
+    return call<ExportPreview>('GET', `/api/export/preview?${exportParams(filter, format, status)}`);
   },
   get: (id: string) => call<ExchangeDetail>('GET', `/api/exchanges/${encodeURIComponent(id)}`),
   reviewOne: (id: string, state: ReviewState) =>
@@ -86,6 +122,8 @@ export const api = {
   reviewMany: (selection: Selection, state: ReviewState) => call<ChangedResponse>('POST', '/api/review', { ...selection, state }),
   deleteOne: (id: string) => call<DeletedResponse>('DELETE', `/api/exchanges/${encodeURIComponent(id)}`),
   deleteMany: (selection: Selection) => call<DeletedResponse>('POST', '/api/delete', selection),
+  annotate: (id: string, annotation: AnnotationRequest['annotation']) =>
+    call<AnnotationResponse>('PUT', `/api/exchanges/${encodeURIComponent(id)}/annotation`, { annotation }),
   edit: (id: string, sharegpt: ShareGptRow | null) =>
     call<EditResponse>('PUT', `/api/exchanges/${encodeURIComponent(id)}/sharegpt`, { sharegpt }),
   stats(filter: ApiFilter) {
@@ -94,9 +132,7 @@ export const api = {
     return call<StatsResponse>('GET', `/api/stats?${params}`);
   },
   facets: () => call<FacetsResponse>('GET', '/api/facets'),
-  exportUrl(filter: ApiFilter, format: ExportFormatName): string {
-    const params = filterToParams(filter);
-    params.set('format', format);
-    return `/api/export?${params}`;
+  exportUrl(filter: ApiFilter, format: ExportFormatName, status: ExportStatus): string {
+    return `/api/export?${exportParams(filter, format, status)}`;
   },
 };

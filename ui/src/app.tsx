@@ -12,7 +12,7 @@ import { Toasts } from './components/Toasts.js';
 import { TokenGate } from './components/TokenGate.js';
 import { registerKeys, setGlobalKeys } from './keyboard.js';
 import { useObservable } from './observable.js';
-import { list, reload, review, setFocus, toggleSelected } from './review-store.js';
+import { list, refreshPreview, reload, reviewItem, setFocus, toggleSelected, undoLastReview } from './review-store.js';
 import { listHash, navigate, route } from './route.js';
 import { confirmRequest } from './toasts.js';
 
@@ -37,14 +37,22 @@ function useListKeys(active: boolean): void {
         case 'o':
           if (item) navigate(`#/c/${encodeURIComponent(item.id)}`);
           return true;
+        // One key per item: review it and move on to the next.
         case 'c':
-          if (item) void review([item.id], 'confirmed');
-          return true;
         case 'x':
-          if (item) void review([item.id], 'rejected');
+          if (item) {
+            void reviewItem(item.id, key === 'c' ? 'confirmed' : 'rejected');
+            setFocus(state.focus + 1);
+          }
           return true;
         case 'u':
-          if (item) void review([item.id], 'pending');
+          if (item) void reviewItem(item.id, 'pending');
+          return true;
+        case 'z':
+          void undoLastReview().then((ids) => {
+            const index = list.get().items.findIndex((candidate) => ids.includes(candidate.id));
+            if (index !== -1) setFocus(index);
+          });
           return true;
         case ' ':
           if (item) toggleSelected(item.id);
@@ -90,7 +98,10 @@ export function App() {
 
   // Refresh the filter menus when coming back to the list (new models may have been recorded).
   useEffect(() => {
-    if (session === 'ready' && current.name === 'list') api.facets().then(setFacets).catch(() => undefined);
+    if (session === 'ready' && current.name === 'list') {
+      api.facets().then(setFacets).catch(() => undefined);
+      void refreshPreview(0);
+    }
   }, [current.name, session]);
 
   useListKeys(session === 'ready' && current.name === 'list' && !help);
@@ -110,7 +121,7 @@ export function App() {
       if (pendingG) {
         pendingG = false;
         if (key === 's') navigate('#/stats');
-        if (key === 'l') navigate(listHash(list.get().filter, list.get().order));
+        if (key === 'l') navigate(listHash(list.get().filter, list.get()));
         return true;
       }
       if (key === 'g') {
@@ -119,12 +130,12 @@ export function App() {
         return true;
       }
       if (key === '/') {
-        if (route.get().name !== 'list') navigate(listHash(list.get().filter, list.get().order));
+        if (route.get().name !== 'list') navigate(listHash(list.get().filter, list.get()));
         setTimeout(() => document.getElementById('search')?.focus(), 0);
         return true;
       }
       if (key === 'Escape' && route.get().name === 'stats') {
-        navigate(listHash(list.get().filter, list.get().order));
+        navigate(listHash(list.get().filter, list.get()));
         return true;
       }
       return false;
@@ -137,7 +148,7 @@ export function App() {
   return (
     <>
       <header class="topbar">
-        <a class="brand" href={listHash(state.filter, state.order)}>
+        <a class="brand" href={listHash(state.filter, state)}>
           <svg viewBox="0 0 32 32" aria-hidden="true" class="brand-mark">
             <rect width="32" height="32" rx="8" />
             <path d="M9 11h14M9 16h10M9 21h6" />
@@ -146,7 +157,7 @@ export function App() {
           <span class="brand-sub">review</span>
         </a>
         <nav class="nav">
-          <a href={listHash(state.filter, state.order)} class={current.name !== 'stats' ? 'active' : ''}>
+          <a href={listHash(state.filter, state)} class={current.name !== 'stats' ? 'active' : ''}>
             Conversations
           </a>
           <a href="#/stats" class={current.name === 'stats' ? 'active' : ''}>

@@ -38,7 +38,8 @@ const SAFE_LINK = /^(?:https?:|mailto:)/iu;
 
 const marked = new Marked({
   gfm: true,
-  breaks: false,
+  // A single line break is a line break: the reviewer sees the text as it will be trained on (a haiku).
+  breaks: true,
   async: false,
   renderer: {
     html({ text }: Tokens.HTML | Tokens.Tag): string {

@@ -1,10 +1,20 @@
 // The page's state: the loaded list (filter, order, keyset pages, keyboard focus, selection), the
 // conversations opened so far, and the review actions. Actions update the page first and the
 // server second; when the server refuses, the change is rolled back and the error shown.
-import type { ApiFilter, ExchangeDetail, ExchangeSummary, ReviewState, Selection } from '../../src/admin/api-types.js';
-import { api, ApiError } from './api.js';
+import type {
+  AnnotationRequest,
+  ApiFilter,
+  ExchangeDetail,
+  ExportPreview,
+  ListItem,
+  ReviewState,
+  Selection,
+  ThreadDetail,
+  ThreadSummary,
+} from '../../src/admin/api-types.js';
+import { api, ApiError, type ExportStatus } from './api.js';
 import { observable } from './observable.js';
-import { readListQuery, writeListQuery, type Order } from './route.js';
+import { readListQuery, route, writeListQuery, type ListView, type Order } from './route.js';
 import { notify } from './toasts.js';
 
 export const PAGE_SIZE = 50;
@@ -12,9 +22,18 @@ export const PAGE_SIZE = 50;
 export interface ListState {
   filter: ApiFilter;
   order: Order;
-  items: ExchangeSummary[];
+  /** One row per thread (its exported record) or per request. */
+  view: ListView;
+  /** Only what will (true) or will not (false) export. */
+  exportable?: boolean;
+  /** In the thread view, the rows' records; in both, what c / x act on. */
+  items: ListItem[];
+  /** The thread each row stands for, by the row's record id (thread view only). */
+  threads: Readonly<Record<string, ThreadSummary>>;
   nextCursor: string | null;
   total: number | null;
+  /** True when `total` is a capped count ("10,000+"). */
+  totalIsLowerBound: boolean;
   /** The newest matching id when the list was loaded: bulk "all matching" acts up to it. */
   newestId: string | null;
   loading: boolean;
@@ -28,9 +47,13 @@ const initial = readListQuery();
 export const list = observable<ListState>({
   filter: initial.filter,
   order: initial.order,
+  view: initial.view,
+  ...(initial.exportable === undefined ? {} : { exportable: initial.exportable }),
   items: [],
+  threads: {},
   nextCursor: null,
   total: null,
+  totalIsLowerBound: false,
   newestId: null,
   loading: false,
   error: null,
@@ -48,27 +71,56 @@ function message(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : String(error);
 }
 
+interface LoadedPage {
+  items: ListItem[];
+  threads: Record<string, ThreadSummary>;
+  nextCursor: string | null;
+  total: number | null;
+  newestId: string | null;
+}
+
+async function fetchPage(state: ListState, cursor: string | null): Promise<LoadedPage> {
+  const options = {
+    order: state.order,
+    limit: PAGE_SIZE,
+    cursor,
+    ...(state.exportable === undefined ? {} : { exportable: state.exportable }),
+  };
+  if (state.view === 'requests') return { ...(await api.list(state.filter, options)), threads: {} };
+  const page = await api.threads(state.filter, options);
+  return {
+    items: page.items.map((thread) => thread.head),
+    threads: Object.fromEntries(page.items.map((thread) => [thread.head.id, thread])),
+    nextCursor: page.nextCursor,
+    total: page.total,
+    newestId: page.newestId,
+  };
+}
+
 export async function reload(): Promise<void> {
   const current = ++generation;
-  const { filter, order } = list.get();
-  writeListQuery(filter, order);
-  list.set((state) => ({ ...state, loading: true, error: null }));
+  const state = list.get();
+  writeListQuery(state.filter, state);
+  list.set((previous) => ({ ...previous, loading: true, error: null }));
+  void refreshPreview();
   try {
-    const page = await api.list(filter, { order, limit: PAGE_SIZE });
+    const page = await fetchPage(state, null);
     if (current !== generation) return;
-    list.set((state) => ({
-      ...state,
+    list.set((previous) => ({
+      ...previous,
       items: page.items,
+      threads: page.threads,
       nextCursor: page.nextCursor,
       total: page.total,
+      totalIsLowerBound: page.totalIsLowerBound === true,
       newestId: page.newestId,
       loading: false,
-      focus: Math.min(state.focus, Math.max(0, page.items.length - 1)),
-      selected: new Set([...state.selected].filter((id) => page.items.some((item) => item.id === id))),
+      focus: Math.min(previous.focus, Math.max(0, page.items.length - 1)),
+      selected: new Set([...previous.selected].filter((id) => page.items.some((item) => item.id === id))),
     }));
   } catch (error) {
     if (current !== generation) return;
-    list.set((state) => ({ ...state, loading: false, error: message(error) }));
+    list.set((previous) => ({ ...previous, loading: false, error: message(error) }));
   }
 }
 
@@ -78,11 +130,12 @@ export async function loadMore(): Promise<void> {
   const current = generation;
   list.set((previous) => ({ ...previous, loading: true }));
   try {
-    const page = await api.list(state.filter, { order: state.order, cursor: state.nextCursor, limit: PAGE_SIZE });
+    const page = await fetchPage(state, state.nextCursor);
     if (current !== generation) return;
     list.set((previous) => ({
       ...previous,
       items: [...previous.items, ...page.items.filter((item) => !previous.items.some((known) => known.id === item.id))],
+      threads: { ...previous.threads, ...page.threads },
       nextCursor: page.nextCursor,
       loading: false,
     }));
@@ -101,6 +154,78 @@ export function setFilter(filter: ApiFilter): void {
 export function setOrder(order: Order): void {
   list.set((state) => ({ ...state, order, focus: 0 }));
   void reload();
+}
+
+export function setView(view: ListView): void {
+  list.set((state) => ({ ...state, view, focus: 0, selected: new Set() }));
+  void reload();
+}
+
+export function setExportable(exportable: boolean | undefined): void {
+  list.set((state) => {
+    const { exportable: _previous, ...rest } = state;
+    return { ...rest, ...(exportable === undefined ? {} : { exportable }), focus: 0, selected: new Set() };
+  });
+  void reload();
+}
+
+// ---------------------------------------------------------------------------------------------
+// threads: steps shown under a row, and the trajectory of an opened conversation
+
+export const threadDetails = observable<Readonly<Record<string, ThreadDetail>>>({});
+export const expanded = observable<ReadonlySet<string>>(new Set());
+
+export async function loadThread(threadId: string, force = false): Promise<ThreadDetail> {
+  const cached = threadDetails.get()[threadId];
+  if (cached && !force) return cached;
+  const thread = await api.thread(threadId);
+  threadDetails.set((cache) => ({ ...cache, [threadId]: thread }));
+  return thread;
+}
+
+export function toggleThread(threadId: string): void {
+  const open = new Set(expanded.get());
+  if (open.has(threadId)) open.delete(threadId);
+  else {
+    open.add(threadId);
+    loadThread(threadId, true).catch((error: unknown) => notify(`Could not load the thread: ${message(error)}`, 'error'));
+  }
+  expanded.set(open);
+}
+
+// ---------------------------------------------------------------------------------------------
+// what the export (status confirmed unless picked otherwise) writes and leaves out
+
+export const exportStatus = observable<ExportStatus>('confirmed');
+export const exportPreview = observable<ExportPreview | null>(null);
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+let previewGeneration = 0;
+
+/**
+ * Recomputed a second after the last change (a review, a filter), not on every key, and only
+ * while the list (whose header shows it) is on screen: it runs the export over the filter. Coming
+ * back to the list refreshes it (app.tsx).
+ */
+export function refreshPreview(delayMs = 1_000): Promise<void> {
+  clearTimeout(previewTimer);
+  if (route.get().name !== 'list') return Promise.resolve();
+  return new Promise((resolve) => {
+    previewTimer = setTimeout(() => {
+      const current = ++previewGeneration;
+      api
+        .exportPreview(list.get().filter, 'sharegpt', exportStatus.get())
+        .then((preview) => {
+          if (current === previewGeneration) exportPreview.set(preview);
+        })
+        .catch(() => undefined)
+        .finally(resolve);
+    }, delayMs);
+  });
+}
+
+export function setExportStatus(status: ExportStatus): void {
+  exportStatus.set(status);
+  void refreshPreview(0);
 }
 
 export function setFocus(index: number): void {
@@ -172,12 +297,53 @@ async function optimisticReview(ids: readonly string[], state: ReviewState, send
   }
 }
 
-export async function review(ids: readonly string[], state: ReviewState): Promise<void> {
+/** Reviews done with c / x / u (and the buttons), newest last: `z` undoes them one by one. */
+const undoStack: Array<Map<string, ReviewState>> = [];
+const UNDO_DEPTH = 100;
+
+export async function review(ids: readonly string[], state: ReviewState, options: { undoable?: boolean } = {}): Promise<void> {
   if (ids.length === 0) return;
   const [first] = ids;
-  await optimisticReview(ids, state, async () =>
+  if (options.undoable !== false) {
+    const before = new Map<string, ReviewState>();
+    for (const id of ids) {
+      const known = currentState(id);
+      if (known) before.set(id, known.state);
+    }
+    undoStack.push(before);
+    if (undoStack.length > UNDO_DEPTH) undoStack.shift();
+  }
+  const changed = await optimisticReview(ids, state, async () =>
     ids.length === 1 ? (await api.reviewOne(first!, state)).changed : (await api.reviewMany({ ids: [...ids] }, state)).changed,
   );
+  if (changed !== null) void refreshPreview();
+}
+
+/**
+ * Reviews what a row stands for: in the thread view, the record the export keeps for that thread,
+ * and it says so (confirming a thread never confirms a step the export would not write).
+ */
+export async function reviewItem(id: string, state: ReviewState): Promise<void> {
+  const thread = list.get().threads[id];
+  const done = review([id], state);
+  if (thread !== undefined && thread.steps > 1) {
+    notify(`${state === 'pending' ? 'Reset' : state === 'confirmed' ? 'Confirmed' : 'Rejected'} the thread's exported record (the longest of its ${thread.steps} steps)`);
+  }
+  await done;
+}
+
+/** Puts back the states the last review replaced. Returns the ids it touched (none when nothing to undo). */
+export async function undoLastReview(): Promise<string[]> {
+  const last = undoStack.pop();
+  if (last === undefined) {
+    notify('Nothing to undo');
+    return [];
+  }
+  const byState = new Map<ReviewState, string[]>();
+  for (const [id, state] of last) byState.set(state, [...(byState.get(state) ?? []), id]);
+  for (const [state, ids] of byState) await review(ids, state, { undoable: false });
+  notify(`Undone: ${last.size === 1 ? 'back to' : `${last.size} conversations back to`} ${[...byState.keys()].join(' / ')}`);
+  return [...last.keys()];
 }
 
 /** The current filter as a bulk selection, bounded by the newest record the list showed. */
@@ -196,7 +362,7 @@ export async function reviewMatching(state: ReviewState): Promise<void> {
 // delete, optimistic
 
 function byOrder(order: Order) {
-  return (a: ExchangeSummary, b: ExchangeSummary) => (order === 'asc' ? a.id.localeCompare(b.id) : b.id.localeCompare(a.id));
+  return (a: ListItem, b: ListItem) => (order === 'asc' ? a.id.localeCompare(b.id) : b.id.localeCompare(a.id));
 }
 
 async function optimisticDelete(ids: ReadonlySet<string>, send: () => Promise<number>): Promise<number | null> {
@@ -255,6 +421,20 @@ export async function loadDetail(id: string, force = false): Promise<ExchangeDet
   return detail;
 }
 
+/** Stores the reviewer's note, tags and rating (null removes them); the page shows what the server stored. */
+export async function saveAnnotation(id: string, annotation: AnnotationRequest['annotation']): Promise<boolean> {
+  try {
+    const stored = (await api.annotate(id, annotation)).annotation;
+    details.set((cache) => (cache[id] ? { ...cache, [id]: { ...cache[id]!, annotation: stored } } : cache));
+    list.set((state) => ({ ...state, items: state.items.map((item) => (item.id === id ? { ...item, annotation: stored } : item)) }));
+    notify(stored === null ? 'Annotation removed' : 'Annotation saved');
+    return true;
+  } catch (error) {
+    notify(`Could not save the annotation: ${message(error)}`, 'error');
+    return false;
+  }
+}
+
 /** Stores an edited row (null reverts to the original), optimistically. */
 export async function saveEdit(id: string, sharegpt: ExchangeDetail['editedSharegpt']): Promise<boolean> {
   const before = details.get()[id];
@@ -268,7 +448,10 @@ export async function saveEdit(id: string, sharegpt: ExchangeDetail['editedShare
   patch(sharegpt);
   try {
     await api.edit(id, sharegpt);
-    notify(sharegpt === null ? 'Reverted to the original capture' : 'Edit saved: it is exported instead of the original');
+    notify(sharegpt === null ? 'Reverted to the original capture' : 'Edit saved: every export format takes it instead of the original');
+    // The verdict follows the edit (an edited row is exported even when the capture was cut off).
+    void loadDetail(id, true).catch(() => undefined);
+    void refreshPreview();
     return true;
   } catch (error) {
     patch(before?.editedSharegpt ?? null);

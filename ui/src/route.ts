@@ -7,6 +7,15 @@ import { observable } from './observable.js';
 
 export type Route = { name: 'list' } | { name: 'conversation'; id: string } | { name: 'stats' };
 export type Order = 'desc' | 'asc';
+/** The list shows one row per thread (default) or per request. */
+export type ListView = 'threads' | 'requests';
+
+/** What the list shows besides the filter: kept in the address with it. */
+export interface ListShape {
+  order: Order;
+  view: ListView;
+  exportable?: boolean;
+}
 
 function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/u, '').split('?')[0] ?? '';
@@ -27,14 +36,14 @@ const bool = (value: string | null): boolean | undefined => (value === 'true' ? 
 const num = (value: string | null): number | undefined => (value !== null && /^\d+$/u.test(value) ? Number(value) : undefined);
 
 /** The list filter and order in the address (`#/?state=pending&q=…`). */
-export function readListQuery(): { filter: ApiFilter; order: Order } {
+export function readListQuery(): { filter: ApiFilter } & ListShape {
   const query = new URLSearchParams(location.hash.split('?')[1] ?? '');
   const filter: ApiFilter = {};
   const state = query.get('state');
   if (state && (REVIEW_STATES as readonly string[]).includes(state)) filter.state = state as ApiFilter['state'] & string;
   const apiKind = query.get('apiKind');
   if (apiKind && (API_KINDS as readonly string[]).includes(apiKind)) filter.apiKind = apiKind as ApiFilter['apiKind'] & string;
-  for (const key of ['model', 'domain', 'q', 'client'] as const) {
+  for (const key of ['model', 'domain', 'q', 'tag', 'client'] as const) {
     const value = query.get(key);
     if (value) filter[key] = value;
   }
@@ -46,20 +55,25 @@ export function readListQuery(): { filter: ApiFilter; order: Order } {
     const value = bool(query.get(key));
     if (value !== undefined) filter[key] = value;
   }
-  return { filter, order: query.get('order') === 'asc' ? 'asc' : 'desc' };
+  const exportable = bool(query.get('exportable'));
+  return {
+    filter,
+    order: query.get('order') === 'asc' ? 'asc' : 'desc',
+    view: query.get('view') === 'requests' ? 'requests' : 'threads',
+    ...(exportable === undefined ? {} : { exportable }),
+  };
 }
 
-export function writeListQuery(filter: ApiFilter, order: Order): void {
-  const params = filterToParams(filter);
-  if (order === 'asc') params.set('order', 'asc');
-  const query = params.toString();
-  const hash = `#/${query === '' ? '' : `?${query}`}`;
+export function writeListQuery(filter: ApiFilter, shape: ListShape): void {
+  const hash = listHash(filter, shape);
   if (route.get().name === 'list' && location.hash !== hash) history.replaceState(null, '', hash);
 }
 
-export function listHash(filter: ApiFilter, order: Order): string {
+export function listHash(filter: ApiFilter, shape: ListShape): string {
   const params = filterToParams(filter);
-  if (order === 'asc') params.set('order', 'asc');
+  if (shape.order === 'asc') params.set('order', 'asc');
+  if (shape.view === 'requests') params.set('view', 'requests');
+  if (shape.exportable !== undefined) params.set('exportable', String(shape.exportable));
   const query = params.toString();
   return `#/${query === '' ? '' : `?${query}`}`;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { FacetsResponse, StatsResponse } from '../api-types.js';
 import { filterFromQuery, parseQuery, toListFilter } from '../parse-request.js';
+import { FILTER_PARAMS, refuseUnknownParams } from '../query-params.js';
 import type { Route } from '../router.js';
 
 const MINUTE = 60_000;
@@ -53,6 +54,7 @@ export const statsRoutes: Route[] = [
     method: 'GET',
     pattern: /^\/api\/stats$/u,
     async handle({ query, deps }) {
+      refuseUnknownParams(query, [...FILTER_PARAMS, 'bucket', 'tz']);
       const apiFilter = filterFromQuery(query);
       const params = parseQuery(statsParamsSchema, new URLSearchParams([...query].filter(([key]) => key === 'bucket' || key === 'tz')));
       const bucketMs = params.bucket ?? chooseBucketMs(apiFilter.since, apiFilter.until ?? deps.now());
@@ -71,7 +73,8 @@ export const statsRoutes: Route[] = [
   {
     method: 'GET',
     pattern: /^\/api\/facets$/u,
-    async handle({ deps }) {
+    async handle({ query, deps }) {
+      refuseUnknownParams(query, []);
       const body: FacetsResponse = await deps.store.facets();
       return { body };
     },

@@ -35,6 +35,7 @@ export class ExchangeContext {
   quiet = false;
   private status = 0;
   private ttfbMs: number | null = null;
+  private sentBytes = 0;
   private error: ProxyError | null = null;
   private proxyAnswered = false;
   private aborted = false;
@@ -96,6 +97,7 @@ export class ExchangeContext {
     this.recording?.onResponseStart(status, { 'content-type': 'application/json' }, this.ttfbMs ?? performance.now() - this.startTime);
     this.recording?.onChunk(bytes);
     if (this.response.headersSent || this.response.destroyed) return;
+    this.sentBytes += bytes.length;
     this.response.writeHead(status, {
       ...SECURITY_HEADERS,
       ...extraHeaders,
@@ -124,6 +126,7 @@ export class ExchangeContext {
     if (text === '') return Promise.resolve();
     const bytes = Buffer.from(text, 'utf8');
     this.recording?.onChunk(bytes);
+    this.sentBytes += bytes.length;
     if (this.response.destroyed || this.response.write(bytes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
@@ -177,6 +180,8 @@ export class ExchangeContext {
     this.status = result.status;
     this.log.bytes = result.bytes;
     this.log.streamed = result.streamed;
+    this.sentBytes = result.bytes;
+    if (result.ttfbMs !== undefined) this.ttfbMs = result.ttfbMs;
     if (result.aborted) this.aborted = true;
     if (result.error && !result.aborted) this.refuse(result.error);
     else if (result.error) this.error = result.error;
@@ -196,6 +201,15 @@ export class ExchangeContext {
     }
     this.deps.metrics.inFlight--;
     if (this.error) this.deps.metrics.countError(this.error.code);
+    this.deps.metrics.observeExchange({
+      domain: typeof this.log.domain === 'string' ? this.log.domain : null,
+      status: this.aborted && !this.error ? 0 : this.status,
+      streamed: this.log.streamed === true,
+      durationMs,
+      ...(this.ttfbMs !== null ? { ttfbMs: this.ttfbMs } : {}),
+      requestBytes: Number(this.request.headers['content-length'] ?? 0) || 0,
+      responseBytes: this.sentBytes,
+    });
     this.recording?.onEnd({
       durationMs,
       aborted: this.aborted,

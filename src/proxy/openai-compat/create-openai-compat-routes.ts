@@ -34,8 +34,9 @@ function randomId(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** What this entry serves, for the error that answers any other `/v1/…` path. */
-const SERVED = `POST ${CHAT_COMPLETIONS_PATH}, POST ${RESPONSES_PATH}, POST ${EMBEDDINGS_PATH}, GET /v1/models, GET /v1/models/{model}`;
+/** Every route the OpenAI-compatible entry serves (a new handler adds its line): named in the 404 for any other /v1 path. */
+export const SERVED_V1_ROUTES: readonly string[] = [`POST ${CHAT_COMPLETIONS_PATH}`, `POST ${RESPONSES_PATH}`, `POST ${EMBEDDINGS_PATH}`, 'GET /v1/models', 'GET /v1/models/{model}'];
+const SERVED = SERVED_V1_ROUTES.join(', ');
 
 function handlerFor(method: string, path: string): { handler: CompatHandler } | { allowed: string } | undefined {
   if (path === CHAT_COMPLETIONS_PATH) return method === 'POST' ? { handler: handleChatCompletions } : { allowed: 'POST' };
@@ -70,7 +71,7 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
     const handler: CompatHandler =
       match === undefined
         ? async () => {
-            throw new ProxyError('not_found', `${method} ${path} is not served by the OpenAI-compatible entry, which serves ${SERVED}; for any other API call, put the provider's domain in front of the path: /{domain}${path}`);
+            throw new ProxyError('not_found', `${method} ${path} is not served: the OpenAI-compatible entry serves ${SERVED}. For any other API put the provider's domain first, e.g. /api.openai.com${path}`);
           }
         : 'handler' in match
           ? match.handler

@@ -2,6 +2,8 @@
 // (https unless the entry says otherwise) and whether private addresses are acceptable.
 import type { Config, DomainConfig } from '../../config/schema.js';
 import { ProxyError } from '../../errors.js';
+import { allowlistAdvice } from '../../config/suggest-domain-entry.js';
+import { providerFor } from '../../providers/registry.js';
 import type { ParsedTarget } from './parse-target.js';
 import { canonicalHost } from './ssrf.js';
 
@@ -17,7 +19,7 @@ export function resolveAllowedTarget(target: ParsedTarget, allowedDomains: Confi
     const what = target.isIpLiteral ? 'IP address targets are refused unless that exact address is' : 'it is not';
     throw new ProxyError(
       'domain_not_allowed',
-      `domain "${target.authority}" is not allowed: ${what} in the allowlist. Add it to "allowed_domains" in config.json, e.g. {"allowed_domains": {"${target.authority}": {"auth_type": "openai", "https": true}}}`,
+      `domain "${target.authority}" is not allowed: ${what} in the allowlist. ${allowlistAdvice(target.authority, providerFor(undefined, target.path).id)}`,
     );
   }
   const scheme = entry.https ? 'https' : 'http';

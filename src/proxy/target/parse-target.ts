@@ -29,6 +29,11 @@ function invalid(reason: string): ProxyError {
 export function parseTarget(rawUrl: string): ParsedTarget {
   if (/[\r\n\0]|%0[ad]|%00/i.test(rawUrl)) throw invalid('control characters in the URL');
   if (!rawUrl.startsWith('/')) throw invalid('the URL must start with /');
+  const scheme = /^\/(https?):\/*/i.exec(rawUrl);
+  if (scheme) {
+    const path = rawUrl.slice(scheme[0].length).split('?')[0];
+    throw invalid(`drop the scheme: write /${path}, not /${scheme[1]}://${path} (the proxy always calls https unless the allowlist entry says "https": false)`);
+  }
   const slash = rawUrl.indexOf('/', 1);
   const query = rawUrl.indexOf('?');
   let authorityEnd = slash === -1 ? rawUrl.length : slash;

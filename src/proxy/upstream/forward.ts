@@ -25,6 +25,8 @@ export interface ForwardResult {
   /** Set when the exchange failed: before the response (answered by the proxy) or mid-stream. */
   error?: ProxyError;
   aborted: boolean;
+  /** Time from the request's arrival to the upstream's response headers (absent: none came). */
+  ttfbMs?: number;
 }
 
 type DispatchController = Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>[0];
@@ -56,6 +58,7 @@ class PipeHandler implements Dispatcher.DispatchHandler {
   private bytes = 0;
   private streamed = false;
   private started = false;
+  private ttfbMs: number | undefined;
   private done = false;
   private readonly onClose = () => {
     if (!this.done) this.controller?.abort(new ProxyError('upstream_failed', 'client disconnected'));
@@ -96,7 +99,8 @@ class PipeHandler implements Dispatcher.DispatchHandler {
     const contentType = headers['content-type'];
     this.streamed =
       (typeof contentType === 'string' && contentType.includes('event-stream')) || headers['content-length'] === undefined;
-    this.recording?.onResponseStart(statusCode, headers, performance.now() - this.startTime);
+    this.ttfbMs = performance.now() - this.startTime;
+    this.recording?.onResponseStart(statusCode, headers, this.ttfbMs);
     if (!this.response.destroyed) this.response.writeHead(statusCode, statusMessage, outgoing);
   }
 
@@ -110,7 +114,7 @@ class PipeHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.settle();
     this.response.end();
-    this.finish({ status: this.status, bytes: this.bytes, streamed: this.streamed, aborted: false });
+    this.finish({ status: this.status, bytes: this.bytes, streamed: this.streamed, aborted: false, ...this.timing() });
   }
 
   onResponseError(_controller: DispatchController, error: Error): void {
@@ -128,7 +132,12 @@ class PipeHandler implements Dispatcher.DispatchHandler {
       streamed: this.streamed,
       aborted: this.started || clientGone,
       error: proxyError,
+      ...this.timing(),
     });
+  }
+
+  private timing(): { ttfbMs?: number } {
+    return this.ttfbMs === undefined ? {} : { ttfbMs: this.ttfbMs };
   }
 
   private settle(): void {

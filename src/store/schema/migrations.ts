@@ -19,6 +19,17 @@ export interface Dialect {
   searchColumns: readonly string[];
   /** Statements, run after `exchanges` exists, that create the full-text index. */
   searchStatements: readonly string[];
+  /**
+   * A row trigger on `exchanges` running `body` (statements using NEW / OLD, each ending in `;`).
+   * `when` is an optional condition on NEW / OLD. SQLite has inline trigger bodies; PostgreSQL
+   * needs a function for it.
+   */
+  rowTrigger(name: string, event: 'INSERT' | 'DELETE' | 'UPDATE OF review_state', when: string | null, body: string): string[];
+  /**
+   * Who adds inserted records to the rollups (migration 3): a row trigger, or the store's
+   * insertBatch, one upsert per rollup key and batch (rollupUpsertSql, LATENCY_UPSERT_SQL).
+   */
+  rollupsOnInsert: 'trigger' | 'store';
 }
 
 /**
@@ -38,6 +49,11 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // detail=none keeps only which rows hold a term (no positions): about a third of the size and
     // a third less insert time than detail=full (measured); we only need "all terms occur".
     searchColumns: ['search_rowid INTEGER'],
+    // Measured: per-row insert triggers cost the SQLite writer a third of its rate on small records.
+    rollupsOnInsert: 'store',
+    rowTrigger: (name, event, when, body) => [
+      `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN ${when} `}BEGIN ${body} END`,
+    ],
     searchStatements: [
       'CREATE UNIQUE INDEX exchanges_search_rowid ON exchanges (search_rowid)',
       `CREATE VIRTUAL TABLE exchanges_fts USING fts5(search_text, content='', contentless_delete=1, detail=none, tokenize='${SQLITE_FTS_TOKENIZE}')`,
@@ -51,6 +67,11 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // The store fills this with to_tsvector('simple', <search text>) on insert.
     searchColumns: ['search_vector TSVECTOR'],
     searchStatements: ['CREATE INDEX exchanges_search_vector ON exchanges USING GIN (search_vector)'],
+    rollupsOnInsert: 'trigger',
+    rowTrigger: (name, event, when, body) => [
+      `CREATE FUNCTION ${name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`,
+      `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN (${when}) `}EXECUTE FUNCTION ${name}_fn()`,
+    ],
   },
 };
 
@@ -133,6 +154,41 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'rollups for stats, facets and totals',
+    statements: rollupStatements,
+  },
+  {
+    version: 4,
+    name: 'best record of a thread',
+    // ListFilter.bestOfThread asks, for each record, whether its thread holds a better one: this
+    // index answers that from its entries (rank = complete, turns, id), without reading rows.
+    statements: () => [
+      'CREATE INDEX exchanges_thread_best ON exchanges (thread_id, (error_class IS NULL AND NOT incomplete), turn_count, id)',
+    ],
+  },
+  {
+    version: 5,
+    name: 'review annotations',
+    // A reviewer's note, tags and 1-5 rating per record (Store.setAnnotation), in side tables: the
+    // `exchanges` row (and its select lists) stays as it is, and a tag filter is an index lookup.
+    // A record's annotation and tags are removed with it.
+    statements: (dialect) => [
+      `CREATE TABLE annotations (
+        exchange_id ${dialect.id} PRIMARY KEY,
+        note TEXT NOT NULL,
+        rating INTEGER CHECK (rating IS NULL OR (rating BETWEEN 1 AND 5)),
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE annotation_tags (
+        exchange_id ${dialect.id} NOT NULL,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (exchange_id, tag)
+      )`,
+      'CREATE INDEX annotation_tags_tag ON annotation_tags (tag, exchange_id)',
+    ],
+  },
+  {
+    version: 6,
     name: 'client and side-call marks',
     // Which program sent each request (capture/detect-client.ts) and whether it is an agent's side
     // call (capture/detect-side-call.ts); a side table for the reason migration 2 gives. Only
@@ -144,6 +200,136 @@ export const migrations: readonly Migration[] = [
     ],
   },
 ];
+
+/** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */
+export const ROLLUP_BUCKET_MS = 3_600_000;
+
+/** The measures a rollup row sums, as (column, expression over a row of `exchanges`). */
+const rollupMeasures = (row: 'NEW' | 'OLD' | 'exchanges'): Array<[string, string]> => [
+  ['requests', '1'],
+  ['errors', `CASE WHEN ${row}.error_class IS NULL THEN 0 ELSE 1 END`],
+  ['input_tokens', `COALESCE(${row}.input_tokens, 0)`],
+  ['output_tokens', `COALESCE(${row}.output_tokens, 0)`],
+  ['total_tokens', `COALESCE(${row}.total_tokens, 0)`],
+  ['reasoning_tokens', `COALESCE(${row}.reasoning_tokens, 0)`],
+  ['cached_input_tokens', `COALESCE(${row}.cached_input_tokens, 0)`],
+];
+
+/** The two rollup tables: per hour (for time series and time ranges), and over all time (tiny). */
+interface RollupTable {
+  name: 'exchange_rollups' | 'exchange_totals';
+  hourly: boolean;
+}
+const ROLLUP_TABLES: readonly RollupTable[] = [
+  { name: 'exchange_rollups', hourly: true },
+  { name: 'exchange_totals', hourly: false },
+];
+
+const keyColumnsOf = (table: RollupTable): string[] => [...(table.hourly ? ['bucket_start'] : []), 'model', 'domain', 'api_kind', 'review_state'];
+
+/** The rollup key of a row of `exchanges`: (its hour,) model ('' for none), domain, API kind and review state. */
+const rollupKey = (table: RollupTable, row: 'NEW' | 'OLD' | 'exchanges'): string[] => [
+  ...(table.hourly ? [`${row}.started_at - ${row}.started_at % ${ROLLUP_BUCKET_MS}`] : []),
+  `COALESCE(${row}.model, '')`,
+  `${row}.domain`,
+  `${row}.api_kind`,
+  `${row}.review_state`,
+];
+
+/** Column names of the measures, in the order rollupUpsertSql binds them after the key. */
+export const ROLLUP_MEASURES = rollupMeasures('exchanges').map(([column]) => column);
+
+/** `INSERT ... ON CONFLICT DO UPDATE` adding `values` (key columns, then ROLLUP_MEASURES) to a rollup row. */
+function upsert(table: RollupTable, values: readonly string[]): string {
+  const keys = keyColumnsOf(table).join(', ');
+  return (
+    `INSERT INTO ${table.name} (${keys}, ${ROLLUP_MEASURES.join(', ')}) VALUES (${values.join(', ')}) ` +
+    `ON CONFLICT (${keys}) DO UPDATE SET ${ROLLUP_MEASURES.map((column) => `${column} = ${table.name}.${column} + excluded.${column}`).join(', ')}`
+  );
+}
+
+/**
+ * For a store that adds inserted records to the rollups itself, batched (Dialect.rollupsOnInsert
+ * 'store'): the upsert with positional parameters, key columns then ROLLUP_MEASURES.
+ */
+export function rollupUpsertSql(hourly: boolean): string {
+  const table = ROLLUP_TABLES.find((candidate) => candidate.hourly === hourly)!;
+  return upsert(table, [...keyColumnsOf(table), ...ROLLUP_MEASURES].map(() => '?'));
+}
+
+export const LATENCY_UPSERT_SQL =
+  'INSERT INTO latency_counts (metric, value, count) VALUES (?, ?, ?) ON CONFLICT (metric, value) DO UPDATE SET count = latency_counts.count + excluded.count';
+
+/** Adds (sign 1) or removes (sign -1) one row's contribution to its rows of both rollup tables. */
+function rollupDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
+  const measures = rollupMeasures(row).map(([, expression]) => (sign === 1 ? expression : `-(${expression})`));
+  const statements: string[] = [];
+  for (const table of ROLLUP_TABLES) {
+    const key = rollupKey(table, row);
+    statements.push(`${upsert(table, [...key, ...measures])};`);
+    // An emptied rollup row goes, so facets never offer a model that no longer has a record.
+    if (sign === -1) {
+      const match = keyColumnsOf(table).map((column, index) => `${column} = ${key[index]}`);
+      statements.push(`DELETE FROM ${table.name} WHERE ${match.join(' AND ')} AND requests = 0;`);
+    }
+  }
+  return statements.join(' ');
+}
+
+/** Adds or removes one row's latencies in the exact latency counts (for percentiles over everything). */
+function latencyDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
+  return (['duration_ms', 'ttfb_ms'] as const)
+    .map(
+      (column) =>
+        `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${row}.${column}, ${sign} WHERE ${row}.${column} IS NOT NULL ` +
+        `ON CONFLICT (metric, value) DO UPDATE SET count = latency_counts.count + excluded.count;`,
+    )
+    .join(' ');
+}
+
+/**
+ * Migration 3. `exchange_rollups`: counts and token sums per hour x model x domain x API kind x
+ * review state; `exchange_totals`: the same over all time (a few rows: facets, totals, top
+ * models). Triggers keep them right as rows are deleted or change state, and as they are
+ * inserted unless the store adds its batches itself (cheaper: one upsert per key and batch).
+ * `latency_counts`: how many records have each exact duration / time to first byte (ms), so
+ * nearest-rank percentiles over everything are one pass over the distinct values. All are
+ * filled from the rows already stored.
+ */
+function rollupStatements(dialect: Dialect): string[] {
+  const measures = rollupMeasures('exchanges');
+  return [
+    ...ROLLUP_TABLES.flatMap((table) => [
+      `CREATE TABLE ${table.name} (
+        ${table.hourly ? 'bucket_start BIGINT NOT NULL,' : ''}
+        model TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        api_kind TEXT NOT NULL,
+        review_state TEXT NOT NULL,
+        ${measures.map(([column]) => `${column} BIGINT NOT NULL`).join(',\n        ')},
+        PRIMARY KEY (${keyColumnsOf(table).join(', ')})
+      )`,
+      `INSERT INTO ${table.name} (${keyColumnsOf(table).join(', ')}, ${ROLLUP_MEASURES.join(', ')})
+      SELECT ${rollupKey(table, 'exchanges').join(', ')}, ${measures.map(([, expression]) => `SUM(${expression})`).join(', ')}
+      FROM exchanges GROUP BY ${rollupKey(table, 'exchanges').join(', ')}`,
+    ]),
+    'CREATE TABLE latency_counts (metric TEXT NOT NULL, value BIGINT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (metric, value))',
+    ...(['duration_ms', 'ttfb_ms'] as const).map(
+      (column) =>
+        `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${column}, COUNT(*) FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column}`,
+    ),
+    ...(dialect.rollupsOnInsert === 'trigger'
+      ? dialect.rowTrigger('exchanges_rollup_insert', 'INSERT', null, `${rollupDelta('NEW', 1)} ${latencyDelta('NEW', 1)}`)
+      : []),
+    ...dialect.rowTrigger('exchanges_rollup_delete', 'DELETE', null, `${rollupDelta('OLD', -1)} ${latencyDelta('OLD', -1)}`),
+    ...dialect.rowTrigger(
+      'exchanges_rollup_review',
+      'UPDATE OF review_state',
+      'OLD.review_state <> NEW.review_state',
+      `${rollupDelta('OLD', -1)} ${rollupDelta('NEW', 1)}`,
+    ),
+  ];
+}
 
 export const latestSchemaVersion = Math.max(...migrations.map((migration) => migration.version));
 

@@ -11,29 +11,48 @@ export interface SqlCondition {
 /** Splits text into index terms exactly as the FTS5 tokenizer does. */
 export type Tokenize = (text: string) => string[];
 
-export function filterToSql(filter: ListFilter, tokenize: Tokenize): SqlCondition {
+/**
+ * `table`: the name or alias the columns are qualified with (default: unqualified, `exchanges`).
+ * bestOfThread compares each record with the others of its thread (alias `better`) under the same
+ * filter; the expressions match the index exchanges_thread_best (migration 4) so each comparison
+ * reads that index, not the rows.
+ */
+export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: string): SqlCondition {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
+  const prefix = table === undefined ? '' : `${table}.`;
   const equals = (column: string, value: string | number): void => {
-    clauses.push(`${column} = ?`);
+    clauses.push(`${prefix}${column} = ?`);
     params.push(value);
   };
   if (filter.reviewState !== undefined) equals('review_state', filter.reviewState);
   if (filter.model !== undefined) equals('model', filter.model);
   if (filter.domain !== undefined) equals('domain', filter.domain);
   if (filter.apiKind !== undefined) equals('api_kind', filter.apiKind);
+  if (filter.threadId !== undefined) equals('thread_id', filter.threadId);
+  if (filter.tag !== undefined) {
+    clauses.push('id IN (SELECT exchange_id FROM annotation_tags WHERE tag = ?)');
+    params.push(filter.tag);
+  }
   if (filter.hasTools !== undefined) equals('has_tools', filter.hasTools ? 1 : 0);
+  if (filter.models !== undefined) {
+    if (filter.models.length === 0) clauses.push('0 = 1');
+    else {
+      clauses.push(`${prefix}model IN (${filter.models.map(() => '?').join(', ')})`);
+      params.push(...filter.models);
+    }
+  }
   if (filter.since !== undefined) {
-    clauses.push('started_at >= ?');
+    clauses.push(`${prefix}started_at >= ?`);
     params.push(filter.since);
   }
   if (filter.until !== undefined) {
-    clauses.push('started_at < ?');
+    clauses.push(`${prefix}started_at < ?`);
     params.push(filter.until);
   }
-  if (filter.hasError !== undefined) clauses.push(filter.hasError ? 'error_class IS NOT NULL' : 'error_class IS NULL');
+  if (filter.hasError !== undefined) clauses.push(filter.hasError ? `${prefix}error_class IS NOT NULL` : `${prefix}error_class IS NULL`);
   if (filter.functionCallOnly !== undefined) {
-    clauses.push(`id ${filter.functionCallOnly ? 'IN' : 'NOT IN'} (SELECT id FROM function_call_only_exchanges)`);
+    clauses.push(`${prefix}id ${filter.functionCallOnly ? 'IN' : 'NOT IN'} (SELECT id FROM function_call_only_exchanges)`);
   }
   if (filter.sideCall !== undefined) {
     clauses.push(`id ${filter.sideCall ? 'IN' : 'NOT IN'} (SELECT id FROM exchange_clients WHERE side_call IS NOT NULL)`);
@@ -43,16 +62,26 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize): SqlConditio
     params.push(filter.client);
   }
   if (filter.throughId !== undefined) {
-    clauses.push('id <= ?');
+    clauses.push(`${prefix}id <= ?`);
     params.push(filter.throughId);
   }
   if (filter.search !== undefined && filter.search.trim() !== '') {
     const query = toFts5Query(tokenize(filter.search));
     if (query === null) clauses.push('0 = 1');
     else {
-      clauses.push('search_rowid IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)');
+      clauses.push(`${prefix}search_rowid IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)`);
       params.push(query);
     }
+  }
+  if (filter.bestOfThread === true) {
+    const self = table ?? 'exchanges';
+    const { bestOfThread: _self, ...rest } = filter;
+    const others = filterToSql(rest, tokenize, 'better');
+    const rank = (alias: string) => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete), ${alias}.turn_count, ${alias}.id`;
+    clauses.push(
+      `NOT EXISTS (SELECT 1 FROM exchanges AS better WHERE better.thread_id = ${self}.thread_id AND (${rank('better')}) > (${rank(self)}) AND ${others.where})`,
+    );
+    params.push(...others.params);
   }
   return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params };
 }

@@ -96,8 +96,8 @@ describe('migration 2 (function-call-only flag)', () => {
     await store.close();
     // Roll the file back to schema version 1, as a database written before this migration would be.
     const db = new Database(path);
+    dropRollups(db);
     db.exec('DROP TABLE function_call_only_exchanges');
-    db.exec('DROP TABLE exchange_clients');
     db.prepare('DELETE FROM schema_migrations WHERE version >= 2').run();
     db.close();
     const reopened = openSqliteStore(path);
@@ -106,8 +106,42 @@ describe('migration 2 (function-call-only flag)', () => {
   });
 });
 
-describe('migration 3 (client and side-call marks)', () => {
-  it('adds the side table to a version-2 database; its records have no client', async () => {
+/** Undoes migrations 3 (rollups), 4 (thread index), 5 (annotations) and 6 (client marks), as in a database written before them. */
+function dropRollups(db: Database.Database): void {
+  db.exec('DROP TABLE IF EXISTS exchange_clients; DROP TABLE IF EXISTS annotations; DROP TABLE IF EXISTS annotation_tags');
+  db.exec('DROP INDEX exchanges_thread_best');
+  for (const trigger of ['exchanges_rollup_delete', 'exchanges_rollup_review']) db.exec(`DROP TRIGGER ${trigger}`);
+  db.exec('DROP TABLE exchange_rollups');
+  db.exec('DROP TABLE exchange_totals');
+  db.exec('DROP TABLE latency_counts');
+  db.prepare('DELETE FROM schema_migrations WHERE version >= 3').run();
+}
+
+describe('migration 3 (rollups)', () => {
+  it('fills the rollups from the records stored before it, and keeps them from then on', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const records = makeTestRecords(30);
+    await store.insertBatch(records.slice(0, 20));
+    await store.setReviewState([records[0]!.id, records[1]!.id], 'confirmed', 1);
+    await store.close();
+    const db = new Database(path);
+    dropRollups(db);
+    db.close();
+    const reopened = openSqliteStore(path);
+    await reopened.insertBatch(records.slice(20));
+    await reopened.delete([records[2]!.id]);
+    expect(await reopened.stats()).toEqual({ records: 29, byReviewState: { pending: 27, confirmed: 2, rejected: 0 } });
+    const models = new Map<string, number>();
+    for (const record of records.filter((_, index) => index !== 2)) models.set(record.model!, (models.get(record.model!) ?? 0) + 1);
+    expect(Object.fromEntries((await reopened.facets()).models.map(({ value, count }) => [value, count]))).toEqual(Object.fromEntries(models));
+    expect((await reopened.aggregate({}, { bucketMs: 86_400_000 })).durationMs.max).toBe(Math.max(...records.map((record) => record.durationMs)));
+    await reopened.close();
+  });
+});
+
+describe('migration 6 (client and side-call marks)', () => {
+  it('adds the side table to a version-5 database; its records have no client', async () => {
     const path = nextPath();
     const store = openSqliteStore(path);
     const [old] = makeTestRecords(1);
@@ -115,7 +149,7 @@ describe('migration 3 (client and side-call marks)', () => {
     await store.close();
     const db = new Database(path);
     db.exec('DROP TABLE exchange_clients');
-    db.prepare('DELETE FROM schema_migrations WHERE version >= 3').run();
+    db.prepare('DELETE FROM schema_migrations WHERE version >= 6').run();
     db.close();
     const reopened = openSqliteStore(path);
     const [, fresh] = makeTestRecords(2);

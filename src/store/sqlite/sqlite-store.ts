@@ -10,9 +10,18 @@ import type { ExchangeRecord, ReviewState, StoredExchange } from '../exchange-re
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
 import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
-import { SQLITE_FTS_TOKENIZE, createMigrationsTableSql, dialects, pendingMigrations } from '../schema/migrations.js';
+import {
+  LATENCY_UPSERT_SQL,
+  ROLLUP_BUCKET_MS,
+  SQLITE_FTS_TOKENIZE,
+  createMigrationsTableSql,
+  dialects,
+  pendingMigrations,
+  rollupUpsertSql,
+} from '../schema/migrations.js';
 import type {
   AggregateOptions,
+  Annotation,
   DerivedFields,
   ExchangeSummary,
   KeyedGroup,
@@ -40,6 +49,9 @@ import {
   summarySelectList,
 } from './exchange-row.js';
 import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
+import { type RollupCondition, rollupFilter } from './rollup-filter.js';
+import { BAND, FIRST_BANDED_ROWID, bandStart } from './search-rowid.js';
+import { toFts5Query } from './to-fts5-query.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -133,6 +145,42 @@ function backfillFunctionCallOnly(db: Database.Database): void {
 
 const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
 
+function hasSearch(filter: ListFilter): boolean {
+  return filter.search !== undefined && filter.search.trim() !== '';
+}
+
+const ROW_GROUP_COLUMNS =
+  'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
+  'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
+
+interface AggregateTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  pending: number;
+  confirmed: number;
+  rejected: number;
+  reasoningTokens: number;
+  cachedInputTokens: number;
+  totalTokens: number;
+}
+
+function aggregateFromTotals(totals: AggregateTotals): Pick<StoreAggregates, 'requests' | 'errors' | 'byReviewState' | 'tokens'> {
+  return {
+    requests: totals.requests,
+    errors: totals.errors,
+    byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
+    tokens: {
+      input: totals.inputTokens,
+      output: totals.outputTokens,
+      reasoning: totals.reasoningTokens,
+      cachedInput: totals.cachedInputTokens,
+      total: totals.totalTokens,
+    },
+  };
+}
+
 class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
@@ -141,6 +189,7 @@ class SqliteStore implements Store {
   >;
   readonly #updateMany: (sql: string, ids: readonly string[], leading: unknown[]) => number;
   readonly #deleteMany: (ids: readonly string[]) => number;
+  readonly #setAnnotation: (id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number) => boolean;
   readonly #deleteWhere: Database.Transaction<(condition: SqlCondition) => number>;
   readonly #setEdited: (id: string, row: ShareGptRow | null, functionCallOnly: boolean) => boolean;
   readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
@@ -153,7 +202,18 @@ class SqliteStore implements Store {
     const findParent = db.prepare<[string, string], { id: string; thread_id: string }>(
       'SELECT id, thread_id FROM exchanges WHERE self_key = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
-    const insertSearch = db.prepare('INSERT INTO exchanges_fts (search_text) VALUES (?)');
+    const insertSearchAt = db.prepare('INSERT INTO exchanges_fts (rowid, search_text) VALUES (?, ?)');
+    const maxRowidInBand = db.prepare<[number, number], number | null>(
+      'SELECT MAX(search_rowid) FROM exchanges WHERE search_rowid >= ? AND search_rowid < ?',
+    ).pluck();
+    /** Indexes a record's search text under the next free rowid of its id's band (search-rowid.ts). */
+    const insertSearch = (id: string, text: string): number => {
+      const start = bandStart(id);
+      const max = maxRowidInBand.get(start, start + BAND) ?? null;
+      const rowid = max === null ? start : max + 1;
+      insertSearchAt.run(rowid, text);
+      return rowid;
+    };
     const flagFunctionCallOnly = db.prepare('INSERT OR IGNORE INTO function_call_only_exchanges (id) VALUES (?)');
     const unflagFunctionCallOnly = db.prepare('DELETE FROM function_call_only_exchanges WHERE id = ?');
     const insertClient = db.prepare('INSERT OR IGNORE INTO exchange_clients (id, client, client_version, side_call) VALUES (?, ?, ?, ?)');
@@ -161,11 +221,47 @@ class SqliteStore implements Store {
     const insertExchange = db.prepare(
       `INSERT INTO exchanges (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
     );
+    const upsertHourly = db.prepare(rollupUpsertSql(true));
+    const upsertTotals = db.prepare(rollupUpsertSql(false));
+    const upsertLatency = db.prepare(LATENCY_UPSERT_SQL);
     this.#insertTransaction = db.transaction((records: readonly ExchangeRecord[], bodies: readonly EncodedBodies[]) => {
+      // The batch's contribution to the rollups, one upsert per key (dialects.sqlite.rollupsOnInsert).
+      const hourly = new Map<string, { key: Array<string | number>; measures: number[] }>();
+      const totals = new Map<string, { key: Array<string | number>; measures: number[] }>();
+      const latencies = new Map<string, { metric: string; value: number; count: number }>();
+      const add = (into: typeof hourly, key: Array<string | number>, measures: number[]): void => {
+        const text = JSON.stringify(key);
+        const current = into.get(text);
+        if (current === undefined) into.set(text, { key, measures: [...measures] });
+        else measures.forEach((value, index) => (current.measures[index]! += value));
+      };
+      const countLatency = (metric: string, value: number | null): void => {
+        if (value === null) return;
+        const text = `${metric}:${value}`;
+        const current = latencies.get(text);
+        if (current === undefined) latencies.set(text, { metric, value, count: 1 });
+        else current.count += 1;
+      };
       records.forEach((record, index) => {
         if (exists.get(record.id) !== undefined) return;
+        const usage = record.usage;
+        // Same order as ROLLUP_MEASURES; a new record is pending.
+        const measures = [
+          1,
+          record.error === null ? 0 : 1,
+          usage?.inputTokens ?? 0,
+          usage?.outputTokens ?? 0,
+          usage?.totalTokens ?? 0,
+          usage?.reasoningTokens ?? 0,
+          usage?.cachedInputTokens ?? 0,
+        ];
+        const key = [record.model ?? '', record.domain, record.apiKind, 'pending'];
+        add(hourly, [record.startedAt - (record.startedAt % ROLLUP_BUCKET_MS), ...key], measures);
+        add(totals, key, measures);
+        countLatency('duration_ms', record.durationMs);
+        countLatency('ttfb_ms', record.ttfbMs);
         const parent = record.parentKey === null ? undefined : findParent.get(record.parentKey, record.id);
-        const searchRowid = record.searchText === '' ? null : insertSearch.run(record.searchText).lastInsertRowid;
+        const searchRowid = record.searchText === '' ? null : insertSearch(record.id, record.searchText);
         insertExchange.run(
           insertParams(record, bodies[index]!, {
             parentId: parent?.id ?? null,
@@ -176,6 +272,9 @@ class SqliteStore implements Store {
         if (bodies[index]!.functionCallOnly) flagFunctionCallOnly.run(record.id);
         if (record.client != null || record.sideCall != null) insertClient.run(record.id, record.client ?? null, record.clientVersion ?? null, record.sideCall ?? null);
       });
+      for (const { key, measures } of hourly.values()) upsertHourly.run(...key, ...measures);
+      for (const { key, measures } of totals.values()) upsertTotals.run(...key, ...measures);
+      for (const { metric, value, count } of latencies.values()) upsertLatency.run(metric, value, count);
     });
     this.#updateMany = db.transaction((sql: string, ids: readonly string[], leading: unknown[]) => {
       const statement = this.#statement(sql);
@@ -188,6 +287,25 @@ class SqliteStore implements Store {
     );
     const deleteSearch = db.prepare('DELETE FROM exchanges_fts WHERE rowid = ?');
     const deleteExchange = db.prepare('DELETE FROM exchanges WHERE id = ?');
+    const deleteAnnotation = db.prepare('DELETE FROM annotations WHERE exchange_id = ?');
+    const deleteTags = db.prepare('DELETE FROM annotation_tags WHERE exchange_id = ?');
+    const recordExists = db.prepare<[string], { id: string }>('SELECT id FROM exchanges WHERE id = ?');
+    const upsertAnnotation = db.prepare(
+      'INSERT INTO annotations (exchange_id, note, rating, updated_at) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (exchange_id) DO UPDATE SET note = excluded.note, rating = excluded.rating, updated_at = excluded.updated_at',
+    );
+    const insertTag = db.prepare('INSERT OR IGNORE INTO annotation_tags (exchange_id, tag) VALUES (?, ?)');
+    this.#setAnnotation = db.transaction((id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): boolean => {
+      if (recordExists.get(id) === undefined) return false;
+      deleteAnnotation.run(id);
+      deleteTags.run(id);
+      const normal = annotation === null ? null : normalAnnotation(annotation);
+      if (normal === null) return true;
+      upsertAnnotation.run(id, normal.note, normal.rating, now);
+      // Tags in the order given: rowid order of the side table keeps it.
+      for (const tag of normal.tags) insertTag.run(id, tag);
+      return true;
+    });
     this.#deleteMany = db.transaction((ids: readonly string[]) => {
       let removed = 0;
       for (const id of ids) {
@@ -196,6 +314,8 @@ class SqliteStore implements Store {
         if (row.search_rowid !== null) deleteSearch.run(row.search_rowid);
         unflagFunctionCallOnly.run(id);
         deleteClient.run(id);
+        deleteAnnotation.run(id);
+        deleteTags.run(id);
         removed += deleteExchange.run(id).changes;
       }
       return removed;
@@ -231,7 +351,16 @@ class SqliteStore implements Store {
       const current = readForDerive.get(id);
       if (current === undefined) return false;
       if (current.search_rowid !== null) deleteSearch.run(current.search_rowid);
-      const searchRowid = derived.searchText === '' ? null : insertSearch.run(derived.searchText).lastInsertRowid;
+      // A banded rowid is kept; an old auto-increment one moves to the record's band.
+      const keep = current.search_rowid !== null && current.search_rowid >= FIRST_BANDED_ROWID ? current.search_rowid : null;
+      let searchRowid: number | null = null;
+      if (derived.searchText !== '') {
+        if (keep === null) searchRowid = insertSearch(id, derived.searchText);
+        else {
+          insertSearchAt.run(keep, derived.searchText);
+          searchRowid = keep;
+        }
+      }
       writeDerived.run(
         derived.sharegpt === null ? null : encodeJson(derived.sharegpt),
         derived.converterVersion,
@@ -315,6 +444,22 @@ class SqliteStore implements Store {
     ).changes;
   }
 
+  async setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean> {
+    return this.#setAnnotation(id, annotation, now);
+  }
+
+  async annotationsOf(ids: readonly string[]): Promise<Map<string, Annotation>> {
+    const out = new Map<string, Annotation>();
+    const one = this.#statement('SELECT note, rating, updated_at FROM annotations WHERE exchange_id = ?');
+    const tags = this.#statement('SELECT tag FROM annotation_tags WHERE exchange_id = ? ORDER BY rowid');
+    for (const id of new Set(ids)) {
+      const row = one.get(id) as { note: string; rating: number | null; updated_at: number } | undefined;
+      if (row === undefined) continue;
+      out.set(id, { note: row.note, rating: row.rating, updatedAt: row.updated_at, tags: tags.pluck().all(id) as string[] });
+    }
+    return out;
+  }
+
   async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt'], functionCallOnly: boolean): Promise<boolean> {
     return this.#setEdited(id, row, functionCallOnly);
   }
@@ -332,15 +477,69 @@ class SqliteStore implements Store {
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
+    const rollup = rollupFilter(filter);
+    if (rollup === null) return this.#countRows(filter);
+    // One read snapshot for both reads, so a write between them cannot be counted twice or missed.
+    return this.#snapshot(() => {
+      const total = this.#statement(`SELECT COALESCE(SUM(requests), 0) FROM ${rollup.table} WHERE ${rollup.where}`)
+        .pluck()
+        .get(...rollup.params) as number;
+      if (filter.throughId === undefined) return total;
+      // The rollups count every id; take off the few matching records newer than throughId (it is
+      // normally the newest id the user saw: a short range scan of the primary key).
+      const { throughId, ...rest } = filter;
+      const condition = filterToSql(rest, this.#tokenize);
+      const newer = this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${condition.where} AND id > ?`)
+        .pluck()
+        .get(...condition.params, throughId) as number;
+      return total - newer;
+    });
+  }
+
+  async countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    const limit = Math.max(0, Math.floor(cap));
+    if (rollupFilter(filter) !== null) {
+      const count = await this.count(filter);
+      return { count, capped: false };
+    }
+    let counted: number;
+    if (hasSearch(filter)) {
+      const { search, ...rest } = filter;
+      const query = toFts5Query(this.#tokenize(search ?? ''));
+      if (query === null) return { count: 0, capped: false };
+      const { throughId, ...others } = rest;
+      if (Object.values(others).every((value) => value === undefined) && this.#searchRowidsBanded()) {
+        counted = this.#countSearchOnly(query, throughId, limit + 1);
+      } else {
+        // Joined from the index (as #searchPage), so counting stops at the cap instead of first
+        // collecting every match.
+        const condition = filterToSql(rest, this.#tokenize);
+        counted = this.#statement(
+          `SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+          WHERE exchanges_fts MATCH ? AND ${condition.where} LIMIT ?)`,
+        )
+          .pluck()
+          .get(query, ...condition.params, limit + 1) as number;
+      }
+    } else {
+      const condition = filterToSql(filter, this.#tokenize);
+      counted = this.#statement(`SELECT COUNT(*) FROM (SELECT 1 FROM exchanges WHERE ${condition.where} LIMIT ?)`)
+        .pluck()
+        .get(...condition.params, limit + 1) as number;
+    }
+    return counted > limit ? { count: limit, capped: true } : { count: counted, capped: false };
+  }
+
+  async countThreads(filter: ListFilter = {}): Promise<number> {
     const condition = filterToSql(filter, this.#tokenize);
-    const row = this.#statement(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`).get(
+    const row = this.#statement(`SELECT COUNT(DISTINCT thread_id) AS n FROM exchanges WHERE ${condition.where}`).get(
       ...condition.params,
     ) as { n: number };
     return row.n;
   }
 
   async stats(): Promise<StoreStats> {
-    const rows = this.#statement('SELECT review_state, COUNT(*) AS n FROM exchanges GROUP BY review_state').all() as Array<{
+    const rows = this.#statement('SELECT review_state, SUM(requests) AS n FROM exchange_totals GROUP BY review_state').all() as Array<{
       review_state: ReviewState;
       n: number;
     }>;
@@ -350,11 +549,81 @@ class SqliteStore implements Store {
   }
 
   async aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
+    const rollup = rollupFilter(filter);
+    if (rollup !== null && filter.throughId === undefined) return this.#snapshot(() => this.#aggregateRollups(filter, rollup, options));
+    return this.#aggregateRows(filter, options);
+  }
+
+  /** As aggregate, from exchange_rollups (and latency_counts over everything); see rollup-filter.ts. */
+  #aggregateRollups(filter: ListFilter, rollup: RollupCondition, options: AggregateOptions): StoreAggregates {
+    const where = `WHERE ${rollup.where}`;
+    const groupColumns =
+      'SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS inputTokens, SUM(output_tokens) AS outputTokens';
+    const totals = this.#statement(
+      `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(errors), 0) AS errors,
+        COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
+        COALESCE(SUM(CASE WHEN review_state = 'pending' THEN requests END), 0) AS pending,
+        COALESCE(SUM(CASE WHEN review_state = 'confirmed' THEN requests END), 0) AS confirmed,
+        COALESCE(SUM(CASE WHEN review_state = 'rejected' THEN requests END), 0) AS rejected,
+        COALESCE(SUM(reasoning_tokens), 0) AS reasoningTokens,
+        COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
+        COALESCE(SUM(total_tokens), 0) AS totalTokens
+      FROM ${rollup.table} ${where}`,
+    ).get(...rollup.params) as AggregateTotals;
+    const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
+    const offsetMs = Math.floor(options.offsetMs ?? 0);
+    // Whole-hour buckets at a whole-hour offset are unions of rollup buckets; others (a 5-minute
+    // chart, a UTC+5:30 day) are counted from the records.
+    const overTime =
+      bucketMs % ROLLUP_BUCKET_MS === 0 && offsetMs % ROLLUP_BUCKET_MS === 0
+        ? (this.#statement(
+            `SELECT CAST((bucket_start + ?) / ? AS INTEGER) * ? - ? AS start, ${groupColumns}
+            FROM exchange_rollups ${where} GROUP BY 1 ORDER BY 1`,
+          ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...rollup.params) as TimeBucket[])
+        : this.#overTimeRows(filterToSql(filter, this.#tokenize), bucketMs, offsetMs);
+    const topN = Math.max(1, Math.floor(options.topN ?? 20));
+    const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
+      this.#statement(
+        // '' is a rollup's "no model": it sorts where NULL sorts, first among equal counts.
+        `SELECT ${column === 'model' ? "NULLIF(model, '')" : column} AS key, ${groupColumns} FROM ${rollup.table} ${where}
+        GROUP BY ${column} ORDER BY requests DESC, ${column} LIMIT ?`,
+      ).all(...rollup.params, topN) as KeyedGroup[];
+    const everything = rollup.params.length === 0;
+    const condition = everything ? null : filterToSql(filter, this.#tokenize);
+    return {
+      ...aggregateFromTotals(totals),
+      overTime,
+      byModel: groupBy('model'),
+      byDomain: groupBy('domain'),
+      durationMs: condition === null ? this.#percentilesFromCounts('duration_ms') : this.#percentiles('duration_ms', condition),
+      ttfbMs: condition === null ? this.#percentilesFromCounts('ttfb_ms') : this.#percentiles('ttfb_ms', condition),
+    };
+  }
+
+  /** Nearest-rank percentiles over every record, from latency_counts: one pass over the distinct values. */
+  #percentilesFromCounts(metric: 'duration_ms' | 'ttfb_ms'): Percentiles {
+    const count = this.#statement('SELECT COALESCE(SUM(count), 0) FROM latency_counts WHERE metric = ?').pluck().get(metric) as number;
+    if (count === 0) return { p50: null, p90: null, p95: null, p99: null, max: null };
+    const ranks = PERCENTILES.map((fraction) => Math.max(1, Math.ceil(fraction * count)));
+    const row = this.#statement(
+      `SELECT ${ranks.map((_, index) => `MIN(CASE WHEN cumulative >= ? THEN value END) AS p${index}`).join(', ')}
+      FROM (SELECT value, SUM(count) OVER (ORDER BY value) AS cumulative FROM latency_counts WHERE metric = ?)`,
+    ).get(...ranks, metric) as Record<string, number | null>;
+    return { p50: row['p0'] ?? null, p90: row['p1'] ?? null, p95: row['p2'] ?? null, p99: row['p3'] ?? null, max: row['p4'] ?? null };
+  }
+
+  #overTimeRows(condition: SqlCondition, bucketMs: number, offsetMs: number): TimeBucket[] {
+    return this.#statement(
+      `SELECT CAST((started_at + ?) / ? AS INTEGER) * ? - ? AS start, ${ROW_GROUP_COLUMNS}
+      FROM exchanges WHERE ${condition.where} GROUP BY 1 ORDER BY 1`,
+    ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...condition.params) as TimeBucket[];
+  }
+
+  /** As aggregate, counted from the records themselves (filters the rollups cannot answer). */
+  #aggregateRows(filter: ListFilter, options: AggregateOptions): StoreAggregates {
     const condition = filterToSql(filter, this.#tokenize);
     const where = `WHERE ${condition.where}`;
-    const groupColumns =
-      'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
-      'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
+    const groupColumns = ROW_GROUP_COLUMNS;
     const totals = this.#statement(
       `SELECT ${groupColumns},
         COALESCE(SUM(review_state = 'pending'), 0) AS pending,
@@ -364,40 +633,17 @@ class SqliteStore implements Store {
         COALESCE(SUM(cached_input_tokens), 0) AS cachedInputTokens,
         COALESCE(SUM(total_tokens), 0) AS totalTokens
       FROM exchanges ${where}`,
-    ).get(...condition.params) as {
-      requests: number;
-      errors: number;
-      inputTokens: number;
-      outputTokens: number;
-      pending: number;
-      confirmed: number;
-      rejected: number;
-      reasoningTokens: number;
-      cachedInputTokens: number;
-      totalTokens: number;
-    };
+    ).get(...condition.params) as AggregateTotals;
     const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
     const offsetMs = Math.floor(options.offsetMs ?? 0);
-    const overTime = this.#statement(
-      `SELECT CAST((started_at + ?) / ? AS INTEGER) * ? - ? AS start, ${groupColumns}
-      FROM exchanges ${where} GROUP BY 1 ORDER BY 1`,
-    ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...condition.params) as TimeBucket[];
+    const overTime = this.#overTimeRows(condition, bucketMs, offsetMs);
     const topN = Math.max(1, Math.floor(options.topN ?? 20));
     const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
       this.#statement(
         `SELECT ${column} AS key, ${groupColumns} FROM exchanges ${where} GROUP BY ${column} ORDER BY requests DESC, key LIMIT ?`,
       ).all(...condition.params, topN) as KeyedGroup[];
     return {
-      requests: totals.requests,
-      errors: totals.errors,
-      byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
-      tokens: {
-        input: totals.inputTokens,
-        output: totals.outputTokens,
-        reasoning: totals.reasoningTokens,
-        cachedInput: totals.cachedInputTokens,
-        total: totals.totalTokens,
-      },
+      ...aggregateFromTotals(totals),
       overTime,
       byModel: groupBy('model'),
       byDomain: groupBy('domain'),
@@ -409,7 +655,7 @@ class SqliteStore implements Store {
   async facets(): Promise<StoreFacets> {
     const of = (column: 'model' | 'domain') =>
       this.#statement(
-        `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
+        `SELECT ${column} AS value, SUM(requests) AS count FROM exchange_totals WHERE ${column} <> '' GROUP BY ${column} ORDER BY count DESC, value LIMIT 500`,
       ).all() as StoreFacets['models'];
     const clients = this.#statement(
       'SELECT client AS value, COUNT(*) AS count FROM exchange_clients WHERE client IS NOT NULL GROUP BY client ORDER BY count DESC, value LIMIT 500',
@@ -447,6 +693,9 @@ class SqliteStore implements Store {
   }
 
   #page<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): ListPage<T> {
+    if (hasSearch(filter) && options.order !== 'asc' && this.#searchRowidsBanded()) {
+      return this.#searchPage(filter, options, selectList, fromRow);
+    }
     const limit = Math.max(1, Math.floor(options.limit));
     const condition = filterToSql(filter, this.#tokenize);
     const ascending = options.order === 'asc';
@@ -462,6 +711,83 @@ class SqliteStore implements Store {
     return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
   }
 
+  /**
+   * A newest-first page of a full-text search that stops early: walks the index from the newest
+   * rowid down, joined to the records, until it holds a page and has finished the millisecond
+   * band it is in, then orders that by id (search-rowid.ts says why this is exact).
+   */
+  #searchPage<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): ListPage<T> {
+    const limit = Math.max(1, Math.floor(options.limit));
+    const { search, ...rest } = filter;
+    const query = toFts5Query(this.#tokenize(search ?? ''));
+    if (query === null) return { items: [], nextCursor: null };
+    const condition = filterToSql(rest, this.#tokenize);
+    const before = options.before;
+    const cursor = before === undefined ? '' : 'AND exchanges.id < ?';
+    const cursorParams = before === undefined ? [] : [before];
+    const from = `FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+      WHERE exchanges_fts MATCH ? AND exchanges_fts.rowid < ? AND ${condition.where} ${cursor}`;
+    const chunkStatement = this.#statement(
+      `SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} ORDER BY exchanges_fts.rowid DESC LIMIT ?`,
+    );
+    const bandStatement = this.#statement(`SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} AND exchanges_fts.rowid >= ?`);
+    const want = limit + 1;
+    // A page's worth first; more (doubling) only when the band or the rest of the filter needs it.
+    let chunk = want;
+    const rows: Array<{ id: string; search_position: number }> = [];
+    let below = before === undefined ? Number.MAX_SAFE_INTEGER : bandStart(before) + BAND;
+    for (;; chunk = Math.min(chunk * 2, 4_096)) {
+      const got = chunkStatement.all(query, below, ...condition.params, ...cursorParams, chunk) as typeof rows;
+      rows.push(...got);
+      if (got.length < chunk) break;
+      below = got[got.length - 1]!.search_position;
+      if (rows.length >= want) {
+        rows.push(...(bandStatement.all(query, below, ...condition.params, ...cursorParams, Math.floor(below / BAND) * BAND) as typeof rows));
+        break;
+      }
+    }
+    rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const items = rows.slice(0, limit);
+    return { items: items.map(fromRow), nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+  }
+
+  /**
+   * Matches of a search alone (up to `limit`), read from the index without touching the records:
+   * every entry belongs to a stored record, and a bound on ids is a bound on rowids except inside
+   * the bound's own millisecond band (search-rowid.ts), which is checked against the records.
+   */
+  #countSearchOnly(query: string, throughId: string | undefined, limit: number): number {
+    const below = throughId === undefined ? Number.MAX_SAFE_INTEGER : bandStart(throughId);
+    const earlier = this.#statement('SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts WHERE exchanges_fts MATCH ? AND rowid < ? LIMIT ?)')
+      .pluck()
+      .get(query, below, limit) as number;
+    if (throughId === undefined || earlier >= limit) return earlier;
+    const inBand = this.#statement(
+      `SELECT COUNT(*) FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+      WHERE exchanges_fts MATCH ? AND exchanges_fts.rowid >= ? AND exchanges_fts.rowid < ? AND exchanges.id <= ?`,
+    )
+      .pluck()
+      .get(query, below, below + BAND, throughId) as number;
+    return Math.min(limit, earlier + inBand);
+  }
+
+  /** False while records indexed before search-rowid.ts's scheme remain (until `rebuild`). */
+  #searchRowidsBanded(): boolean {
+    const lowest = this.#statement('SELECT MIN(search_rowid) FROM exchanges').pluck().get() as number | null;
+    return lowest === null || lowest >= FIRST_BANDED_ROWID;
+  }
+
+  #countRows(filter: ListFilter): number {
+    const condition = filterToSql(filter, this.#tokenize);
+    return this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${condition.where}`).pluck().get(...condition.params) as number;
+  }
+
+  /** Runs reads in one transaction: they see one snapshot of the database (WAL). */
+  #snapshot<T>(read: () => T): T {
+    if (this.#db.inTransaction) return read();
+    return this.#db.transaction(read).deferred();
+  }
+
   /** Prepared statements cached by SQL text (filters yield a small, bounded set of shapes). */
   #statement(sql: string): Database.Statement {
     let statement = this.#statements.get(sql);
@@ -471,4 +797,14 @@ class SqliteStore implements Store {
     }
     return statement;
   }
+}
+
+/** Trimmed, deduplicated tags and a checked rating; null when nothing is left to store. */
+function normalAnnotation(annotation: Omit<Annotation, 'updatedAt'>): Omit<Annotation, 'updatedAt'> | null {
+  const tags = [...new Set(annotation.tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
+  const rating = annotation.rating;
+  if (rating !== null && (!Number.isInteger(rating) || rating < 1 || rating > 5)) throw new RangeError(`rating must be 1-5 or null (got ${rating})`);
+  const note = annotation.note.trim();
+  if (note === '' && tags.length === 0 && rating === null) return null;
+  return { note, tags, rating };
 }

@@ -52,7 +52,12 @@ export interface BatchWriterStats {
   /** Records dropped because neither the store, the spool nor the memory bound could take them. */
   lost: number;
   lastError: string | null;
+  /** Store write latency (direct batch inserts), for /metrics: per-bucket counts over WRITE_LATENCY_BUCKETS_S. */
+  writeLatency: { buckets: number[]; sumSeconds: number; count: number };
 }
+
+/** Upper bounds (seconds) of the writeLatency buckets; the last count is everything above. */
+export const WRITE_LATENCY_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export interface BatchWriter {
   enqueue(record: ExchangeRecord): void;
@@ -78,6 +83,14 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   let closed = false;
   const counters = { written: 0, spooled: 0, failedBatches: 0, lost: 0, lastError: null as string | null };
   const queueFull = (): boolean => queue.length >= maxQueue || queueBytes >= maxQueueBytes;
+  const writeLatency = { buckets: new Array<number>(WRITE_LATENCY_BUCKETS_S.length + 1).fill(0), sumSeconds: 0, count: 0 };
+  const observeWrite = (seconds: number): void => {
+    let index = WRITE_LATENCY_BUCKETS_S.findIndex((bound) => seconds <= bound);
+    if (index === -1) index = WRITE_LATENCY_BUCKETS_S.length;
+    writeLatency.buckets[index]! += 1;
+    writeLatency.sumSeconds += seconds;
+    writeLatency.count += 1;
+  };
 
   const report = (error: unknown, operation: WriterOperation, records: number): void => {
     const asError = error instanceof Error ? error : new Error(String(error));
@@ -199,7 +212,9 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         spill(batch);
       } else {
         try {
+          const began = performance.now();
           await store.insertBatch(batch);
+          observeWrite((performance.now() - began) / 1000);
           counters.written += batch.length;
           storeFailing = false;
         } catch (error) {
@@ -375,6 +390,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
         failedBatches: counters.failedBatches,
         lost: counters.lost,
         lastError: counters.lastError,
+        writeLatency: { ...writeLatency, buckets: [...writeLatency.buckets] },
       };
     },
   };

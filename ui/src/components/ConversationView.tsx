@@ -1,15 +1,15 @@
 // One conversation: metadata, review actions, the system prompt, tools, every turn as a bubble,
 // and the raw request and response one click away. j/k move through the list it was opened from.
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { ExchangeDetail, ReviewState, ShareGptRow } from '../../../src/admin/api-types.js';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ExchangeDetail, ReviewState, ShareGptRow, ThreadDetail } from '../../../src/admin/api-types.js';
 import { IMAGE_PLACEHOLDER } from '../../../src/admin/api-types.js';
-import { formatDuration, formatFullTime, formatNumber } from '../format.js';
+import { formatCompact, formatDuration, formatFullTime, formatNumber, formatTime } from '../format.js';
 import { registerKeys } from '../keyboard.js';
 import { useObservable } from '../observable.js';
-import { details, list, loadDetail, loadMore, review, saveEdit, setFocus } from '../review-store.js';
+import { details, list, loadDetail, loadMore, loadThread, reviewItem, saveAnnotation, saveEdit, setFocus, threadDetails, undoLastReview } from '../review-store.js';
 import { listHash, navigate, route } from '../route.js';
 import { CodeBlock, JsonBlock, prettyText } from './JsonBlock.js';
-import { confirmDelete } from './ListView.js';
+import { confirmDelete, ExportBadge } from './ListView.js';
 import { Markdown } from './Markdown.js';
 import { StateBadge } from './StateBadge.js';
 import { Turn } from './Turn.js';
@@ -51,6 +51,7 @@ function Meta({ detail }: { detail: ExchangeDetail }) {
     ['Endpoint', `${detail.method} ${detail.domain}${detail.path}`],
     ['API', `${detail.apiKind} · ${detail.wireFormat}${detail.upstreamProvider ? ` via ${detail.upstreamProvider}` : ''}`],
     ['Status', `${detail.status}${detail.streamed ? ' · streamed' : ''}${detail.incomplete ? ' · incomplete' : ''}`],
+    ['Finish', detail.finishReason ?? '–'],
     ['Latency', `${formatDuration(detail.durationMs)}${detail.ttfbMs !== null ? ` · first byte ${formatDuration(detail.ttfbMs)}` : ''}`],
     [
       'Tokens',
@@ -78,6 +79,190 @@ function Meta({ detail }: { detail: ExchangeDetail }) {
   );
 }
 
+const FORMAT_LABELS = { sharegpt: 'ShareGPT', 'openai-messages': 'OpenAI messages', 'openai-ft': 'OpenAI fine-tuning' } as const;
+
+/** Will it export, per format, with the export's reasons (before anyone confirms it). */
+function Verdict({ detail }: { detail: ExchangeDetail }) {
+  const verdict = detail.export;
+  return (
+    <section class={`verdict ${verdict.exportable ? 'verdict-ok' : 'verdict-dropped'}`} aria-label="Export verdict">
+      <ExportBadge verdict={verdict} />
+      <span class="verdict-text">
+        {verdict.exportable
+          ? detail.reviewState === 'confirmed'
+            ? 'Confirmed: the export writes this row.'
+            : 'The export would write this row once it is confirmed.'
+          : 'The export drops this row:'}
+      </span>
+      {!verdict.exportable && (
+        <ul class="verdict-reasons">
+          {verdict.reasons.map((reason) => (
+            <li key={reason.code + reason.message}>
+              <code>{reason.code}</code> {reason.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <span class="verdict-formats">
+        {(Object.keys(FORMAT_LABELS) as Array<keyof typeof FORMAT_LABELS>).map((format) => {
+          const one = verdict.formats[format];
+          if (!one) return null;
+          return (
+            <span key={format} class={`verdict-format ${one.valid ? 'ok' : 'no'}`} title={one.reasons.map((reason) => `${reason.code}: ${reason.message}`).join('\n')}>
+              {one.valid ? '✓' : '✕'} {FORMAT_LABELS[format]}
+            </span>
+          );
+        })}
+      </span>
+    </section>
+  );
+}
+
+/** The reviewer's note, tags (comma separated) and 1-5 rating for this record; counted in the export report. */
+function AnnotationPanel({ detail }: { detail: ExchangeDetail }) {
+  const current = detail.annotation;
+  const [note, setNote] = useState(current?.note ?? '');
+  const [tags, setTags] = useState(current?.tags.join(', ') ?? '');
+  const [rating, setRating] = useState(current?.rating === null || current === null ? '' : String(current.rating));
+  useEffect(() => {
+    setNote(current?.note ?? '');
+    setTags(current?.tags.join(', ') ?? '');
+    setRating(current === null || current.rating === null ? '' : String(current.rating));
+  }, [detail.id, current?.updatedAt]);
+  const save = () =>
+    void saveAnnotation(detail.id, { note, tags: tags.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''), rating: rating === '' ? null : Number(rating) });
+  return (
+    <details class="annotation" open={current !== null}>
+      <summary>
+        <span class="section-label">Note and tags</span>
+        {current && (
+          <span class="annotation-summary">
+            {current.rating !== null && <span class="rating">{'★'.repeat(current.rating)}</span>}
+            {current.tags.map((tag) => (
+              <span key={tag} class="tag tag-user">
+                {tag}
+              </span>
+            ))}
+          </span>
+        )}
+      </summary>
+      <div class="annotation-fields">
+        <label class="field annotation-note">
+          <span>Note</span>
+          <textarea name="note" rows={2} value={note} onInput={(event) => setNote(event.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Tags (comma separated)</span>
+          <input name="tags" class="input" value={tags} placeholder="good-tool-use, retry" onInput={(event) => setTags(event.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Rating</span>
+          <select name="rating" value={rating} onChange={(event) => setRating(event.currentTarget.value)}>
+            <option value="">–</option>
+            {[1, 2, 3, 4, 5].map((value) => (
+              <option key={value} value={String(value)}>
+                {'★'.repeat(value)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" class="button annotation-save" onClick={save}>
+          Save note
+        </button>
+      </div>
+    </details>
+  );
+}
+
+/** Every request of the thread, oldest first: timing, tokens, where it continued, the branch, what the export keeps. */
+function Trajectory({ thread, currentId }: { thread: ThreadDetail; currentId: string }) {
+  if (thread.steps.length < 2) return null;
+  return (
+    <details class="trajectory" open>
+      <summary>
+        <span class="section-label">
+          Thread: {thread.steps.length} requests{thread.leaves > 1 ? ` · ${thread.leaves} branches` : ''}
+        </span>
+        <span class="muted"> the export keeps the one marked “exported”</span>
+      </summary>
+      <ol class="trajectory-steps">
+        {thread.steps.map((step, index) => (
+          <li key={step.id} class={`trajectory-step ${step.id === currentId ? 'current' : ''} ${step.exported ? 'step-exported' : ''}`} data-id={step.id}>
+            <a href={`#/c/${encodeURIComponent(step.id)}`}>
+              <span class="step-number">{index + 1}</span>
+              <span class="step-time" title={formatFullTime(step.startedAt)}>
+                {formatTime(step.startedAt)}
+              </span>
+              <span class="step-continues">{step.continues === null ? 'first request' : `continues ${step.continues + 1}`}</span>
+              <span class="step-turns">+{step.newTurns} turns</span>
+              <span class="step-duration">{formatDuration(step.durationMs)}</span>
+              <span class="step-tokens">
+                {step.usage ? `${formatCompact(step.usage.inputTokens ?? 0)} → ${formatCompact(step.usage.outputTokens ?? 0)}` : '–'}
+              </span>
+              <StateBadge state={step.reviewState} />
+              <ExportBadge verdict={step.export} />
+              {step.exported && <span class="tag tag-exported">exported</span>}
+              {step.leaf && thread.leaves > 1 && <span class="tag tag-branch">branch end</span>}
+            </a>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+/** The messages a request carried, read loosely from its body (any chat wire format), for an exchange with no row. */
+function requestMessages(body: string): Array<{ role: string; text: string }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (typeof parsed !== 'object' || parsed === null) return [];
+  const request = parsed as Record<string, unknown>;
+  const textOf = (content: unknown): string => {
+    if (typeof content === 'string') return content;
+    if (Array.isArray(content)) return content.map((part) => textOf(typeof part === 'object' && part !== null ? ((part as Record<string, unknown>)['text'] ?? (part as Record<string, unknown>)['content'] ?? '') : part)).join('\n');
+    return content === undefined || content === null ? '' : JSON.stringify(content);
+  };
+  const out: Array<{ role: string; text: string }> = [];
+  if (typeof request['system'] === 'string' || Array.isArray(request['system'])) out.push({ role: 'system', text: textOf(request['system']) });
+  const list = (request['messages'] ?? request['contents'] ?? request['input']) as unknown;
+  if (typeof list === 'string') out.push({ role: 'user', text: list });
+  if (Array.isArray(list)) {
+    for (const message of list) {
+      if (typeof message !== 'object' || message === null) continue;
+      const entry = message as Record<string, unknown>;
+      out.push({ role: String(entry['role'] ?? 'user'), text: textOf(entry['content'] ?? entry['parts'] ?? entry['tool_calls'] ?? '') });
+    }
+  }
+  return out;
+}
+
+function ErroredExchange({ detail }: { detail: ExchangeDetail }) {
+  const messages = requestMessages(detail.requestBody);
+  return (
+    <div class="conversation errored">
+      <div class="section-label">Request messages (the exchange failed: there is no answer)</div>
+      {messages.length === 0 && <p class="muted">No messages could be read from the request body: see the Raw request tab.</p>}
+      <div class="turns">
+        {messages.map((message, index) => (
+          <div key={index} class={`turn request-message role-${message.role}`}>
+            <div class="turn-role">{message.role}</div>
+            <Markdown text={message.text} />
+          </div>
+        ))}
+      </div>
+      {detail.error && (
+        <div class="error-box">
+          <strong>{detail.error.class}</strong>: {detail.error.message}
+        </div>
+      )}
+    </div>
+  );
+}
+
 function ConversationBody({ detail, showOriginal }: { detail: ExchangeDetail; showOriginal: boolean }) {
   const [editing, setEditing] = useState<number | null>(null);
   useEffect(() => setEditing(null), [detail.id]);
@@ -95,6 +280,7 @@ function ConversationBody({ detail, showOriginal }: { detail: ExchangeDetail; sh
       }),
   );
 
+  if (row === null && detail.apiKind === 'chat' && (detail.error !== null || detail.status >= 400)) return <ErroredExchange detail={detail} />;
   if (row === null) {
     return (
       <div class="empty">
@@ -166,6 +352,17 @@ export function ConversationView({ id }: { id: string }) {
   const [tab, setTab] = useState<Tab>('conversation');
   const [showOriginal, setShowOriginal] = useState(false);
   const position = state.items.findIndex((item) => item.id === id);
+  const threads = useObservable(threadDetails);
+  const thread = detail ? threads[detail.threadId] : undefined;
+  const threadId = detail?.threadId;
+  // Read once per thread (cached), again when this record's review state changes (the trajectory shows it).
+  const threadShown = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (threadId === undefined) return;
+    const again = threadShown.current === threadId;
+    threadShown.current = threadId;
+    loadThread(threadId, again).catch(() => undefined);
+  }, [threadId, detail?.reviewState]);
 
   useEffect(() => {
     setError(null);
@@ -197,8 +394,13 @@ export function ConversationView({ id }: { id: string }) {
     const next = list.get().items[target];
     if (next) navigate(`#/c/${encodeURIComponent(next.id)}`);
   };
-  const back = () => navigate(listHash(list.get().filter, list.get().order));
-  const setState = (reviewState: ReviewState) => void review([shownId()], reviewState);
+  const back = () => navigate(listHash(list.get().filter, list.get()));
+  const setState = (reviewState: ReviewState) => void reviewItem(shownId(), reviewState);
+  /** c / x: one key per item, review and go to the next (stay when this is the last). */
+  const reviewAndNext = (reviewState: ReviewState) => {
+    setState(reviewState);
+    void go(1);
+  };
   const remove = async () => {
     const target = shownId();
     const from = positionNow();
@@ -225,10 +427,16 @@ export function ConversationView({ id }: { id: string }) {
           back();
           return true;
         case 'c':
-          setState('confirmed');
+          reviewAndNext('confirmed');
           return true;
         case 'x':
-          setState('rejected');
+          reviewAndNext('rejected');
+          return true;
+        case 'z':
+          void undoLastReview().then((ids) => {
+            const [undone] = ids;
+            if (undone !== undefined && undone !== shownId()) navigate(`#/c/${encodeURIComponent(undone)}`);
+          });
           return true;
         case 'u':
           setState('pending');
@@ -249,7 +457,7 @@ export function ConversationView({ id }: { id: string }) {
   return (
     <section class="conversation-view">
       <div class="conversation-nav">
-        <a class="button button-ghost" href={listHash(state.filter, state.order)}>
+        <a class="button button-ghost" href={listHash(state.filter, state)}>
           ← Conversations
         </a>
         <div class="pager">
@@ -292,6 +500,9 @@ export function ConversationView({ id }: { id: string }) {
             </div>
           </div>
           <Meta detail={detail} />
+          <Verdict detail={detail} />
+          <AnnotationPanel detail={detail} />
+          {thread && <Trajectory thread={thread} currentId={detail.id} />}
           {detail.error && (
             <div class="error-box">
               <strong>{detail.error.class}</strong>: {detail.error.message}

@@ -158,6 +158,19 @@ export function FilterBar({ state, facets }: { state: ListState; facets: FacetsR
             <option value="false">Without</option>
           </select>
         </label>
+        <label class="field">
+          <span>Tag</span>
+          <input
+            class="input tag-filter"
+            name="tag"
+            placeholder="any"
+            value={filter.tag ?? ''}
+            onChange={(event) => update('tag', event.currentTarget.value.trim() || undefined)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') update('tag', event.currentTarget.value.trim() || undefined);
+            }}
+          />
+        </label>
         {active && (
           <button type="button" class="button button-ghost clear-filters" onClick={() => setFilter({})}>
             Clear filters

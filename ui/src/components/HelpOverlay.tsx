@@ -3,8 +3,9 @@ export const SHORTCUTS: ReadonlyArray<[string, string]> = [
   ['k / ↑', 'previous conversation'],
   ['Enter / o', 'open the conversation'],
   ['Esc', 'back to the list / close'],
-  ['c', 'confirm'],
-  ['x', 'reject'],
+  ['c', 'confirm and go to the next'],
+  ['x', 'reject and go to the next'],
+  ['z', 'undo the last review'],
   ['u', 'reset to pending'],
   ['Space', 'select / unselect (list)'],
   ['e', 'edit the last answer (conversation)'],
@@ -37,7 +38,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
             ))}
           </tbody>
         </table>
-        <p class="muted">Confirmed conversations are what the export takes by default. Edits are exported instead of the original capture, which is kept.</p>
+        <p class="muted">Confirmed conversations are what the export takes by default. A thread row stands for the record the export keeps (its longest): c / x review that one. Edits are exported in every format instead of the original capture, which is kept.</p>
         <div class="dialog-actions">
           <button type="button" class="button button-primary" onClick={onClose}>
             Got it

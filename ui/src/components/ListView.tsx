@@ -1,9 +1,18 @@
-// The conversation list: filters, bulk actions, the table, keyset "load more".
+// The conversation list: filters, bulk actions, the table, keyset "load more". By default one row
+// per thread (a conversation recorded as successive requests), headed by the record the export
+// keeps, expandable to its steps; a toggle shows single requests. Every row says whether it will
+// export and, if not, why (the export's own reason codes).
 import { useEffect, useRef } from 'preact/hooks';
-import type { ExchangeSummary, FacetsResponse, ReviewState } from '../../../src/admin/api-types.js';
+import type { ExchangeSummary, ExportVerdict, FacetsResponse, ListItem, ReviewState, ThreadSummary } from '../../../src/admin/api-types.js';
 import { formatCompact, formatDuration, formatFullTime, formatNumber, formatTime } from '../format.js';
+import { useObservable } from '../observable.js';
 import {
   deleteMatching,
+  expanded,
+  setExportable,
+  setView,
+  threadDetails,
+  toggleThread,
   deleteRecords,
   loadMore,
   reload,
@@ -17,7 +26,7 @@ import {
 } from '../review-store.js';
 import { navigate } from '../route.js';
 import { askConfirm } from '../toasts.js';
-import { ExportMenu } from './ExportMenu.js';
+import { ExportCount, ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
 import { StateBadge } from './StateBadge.js';
 
@@ -73,58 +82,55 @@ function Tokens({ item }: { item: ExchangeSummary }) {
   );
 }
 
-function Row({ item, index, focused, selected }: { item: ExchangeSummary; index: number; focused: boolean; selected: boolean }) {
-  const ref = useRef<HTMLTableRowElement>(null);
-  useEffect(() => {
-    if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [focused]);
-  const open = () => {
-    setFocus(index);
-    navigate(`#/c/${encodeURIComponent(item.id)}`);
-  };
+/** Will it export: a fixed-width badge (the column never shifts), the reasons in its title. */
+export function ExportBadge({ verdict }: { verdict: ExportVerdict }) {
+  if (verdict.exportable) {
+    return (
+      <span class="export-badge export-ok" title="The export keeps this row (ShareGPT; see the conversation for each format)">
+        ✓ exports
+      </span>
+    );
+  }
+  const first = verdict.reasons[0];
   return (
-    <tr
-      ref={ref}
-      class={`row ${focused ? 'focused' : ''} ${selected ? 'selected' : ''} row-${item.reviewState}`}
-      data-id={item.id}
-      aria-selected={focused}
-      onClick={(event) => {
-        if ((event.target as HTMLElement).closest('input, button, a')) return;
-        open();
-      }}
-    >
-      <td class="cell-check">
-        <input type="checkbox" aria-label="Select" checked={selected} onChange={() => toggleSelected(item.id)} />
+    <span class="export-badge export-dropped" data-code={first?.code ?? ''} title={verdict.reasons.map((reason) => `${reason.code}: ${reason.message}`).join('\n')}>
+      ✕ {first?.code ?? 'dropped'}
+    </span>
+  );
+}
+
+function Cells({ item, thread }: { item: ExchangeSummary & { export: ExportVerdict }; thread: ThreadSummary | undefined }) {
+  const models = thread && thread.models.length > 1 ? thread.models.join(', ') : (item.model ?? null);
+  return (
+    <>
+      <td class="cell-time" title={thread && thread.steps > 1 ? `${formatFullTime(thread.firstAt)} – ${formatFullTime(thread.lastAt)}` : formatFullTime(item.startedAt)}>
+        {formatTime(thread ? thread.lastAt : item.startedAt)}
       </td>
-      <td class="cell-time" title={formatFullTime(item.startedAt)}>
-        {formatTime(item.startedAt)}
-      </td>
-      <td>
+      <td class="cell-state">
         <StateBadge state={item.reviewState} />
       </td>
-      <td class="cell-model" title={item.model ?? ''}>
-        {item.model ?? <span class="muted">–</span>}
+      <td class="cell-export">
+        <ExportBadge verdict={item.export} />
+      </td>
+      <td class="cell-model" title={models ?? ''}>
+        {models ?? <span class="muted">–</span>}
       </td>
       <td class="cell-domain" title={item.domain}>
         {item.domain}
       </td>
-      <td class="cell-preview">
-        {item.edited && <span class="tag tag-edited">edited</span>}
-        {item.functionCallOnly && <span class="tag tag-calls">calls only</span>}
-        {item.client && <span class="tag" title={item.clientVersion ? `${item.client} ${item.clientVersion}` : item.client}>{item.client}</span>}
-        {item.sideCall && <span class="tag tag-warn" title="An agent's call for itself, not a session step">{item.sideCall}</span>}
-        {item.apiKind !== 'chat' && <span class="tag">{item.apiKind}</span>}
-        {item.incomplete && <span class="tag tag-warn">incomplete</span>}
-        <a href={`#/c/${encodeURIComponent(item.id)}`} class="preview-link" onClick={(event) => (event.preventDefault(), open())}>
-          {item.preview === '' ? <span class="muted">({item.apiKind} {item.path})</span> : item.preview.replaceAll('<image>', '[image]')}
-        </a>
-      </td>
-      <td class="cell-num">{item.turnCount || <span class="muted">–</span>}</td>
+    </>
+  );
+}
+
+function TailCells({ item }: { item: ExchangeSummary }) {
+  return (
+    <>
+      <td class="cell-num cell-turns">{item.turnCount || <span class="muted">–</span>}</td>
       <td class="cell-tools">{item.hasTools ? <span class="tool-mark" title="Tools declared">ƒ</span> : ''}</td>
-      <td class="cell-num">
+      <td class="cell-num cell-tokens">
         <Tokens item={item} />
       </td>
-      <td class="cell-num">{formatDuration(item.durationMs)}</td>
+      <td class="cell-num cell-latency">{formatDuration(item.durationMs)}</td>
       <td class="cell-status">
         {item.error ? (
           <span class="status-error" title={`${item.error.class}: ${item.error.message}`}>
@@ -134,15 +140,130 @@ function Row({ item, index, focused, selected }: { item: ExchangeSummary; index:
           <span class="muted">{item.status}</span>
         )}
       </td>
-      <td class="cell-actions">
-        <button type="button" class="icon-button ok" title="Confirm (c)" aria-label="Confirm" onClick={() => void review([item.id], 'confirmed')}>
-          ✓
-        </button>
-        <button type="button" class="icon-button no" title="Reject (x)" aria-label="Reject" onClick={() => void review([item.id], 'rejected')}>
-          ✕
-        </button>
-      </td>
-    </tr>
+    </>
+  );
+}
+
+function Tags({ item }: { item: ExchangeSummary & { annotation?: ListItem['annotation'] } }) {
+  const annotation = item.annotation ?? null;
+  return (
+    <>
+      {annotation?.rating != null && (
+        <span class="rating" title={`rated ${annotation.rating} of 5`}>
+          {'★'.repeat(annotation.rating)}
+        </span>
+      )}
+      {annotation?.tags.map((tag) => (
+        <span key={tag} class="tag tag-user" title={annotation.note}>
+          {tag}
+        </span>
+      ))}
+      {item.edited && <span class="tag tag-edited">edited</span>}
+      {item.functionCallOnly && <span class="tag tag-calls">calls only</span>}
+      {item.client && <span class="tag" title={item.clientVersion ? `${item.client} ${item.clientVersion}` : item.client}>{item.client}</span>}
+      {item.sideCall && <span class="tag tag-warn" title="An agent's call for itself, not a session step">{item.sideCall}</span>}
+      {item.apiKind !== 'chat' && <span class="tag">{item.apiKind}</span>}
+      {item.incomplete && <span class="tag tag-warn">incomplete</span>}
+    </>
+  );
+}
+
+function Row({ item, index, focused, selected, thread }: { item: ListItem; index: number; focused: boolean; selected: boolean; thread: ThreadSummary | undefined }) {
+  const ref = useRef<HTMLTableRowElement>(null);
+  const open = useObservable(expanded);
+  const threads = useObservable(threadDetails);
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [focused]);
+  const openRecord = (id: string) => {
+    setFocus(index);
+    navigate(`#/c/${encodeURIComponent(id)}`);
+  };
+  const multi = thread !== undefined && thread.steps > 1;
+  const isOpen = multi && open.has(thread.threadId);
+  const steps = isOpen ? threads[thread.threadId]?.steps : undefined;
+  return (
+    <>
+      <tr
+        ref={ref}
+        class={`row ${focused ? 'focused' : ''} ${selected ? 'selected' : ''} row-${item.reviewState} ${multi ? 'row-thread' : ''}`}
+        data-id={item.id}
+        data-thread={item.threadId}
+        aria-selected={focused}
+        onClick={(event) => {
+          if ((event.target as HTMLElement).closest('input, button, a')) return;
+          openRecord(item.id);
+        }}
+      >
+        <td class="cell-check">
+          <input type="checkbox" aria-label="Select" checked={selected} onChange={() => toggleSelected(item.id)} />
+        </td>
+        <Cells item={item} thread={thread} />
+        <td class="cell-preview">
+          {multi && (
+            <button
+              type="button"
+              class="expand-button"
+              aria-expanded={isOpen}
+              title={`${thread.steps} requests in this conversation: show them`}
+              onClick={() => toggleThread(thread.threadId)}
+            >
+              {isOpen ? '▾' : '▸'} <span class="step-count">{thread.steps} steps</span>
+            </button>
+          )}
+          {multi && thread.leaves > 1 && (
+            <span class="tag tag-branch" title="Two requests extended the same history differently (a retry, an edited prompt): the export keeps the longest">
+              {thread.leaves} branches
+            </span>
+          )}
+          <Tags item={item} />
+          <a href={`#/c/${encodeURIComponent(item.id)}`} class="preview-link" onClick={(event) => (event.preventDefault(), openRecord(item.id))}>
+            {item.preview === '' ? <span class="muted">({item.apiKind} {item.path})</span> : item.preview.replaceAll('<image>', '[image]')}
+          </a>
+        </td>
+        <TailCells item={item} />
+        <td class="cell-actions">
+          <button type="button" class="icon-button ok" title="Confirm (c)" aria-label="Confirm" onClick={() => void review([item.id], 'confirmed')}>
+            ✓
+          </button>
+          <button type="button" class="icon-button no" title="Reject (x)" aria-label="Reject" onClick={() => void review([item.id], 'rejected')}>
+            ✕
+          </button>
+        </td>
+      </tr>
+      {isOpen && steps === undefined && (
+        <tr class="step-row">
+          <td />
+          <td colSpan={12} class="muted">
+            Loading the steps…
+          </td>
+        </tr>
+      )}
+      {steps?.map((step, position) => (
+        <tr
+          key={step.id}
+          class={`step-row row-${step.reviewState} ${step.exported ? 'step-exported' : ''}`}
+          data-id={step.id}
+          onClick={(event) => {
+            if ((event.target as HTMLElement).closest('input, button, a')) return;
+            openRecord(step.id);
+          }}
+        >
+          <td class="cell-check step-index">{position + 1}</td>
+          <Cells item={step} thread={undefined} />
+          <td class="cell-preview">
+            <span class="step-link">
+              {step.continues === null ? 'first request' : `continues step ${step.continues + 1}`} · +{step.newTurns} turn{step.newTurns === 1 ? '' : 's'}
+            </span>
+            {step.exported && <span class="tag tag-exported">exported</span>}
+            {step.leaf && thread!.leaves > 1 && <span class="tag tag-branch">branch end</span>}
+            <Tags item={step} />
+          </td>
+          <TailCells item={step} />
+          <td class="cell-actions" />
+        </tr>
+      ))}
+    </>
   );
 }
 
@@ -183,7 +304,35 @@ export function ListView({ state, facets, visible }: { state: ListState; facets:
       <FilterBar state={state} facets={facets} />
       <div class="toolbar">
         <div class="toolbar-count" aria-live="polite">
-          {state.total === null ? (state.loading ? 'Loading…' : '') : <strong>{plural(state.total, 'conversation')}</strong>}
+          <div class="view-toggle" role="group" aria-label="Show">
+            <button type="button" class={`toggle ${state.view === 'threads' ? 'active' : ''}`} aria-pressed={state.view === 'threads'} onClick={() => setView('threads')} title="One row per conversation (thread)">
+              Threads
+            </button>
+            <button type="button" class={`toggle ${state.view === 'requests' ? 'active' : ''}`} aria-pressed={state.view === 'requests'} onClick={() => setView('requests')} title="One row per recorded request">
+              Requests
+            </button>
+          </div>
+          {state.total === null ? (
+            state.loading ? 'Loading…' : ''
+          ) : (
+            <strong class="total">
+              {state.totalIsLowerBound
+                ? `${state.total.toLocaleString()}+ ${state.view === 'threads' ? 'conversations' : 'requests'}`
+                : plural(state.total, state.view === 'threads' ? 'conversation' : 'request')}
+            </strong>
+          )}
+          <ExportCount />
+          <select
+            name="exportable"
+            class="exportable-select"
+            aria-label="Exportability"
+            value={state.exportable === undefined ? '' : String(state.exportable)}
+            onChange={(event) => setExportable(event.currentTarget.value === '' ? undefined : event.currentTarget.value === 'true')}
+          >
+            <option value="">exportable or not</option>
+            <option value="true">exportable</option>
+            <option value="false">will be dropped</option>
+          </select>
           <select name="order" class="order-select" aria-label="Order" value={state.order} onChange={(event) => setOrder(event.currentTarget.value === 'asc' ? 'asc' : 'desc')}>
             <option value="desc">newest first</option>
             <option value="asc">oldest first</option>
@@ -259,21 +408,29 @@ export function ListView({ state, facets, visible }: { state: ListState; facets:
                     Time {state.order === 'asc' ? '↑' : '↓'}
                   </button>
                 </th>
-                <th>State</th>
-                <th>Model</th>
-                <th>Domain</th>
-                <th>First message</th>
-                <th class="cell-num" title="Turns">Turns</th>
-                <th title="Tools">Tools</th>
-                <th class="cell-num">Tokens</th>
-                <th class="cell-num">Latency</th>
-                <th>Status</th>
+                <th class="cell-state">State</th>
+                <th class="cell-export">Export</th>
+                <th class="cell-model">Model</th>
+                <th class="cell-domain">Domain</th>
+                <th class="cell-preview">First message</th>
+                <th class="cell-num cell-turns" title="Turns">Turns</th>
+                <th class="cell-tools" title="Tools">Tools</th>
+                <th class="cell-num cell-tokens">Tokens</th>
+                <th class="cell-num cell-latency">Latency</th>
+                <th class="cell-status">Status</th>
                 <th />
               </tr>
             </thead>
             <tbody>
               {state.items.map((item, index) => (
-                <Row key={item.id} item={item} index={index} focused={index === state.focus} selected={state.selected.has(item.id)} />
+                <Row
+                  key={item.id}
+                  item={item}
+                  index={index}
+                  focused={index === state.focus}
+                  selected={state.selected.has(item.id)}
+                  thread={state.view === 'threads' ? state.threads[item.id] : undefined}
+                />
               ))}
             </tbody>
           </table>

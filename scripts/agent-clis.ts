@@ -1,0 +1,159 @@
+// How each real coding-agent CLI is run non-interactively against a base URL, with a fake key, its
+// own throwaway home and config, and everything that waits for the network turned off. Used by
+// scripts/test-agents.ts (through the proxy) and scripts/record-agent-sessions.ts (direct, to save
+// what the client sends as test/fixtures/agents/<cli>/session.json).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type AgentCli = 'claude' | 'codex' | 'gemini' | 'opencode';
+export const AGENT_CLIS: readonly AgentCli[] = ['claude', 'codex', 'gemini', 'opencode'];
+
+export const PROMPT = 'Read the file hello.txt in the current directory and tell me what it says.';
+export const FILE_TEXT = 'The secret word is pineapple.\n';
+export const FINAL_TEXT = 'The file hello.txt says: The secret word is pineapple.';
+
+export interface AgentRun {
+  /** A fresh working directory holding hello.txt. */
+  workDir: string;
+  filePath: string;
+}
+
+export function prepareWorkDir(cli: AgentCli): AgentRun {
+  // A stable name: it appears in the prompts the clients build (cwd), and so in the fixtures.
+  const workDir = join(mkdtempSync(join(tmpdir(), `agent-${cli}-`)), 'project');
+  mkdirSync(workDir, { recursive: true });
+  const filePath = join(workDir, 'hello.txt');
+  writeFileSync(filePath, FILE_TEXT);
+  return { workDir, filePath };
+}
+
+export interface CliInvocation {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** Fake keys, short so they never look like real ones. */
+const FAKE_KEY = 'fake-agent-key';
+
+/**
+ * `base` is the URL the client should treat as the provider's origin, e.g.
+ * `http://127.0.0.1:8080/127.0.0.1:9999` (through the proxy) or `http://127.0.0.1:9999` (direct).
+ */
+export function invocation(cli: AgentCli, binDir: string, base: string, run: AgentRun): CliInvocation {
+  const home = mkdtempSync(join(tmpdir(), `agent-${cli}-home-`));
+  const common = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), XDG_STATE_HOME: join(home, '.local/state'), PATH: process.env['PATH'] ?? '', TERM: 'dumb', NO_COLOR: '1', CI: '1' };
+  switch (cli) {
+    case 'claude':
+      return {
+        command: join(binDir, 'claude'),
+        args: ['-p', PROMPT, '--model', 'claude-sonnet-4-5', '--allowedTools', 'Read', '--output-format', 'text'],
+        env: {
+          ...common,
+          ANTHROPIC_BASE_URL: base,
+          ANTHROPIC_API_KEY: FAKE_KEY,
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_AUTOUPDATER: '1',
+          DISABLE_TELEMETRY: '1',
+          DISABLE_ERROR_REPORTING: '1',
+        },
+      };
+    case 'codex': {
+      const codexHome = join(home, '.codex');
+      mkdirSync(codexHome, { recursive: true });
+      // Codex 0.171 ignores OPENAI_BASE_URL; the built-in provider's `openai_base_url` works but first
+      // tries the Responses WebSocket (GET /v1/responses, Upgrade) five times before falling back to
+      // HTTP. A provider of one's own speaks plain HTTP Responses from the first request.
+      writeFileSync(
+        join(codexHome, 'config.toml'),
+        [
+          'check_for_update_on_startup = false',
+          'model_provider = "proxy"',
+          '[model_providers.proxy]',
+          'name = "proxy"',
+          `base_url = "${base}/v1"`,
+          'env_key = "OPENAI_API_KEY"',
+          'wire_api = "responses"',
+          '[analytics]',
+          'enabled = false',
+          '',
+        ].join('\n'),
+      );
+      return {
+        command: join(binDir, 'codex'),
+        args: ['exec', '--skip-git-repo-check', '-m', 'gpt-5-codex', '--sandbox', 'read-only', PROMPT],
+        env: { ...common, CODEX_HOME: codexHome, OPENAI_API_KEY: FAKE_KEY },
+      };
+    }
+    case 'gemini': {
+      const settingsDir = join(home, '.gemini');
+      mkdirSync(settingsDir, { recursive: true });
+      writeFileSync(
+        join(settingsDir, 'settings.json'),
+        JSON.stringify({
+          general: { disableAutoUpdate: true, disableUpdateNag: true },
+          privacy: { usageStatisticsEnabled: false },
+          telemetry: { enabled: false },
+          security: { auth: { selectedType: 'gemini-api-key' } },
+          ide: { enabled: false },
+        }),
+      );
+      return {
+        command: join(binDir, 'gemini'),
+        args: ['-p', PROMPT, '-m', 'gemini-2.5-flash'],
+        env: { ...common, GEMINI_API_KEY: FAKE_KEY, GOOGLE_GEMINI_BASE_URL: base, GEMINI_CLI_NO_RELAUNCH: 'true', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+      };
+    }
+    case 'opencode': {
+      writeFileSync(
+        join(run.workDir, 'opencode.json'),
+        JSON.stringify({
+          $schema: 'https://opencode.ai/config.json',
+          autoupdate: false,
+          share: 'disabled',
+          provider: { anthropic: { options: { baseURL: `${base}/v1`, apiKey: FAKE_KEY } } },
+          model: 'anthropic/claude-sonnet-4-5',
+        }),
+      );
+      return {
+        command: join(binDir, 'opencode'),
+        args: ['run', PROMPT],
+        env: { ...common, ANTHROPIC_API_KEY: FAKE_KEY, OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_SHARE: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1' },
+      };
+    }
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export function runCli(inv: CliInvocation, cwd: string, timeoutMs = 180_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    // Its own process group: the npm launchers (node) spawn the native binary, and a timeout must
+    // end both.
+    const child = spawn(inv.command, inv.args, { cwd, env: inv.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
+  });
+}
+
+export function cliInstalled(binDir: string, cli: AgentCli): boolean {
+  return existsSync(join(binDir, cli));
+}

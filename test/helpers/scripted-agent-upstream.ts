@@ -1,0 +1,327 @@
+// A loopback upstream that plays a coding agent's model: each provider's wire format (Anthropic
+// Messages SSE, OpenAI Responses SSE, OpenAI chat SSE, Gemini streamGenerateContent SSE) with a
+// short scripted tool loop. A request that declares tools and carries no tool result yet is
+// answered with one tool call in the client's own vocabulary (read `hello.txt`, or `cat` it where
+// the client only has a shell); a request carrying a tool result, or declaring no tools (side calls:
+// titles, quota probes), is answered with text. Every request and the bytes answered are kept, with
+// credentials removed, so a session can be saved as a fixture and replayed (test/fixtures/agents/).
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type AgentWire = 'anthropic-messages' | 'openai-responses' | 'openai-chat' | 'gemini' | 'other';
+
+export interface RecordedAgentRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Parsed JSON when the body is JSON, else the text (empty string: no body). */
+  body: unknown;
+}
+
+export interface RecordedAgentResponse {
+  status: number;
+  contentType: string;
+  /** The raw body as sent: SSE text or JSON text. */
+  body: string;
+}
+
+export interface RecordedAgentExchange {
+  wire: AgentWire;
+  /** What the script decided: a tool call, the final text, or a side answer. */
+  step: 'tool-call' | 'final' | 'side' | 'other';
+  request: RecordedAgentRequest;
+  response: RecordedAgentResponse;
+}
+
+export interface ScriptedAgentUpstream {
+  port: number;
+  authority: string;
+  exchanges: RecordedAgentExchange[];
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface AgentScript {
+  /** Absolute path of the file the tool call reads (clients with a read tool want one). */
+  filePath: string;
+  /** The final answer's text. */
+  finalText: string;
+  /** Text for side calls (no tools declared). */
+  sideText?: string;
+}
+
+/** The reasoning each scripted step shows, when the client asked for reasoning. */
+export const SCRIPTED_REASONING = { 'tool-call': 'The user wants the file read; I will read hello.txt.', final: 'The tool returned the file; I can answer now.', side: 'A short answer will do.' } as const;
+
+/** Header names never written to a fixture (credentials), and per-run noise. */
+const DROPPED_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'cookie', 'chatgpt-account-id', 'host', 'content-length', 'connection']);
+
+export function redactHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || DROPPED_HEADERS.has(name)) continue;
+    kept[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return kept;
+}
+
+export function wireOf(path: string): AgentWire {
+  const bare = path.split('?')[0] ?? '';
+  if (/\/messages$/.test(bare)) return 'anthropic-messages';
+  if (/\/responses$/.test(bare)) return 'openai-responses';
+  if (/\/chat\/completions$/.test(bare)) return 'openai-chat';
+  if (/:(stream)?[gG]enerateContent$/.test(bare)) return 'gemini';
+  return 'other';
+}
+
+export async function startScriptedAgentUpstream(script: AgentScript): Promise<ScriptedAgentUpstream> {
+  const exchanges: RecordedAgentExchange[] = [];
+  let callCounter = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const path = request.url ?? '';
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        if (text !== '') body = JSON.parse(text);
+      } catch {
+        // not JSON: kept as text
+      }
+      const wire = wireOf(path);
+      const answer = scriptedAnswer(wire, path, body, script, () => `call_${String(++callCounter).padStart(3, '0')}`);
+      exchanges.push({
+        wire,
+        step: answer.step,
+        request: { method: request.method ?? '', path, headers: redactHeaders(request.headers), body },
+        response: { status: answer.status, contentType: answer.contentType, body: answer.body },
+      });
+      response.writeHead(answer.status, { 'content-type': answer.contentType, 'cache-control': 'no-cache' });
+      response.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    authority: `127.0.0.1:${port}`,
+    exchanges,
+    server,
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+interface Answer {
+  step: RecordedAgentExchange['step'];
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** A tool the script can call, picked from what the client declared, with arguments for it. */
+interface ToolChoice {
+  name: string;
+  args: Json;
+}
+
+/** Tool names per client vocabulary, in order of preference: a read tool first, else a shell. */
+function chooseTool(declared: Array<{ name: string; schema: unknown }>, script: AgentScript): ToolChoice | null {
+  const byName = new Map(declared.map((tool) => [tool.name, tool.schema]));
+  const props = (name: string): string[] => {
+    const schema = byName.get(name);
+    const properties = isObject(schema) && isObject(schema['properties']) ? schema['properties'] : isObject(schema) && isObject(schema['parametersJsonSchema']) ? {} : {};
+    return Object.keys(properties);
+  };
+  for (const name of ['Read', 'read_file', 'read']) {
+    if (!byName.has(name)) continue;
+    const keys = props(name);
+    const key = ['file_path', 'filePath', 'absolute_path', 'path'].find((candidate) => keys.includes(candidate)) ?? 'file_path';
+    return { name, args: { [key]: script.filePath } };
+  }
+  const command = `cat ${script.filePath}`;
+  if (byName.has('exec_command')) return { name: 'exec_command', args: { cmd: command } };
+  if (byName.has('shell_command')) return { name: 'shell_command', args: { command } };
+  if (byName.has('shell')) return { name: 'shell', args: { command: ['bash', '-lc', command] } };
+  for (const name of ['Bash', 'bash', 'run_shell_command']) if (byName.has(name)) return { name, args: { command } };
+  return null;
+}
+
+function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: AgentScript, nextId: () => string): Answer {
+  const side = script.sideText ?? 'Reading a file.';
+  if (!isObject(body) || wire === 'other') {
+    if (/count_tokens/.test(path)) return jsonAnswer('other', { input_tokens: 100 });
+    return jsonAnswer('other', {});
+  }
+  switch (wire) {
+    case 'anthropic-messages': {
+      const tools = asArray(body['tools']).filter(isObject).map((tool) => ({ name: String(tool['name']), schema: tool['input_schema'] }));
+      const messages = asArray(body['messages']).filter(isObject);
+      const last = messages.at(-1);
+      const hasResult = asArray(last?.['content']).some((block) => isObject(block) && block['type'] === 'tool_result');
+      const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
+      const model = String(body['model'] ?? 'claude');
+      const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
+      const text = step === 'final' ? script.finalText : side;
+      const thinking = isObject(body['thinking']) && body['thinking']['type'] === 'enabled' ? SCRIPTED_REASONING[step] : null;
+      if (body['stream'] !== true) return jsonAnswer(step, anthropicMessage(model, tool, text, thinking, nextId));
+      return sseAnswer(step, anthropicStream(model, tool, text, thinking, nextId));
+    }
+    case 'openai-responses': {
+      const tools = asArray(body['tools']).filter(isObject).flatMap(responsesTools);
+      const input = asArray(body['input']).filter(isObject);
+      const hasResult = input.some((item) => item['type'] === 'function_call_output' || item['type'] === 'custom_tool_call_output');
+      const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
+      const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
+      const reasoning = isObject(body['reasoning']) ? SCRIPTED_REASONING[step] : null;
+      return sseAnswer(step, responsesStream(String(body['model'] ?? 'gpt'), tool, step === 'final' ? script.finalText : side, reasoning, nextId));
+    }
+    case 'openai-chat': {
+      const tools = asArray(body['tools']).filter(isObject).map((tool) => {
+        const fn = isObject(tool['function']) ? tool['function'] : {};
+        return { name: String(fn['name']), schema: fn['parameters'] };
+      });
+      const last = asArray(body['messages']).filter(isObject).at(-1);
+      const hasResult = last?.['role'] === 'tool';
+      const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
+      const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
+      return sseAnswer(step, chatStream(String(body['model'] ?? 'gpt'), tool, step === 'final' ? script.finalText : side, nextId));
+    }
+    case 'gemini': {
+      const tools = asArray(body['tools'])
+        .filter(isObject)
+        .flatMap((tool) => asArray(tool['functionDeclarations']).filter(isObject))
+        .map((fn) => ({ name: String(fn['name']), schema: fn['parametersJsonSchema'] ?? fn['parameters'] }));
+      const last = asArray(body['contents']).filter(isObject).at(-1);
+      const hasResult = asArray(last?.['parts']).some((part) => isObject(part) && isObject(part['functionResponse']));
+      const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
+      const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
+      const model = /models\/([^:/]+):/.exec(path)?.[1] ?? 'gemini';
+      const config = isObject(body['generationConfig']) ? body['generationConfig'] : {};
+      const thoughts = isObject(config['thinkingConfig']) && config['thinkingConfig']['includeThoughts'] === true ? SCRIPTED_REASONING[step] : null;
+      const chunk = geminiChunk(model, tool, step === 'final' ? script.finalText : side, thoughts);
+      if (/:streamGenerateContent/.test(path)) return sseAnswer(step, `data: ${JSON.stringify(chunk)}\r\n\r\n`);
+      return jsonAnswer(step, chunk);
+    }
+  }
+}
+
+function responsesTools(tool: Json): Array<{ name: string; schema: unknown }> {
+  if (tool['type'] === 'function') return [{ name: String(tool['name']), schema: tool['parameters'] }];
+  // Codex declares some tools inside a namespace.
+  if (tool['type'] === 'namespace') return asArray(tool['tools']).filter(isObject).flatMap(responsesTools);
+  return [];
+}
+
+function jsonAnswer(step: Answer['step'], value: unknown): Answer {
+  return { step, status: 200, contentType: 'application/json', body: JSON.stringify(value) };
+}
+
+function sseAnswer(step: Answer['step'], body: string): Answer {
+  return { step, status: 200, contentType: 'text/event-stream', body };
+}
+
+const frame = (event: string | null, data: unknown) => `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+
+function anthropicMessage(model: string, tool: ToolChoice | null, text: string, thinking: string | null, nextId: () => string): Json {
+  const content: Json[] = tool ? [{ type: 'tool_use', id: `toolu_${nextId()}`, name: tool.name, input: tool.args }] : [{ type: 'text', text }];
+  if (thinking) content.unshift({ type: 'thinking', thinking, signature: SIGNATURE });
+  return { id: `msg_${nextId()}`, type: 'message', role: 'assistant', model, content, stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null, usage: { input_tokens: 100, output_tokens: 20 } };
+}
+
+/** A stand-in for a provider's reasoning signature (opaque to clients; sent back as is). */
+const SIGNATURE = 'c2NyaXB0ZWQtc2lnbmF0dXJl';
+
+function anthropicStream(model: string, tool: ToolChoice | null, text: string, thinking: string | null, nextId: () => string): string {
+  const id = `msg_${nextId()}`;
+  let out = frame('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 100, output_tokens: 1 } } });
+  let index = 0;
+  if (thinking) {
+    out += frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: SIGNATURE } });
+    out += frame('content_block_stop', { type: 'content_block_stop', index });
+    index++;
+  }
+  if (tool) {
+    out += frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: `toolu_${nextId()}`, name: tool.name, input: {} } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.args) } });
+  } else {
+    out += frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+    out += frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+  }
+  out += frame('content_block_stop', { type: 'content_block_stop', index });
+  out += frame('message_delta', { type: 'message_delta', delta: { stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: 20 } });
+  out += frame('message_stop', { type: 'message_stop' });
+  return out;
+}
+
+function responsesStream(model: string, tool: ToolChoice | null, text: string, reasoning: string | null, nextId: () => string): string {
+  const id = `resp_${nextId()}`;
+  const base = { id, object: 'response', created_at: 1_756_000_000, model, status: 'in_progress', output: [] as unknown[] };
+  let seq = 0;
+  const ev = (type: string, data: Json) => frame(type, { type, sequence_number: seq++, ...data });
+  let out = ev('response.created', { response: base });
+  out += ev('response.in_progress', { response: base });
+  const output: Json[] = [];
+  if (reasoning) {
+    const summary = { type: 'summary_text', text: reasoning };
+    const item = { id: `rs_${nextId()}`, type: 'reasoning', summary: [summary], encrypted_content: SIGNATURE };
+    out += ev('response.output_item.added', { output_index: 0, item: { ...item, summary: [] } });
+    out += ev('response.reasoning_summary_part.added', { output_index: 0, item_id: item.id, summary_index: 0, part: { ...summary, text: '' } });
+    out += ev('response.reasoning_summary_text.delta', { output_index: 0, item_id: item.id, summary_index: 0, delta: reasoning });
+    out += ev('response.reasoning_summary_text.done', { output_index: 0, item_id: item.id, summary_index: 0, text: reasoning });
+    out += ev('response.reasoning_summary_part.done', { output_index: 0, item_id: item.id, summary_index: 0, part: summary });
+    out += ev('response.output_item.done', { output_index: 0, item });
+    output.push(item);
+  }
+  const at = output.length;
+  let item: Json;
+  if (tool) {
+    const args = JSON.stringify(tool.args);
+    item = { id: `fc_${nextId()}`, type: 'function_call', status: 'completed', name: tool.name, call_id: nextId(), arguments: args };
+    out += ev('response.output_item.added', { output_index: at, item: { ...item, status: 'in_progress', arguments: '' } });
+    out += ev('response.function_call_arguments.delta', { output_index: at, item_id: item['id'], delta: args });
+    out += ev('response.function_call_arguments.done', { output_index: at, item_id: item['id'], arguments: args });
+  } else {
+    const part = { type: 'output_text', text, annotations: [] };
+    item = { id: `msg_${nextId()}`, type: 'message', status: 'completed', role: 'assistant', content: [part] };
+    out += ev('response.output_item.added', { output_index: at, item: { ...item, status: 'in_progress', content: [] } });
+    out += ev('response.content_part.added', { output_index: at, item_id: item['id'], content_index: 0, part: { ...part, text: '' } });
+    out += ev('response.output_text.delta', { output_index: at, item_id: item['id'], content_index: 0, delta: text });
+    out += ev('response.output_text.done', { output_index: at, item_id: item['id'], content_index: 0, text });
+    out += ev('response.content_part.done', { output_index: at, item_id: item['id'], content_index: 0, part });
+  }
+  out += ev('response.output_item.done', { output_index: at, item });
+  out += ev('response.completed', { response: { ...base, status: 'completed', output: [...output, item], usage: { input_tokens: 100, output_tokens: 20, total_tokens: 120, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } } });
+  return out;
+}
+
+function chatStream(model: string, tool: ToolChoice | null, text: string, nextId: () => string): string {
+  const id = `chatcmpl-${nextId()}`;
+  const chunk = (delta: Json, finish: string | null) => frame(null, { id, object: 'chat.completion.chunk', created: 1_756_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  let out = chunk({ role: 'assistant', content: '' }, null);
+  if (tool) out += chunk({ tool_calls: [{ index: 0, id: nextId(), type: 'function', function: { name: tool.name, arguments: JSON.stringify(tool.args) } }] }, null);
+  else out += chunk({ content: text }, null);
+  out += chunk({}, tool ? 'tool_calls' : 'stop');
+  out += frame(null, { id, object: 'chat.completion.chunk', created: 1_756_000_000, model, choices: [], usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 } });
+  return out + 'data: [DONE]\n\n';
+}
+
+function geminiChunk(model: string, tool: ToolChoice | null, text: string, thought: string | null): Json {
+  const parts: Json[] = tool ? [{ functionCall: { name: tool.name, args: tool.args }, ...(thought ? { thoughtSignature: SIGNATURE } : {}) }] : [{ text }];
+  if (thought) parts.unshift({ text: thought, thought: true });
+  return {
+    candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+    modelVersion: model,
+    responseId: 'resp-scripted',
+  };
+}
