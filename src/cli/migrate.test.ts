@@ -35,18 +35,21 @@ async function seed(store: Store, records: readonly ExchangeRecord[]): Promise<v
   await store.setReviewState(records.filter((_, index) => index % 3 === 0).map((record) => record.id), 'confirmed', 1_700_000_000_123);
   await store.setReviewState([records[61]!.id], 'rejected', 1_700_000_000_456);
   await store.setEditedShareGpt(records[62]!.id, { conversations: [{ from: 'human', value: 'edited' }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] }, false);
+  await store.setAnnotation(records[5]!.id, { note: 'good tool use', tags: ['zeta', 'alpha', 'mid'], rating: 4 }, 1_700_000_000_789);
+  await store.setAnnotation(records[90]!.id, { note: '', tags: ['retry'], rating: null }, 1_700_000_001_000);
   await store.setEditedShareGpt(records[64]!.id, { conversations: [{ from: 'human', value: 'w?' }, { from: 'function_call', value: '{"name":"f","arguments":{}}' }], system: '', tools: '', images: [] }, true);
 }
 
-async function everything(store: Store): Promise<{ records: StoredExchange[]; summaries: unknown[] }> {
+async function everything(store: Store): Promise<{ records: StoredExchange[]; summaries: unknown[]; annotations: unknown[] }> {
   const records: StoredExchange[] = [];
   for await (const record of store.iterate({}, 100)) records.push(record);
   const summaries = (await store.listSummaries({}, { limit: 1_000 })).items;
-  return { records, summaries };
+  const annotations = [...(await store.annotationsOf(records.map((record) => record.id))).entries()];
+  return { records, summaries, annotations };
 }
 
 describe.runIf(postgresAvailable())('migrate', () => {
-  it('copies SQLite into PostgreSQL and back, keeping ids, review states, edits, threads, search and flags; resumes by skipping present ids', async () => {
+  it('copies SQLite into PostgreSQL and back, keeping ids, review states, edits, annotations, threads, search and flags; resumes by skipping present ids', async () => {
     const sqlite = await openStore(join(root, 'a', 'source.db'));
     const records = sampleRecords();
     await seed(sqlite, records);
@@ -67,6 +70,11 @@ describe.runIf(postgresAvailable())('migrate', () => {
     expect(await postgres.count({ search: 'cafe thread' })).toBe(120);
     expect(await sqlite.count({ functionCallOnly: true })).toBe(1);
     expect(await postgres.count({ functionCallOnly: true })).toBe(1);
+    // Annotations, tags in their order, with the reviewer's times: also of a record the
+    // interrupted run had copied (records[5]) without its annotation.
+    expect(got.annotations).toEqual(want.annotations);
+    expect(got.annotations).toHaveLength(2);
+    expect(await postgres.count({ tag: 'alpha' })).toBe(1);
 
     // And back, into an empty SQLite file: an exact copy of what PostgreSQL holds.
     const back = await openStore(join(root, 'b', 'back.db'));

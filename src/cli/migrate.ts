@@ -1,5 +1,6 @@
 // `llm-proxy-sharegpt migrate --from A --to B`: copies every record of one store into another
-// (SQLite -> PostgreSQL, or back), keeping ids, review states and times, human edits and threads.
+// (SQLite -> PostgreSQL, or back), keeping ids, review states and times, human edits, annotations
+// and threads.
 // Resumable: records whose id the destination already holds are skipped, so an interrupted run
 // is simply started again. Uses only the Store interface, so any two backends work.
 //
@@ -20,7 +21,7 @@ import { chooseDatabase, openChosenStore } from './database-option.js';
 export const MIGRATE_HELP = `Usage: llm-proxy-sharegpt migrate --from PATH|URL --to PATH|URL [options]
 
 Copies every record from one store to another (SQLite file <-> postgres://user:pass@host:port/db),
-keeping ids, review states, human edits and threads. Resumable: ids already in the destination are
+keeping ids, review states, human edits, annotations and threads. Resumable: ids already in the destination are
 skipped, so run it again after an interruption. The source is only read.
 
 Options:
@@ -115,6 +116,7 @@ export async function migrateRecords(
     const missing = batch.filter((record) => !present.has(record.id));
     await destination.insertBatch(missing.map(asNewRecord));
     await restoreReview(destination, missing);
+    await copyAnnotations(source, destination, batch, new Set(missing.map((record) => record.id)));
     progress.read += batch.length;
     progress.copied += missing.length;
     progress.skipped += batch.length - missing.length;
@@ -179,5 +181,20 @@ async function restoreReview(store: Store, records: readonly StoredExchange[]): 
     if (record.editedSharegpt !== null) {
       await store.setEditedShareGpt(record.id, record.editedSharegpt, isFunctionCallOnly(record.editedSharegpt));
     }
+  }
+}
+
+/**
+ * Reviewers' notes, tags and ratings, with their original times, as in the source: for the records
+ * just copied, and for those already present that have none yet (an interrupted run copied the
+ * record, not its annotation). An annotation the destination holds is never overwritten.
+ */
+async function copyAnnotations(source: Store, destination: Store, batch: readonly StoredExchange[], copied: ReadonlySet<string>): Promise<void> {
+  const annotations = await source.annotationsOf(batch.map((record) => record.id));
+  if (annotations.size === 0) return;
+  const present = [...annotations.keys()].filter((id) => !copied.has(id));
+  const kept = present.length === 0 ? new Map() : await destination.annotationsOf(present);
+  for (const [id, { updatedAt, ...annotation }] of annotations) {
+    if (!kept.has(id)) await destination.setAnnotation(id, annotation, updatedAt);
   }
 }

@@ -32,7 +32,8 @@ export async function truncateExchanges(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('TRUNCATE exchanges');
+    // CASCADE: the tables that reference records (annotations) are emptied with them.
+    await client.query('TRUNCATE exchanges CASCADE');
   } finally {
     await client.end();
   }

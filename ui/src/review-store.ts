@@ -76,6 +76,7 @@ interface LoadedPage {
   threads: Record<string, ThreadSummary>;
   nextCursor: string | null;
   total: number | null;
+  totalIsLowerBound?: boolean;
   newestId: string | null;
 }
 

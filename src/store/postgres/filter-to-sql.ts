@@ -12,29 +12,64 @@ export interface PgCondition {
 /** The effective function-call-only flag: the edit's when one is stored, else the derived row's. */
 export const FUNCTION_CALL_ONLY_SQL = 'COALESCE(edited_function_call_only, function_call_only)';
 
+/**
+ * How good a record is as its thread's representative (ListFilter.bestOfThread), as a row value
+ * compared with `>`: complete (no error, not cut off; false < true), then turns, then id. The
+ * same expressions as the index exchanges_thread_best (schema.ts migration 3).
+ */
+const rankOf = (alias: string): string =>
+  `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete), ${alias}.turn_count, ${alias}.id`;
+
 /** `firstParam`: the number of the first placeholder (when the caller binds parameters before these). */
 export function filterToSql(filter: ListFilter, firstParam = 1): PgCondition {
-  const clauses: string[] = [];
   const params: unknown[] = [];
   const bind = (value: unknown): string => {
     params.push(value);
     return `$${firstParam + params.length - 1}`;
   };
-  if (filter.reviewState !== undefined) clauses.push(`review_state = ${bind(filter.reviewState)}`);
-  if (filter.model !== undefined) clauses.push(`model = ${bind(toPgText(filter.model))}`);
-  if (filter.domain !== undefined) clauses.push(`domain = ${bind(toPgText(filter.domain))}`);
-  if (filter.apiKind !== undefined) clauses.push(`api_kind = ${bind(filter.apiKind)}`);
-  if (filter.hasTools !== undefined) clauses.push(`has_tools = ${bind(filter.hasTools)}`);
-  if (filter.since !== undefined) clauses.push(`started_at >= ${bind(filter.since)}`);
-  if (filter.until !== undefined) clauses.push(`started_at < ${bind(filter.until)}`);
-  if (filter.hasError !== undefined) clauses.push(filter.hasError ? 'error_class IS NOT NULL' : 'error_class IS NULL');
-  if (filter.functionCallOnly !== undefined) clauses.push(`${FUNCTION_CALL_ONLY_SQL} = ${bind(filter.functionCallOnly)}`);
-  if (filter.sideCall !== undefined) clauses.push(filter.sideCall ? 'side_call IS NOT NULL' : 'side_call IS NULL');
-  if (filter.client !== undefined) clauses.push(`client = ${bind(toPgText(filter.client))}`);
-  if (filter.throughId !== undefined) clauses.push(`id <= ${bind(filter.throughId)}`);
+  return { where: clausesOf(filter, 'exchanges', bind), params };
+}
+
+/** The clauses over the columns of `table` (a table name or alias), binding values through `bind`. */
+function clausesOf(filter: ListFilter, table: string, bind: (value: unknown) => string): string {
+  const clauses: string[] = [];
+  const column = (name: string): string => `${table}.${name}`;
+  if (filter.reviewState !== undefined) clauses.push(`${column('review_state')} = ${bind(filter.reviewState)}`);
+  if (filter.model !== undefined) clauses.push(`${column('model')} = ${bind(toPgText(filter.model))}`);
+  if (filter.models !== undefined) {
+    clauses.push(filter.models.length === 0 ? 'FALSE' : `${column('model')} = ANY(${bind(filter.models.map((model) => toPgText(model)))}::text[])`);
+  }
+  if (filter.domain !== undefined) clauses.push(`${column('domain')} = ${bind(toPgText(filter.domain))}`);
+  if (filter.apiKind !== undefined) clauses.push(`${column('api_kind')} = ${bind(filter.apiKind)}`);
+  if (filter.threadId !== undefined) clauses.push(`${column('thread_id')} = ${bind(filter.threadId)}`);
+  if (filter.tag !== undefined) {
+    clauses.push(`${column('id')} IN (SELECT exchange_id FROM annotation_tags WHERE tag = ${bind(toPgText(filter.tag))})`);
+  }
+  if (filter.hasTools !== undefined) clauses.push(`${column('has_tools')} = ${bind(filter.hasTools)}`);
+  if (filter.since !== undefined) clauses.push(`${column('started_at')} >= ${bind(filter.since)}`);
+  if (filter.until !== undefined) clauses.push(`${column('started_at')} < ${bind(filter.until)}`);
+  if (filter.hasError !== undefined) clauses.push(`${column('error_class')} ${filter.hasError ? 'IS NOT NULL' : 'IS NULL'}`);
+  if (filter.functionCallOnly !== undefined) {
+    clauses.push(
+      `COALESCE(${column('edited_function_call_only')}, ${column('function_call_only')}) = ${bind(filter.functionCallOnly)}`,
+    );
+  }
+  if (filter.sideCall !== undefined) clauses.push(`${column('side_call')} ${filter.sideCall ? 'IS NOT NULL' : 'IS NULL'}`);
+  if (filter.client !== undefined) clauses.push(`${column('client')} = ${bind(toPgText(filter.client))}`);
+  if (filter.throughId !== undefined) clauses.push(`${column('id')} <= ${bind(filter.throughId)}`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     const query = toTsQuery(filter.search);
-    clauses.push(query === null ? 'FALSE' : `search_vector @@ ${bind(query)}::tsquery`);
+    clauses.push(query === null ? 'FALSE' : `${column('search_vector')} @@ ${bind(query)}::tsquery`);
   }
-  return { where: clauses.length === 0 ? 'TRUE' : clauses.join(' AND '), params };
+  if (filter.bestOfThread === true) {
+    // The best is judged among the records matching the rest of the filter: a better record of
+    // the same thread that the filter excludes does not hide this one.
+    const { bestOfThread: _best, ...rest } = filter;
+    const better = `better_${table}`;
+    clauses.push(
+      `NOT EXISTS (SELECT 1 FROM exchanges AS ${better} WHERE ${better}.thread_id = ${column('thread_id')}
+        AND (${rankOf(better)}) > (${rankOf(table)}) AND ${clausesOf(rest, better, bind)})`,
+    );
+  }
+  return clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');
 }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable } from '../../../test/helpers/postgres-test-database.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
-import { makeTestRecord } from '../test-records.js';
+import { makeTestRecord, makeTestRecords } from '../test-records.js';
 import { latestPostgresSchemaVersion } from './schema.js';
 
 describe.runIf(postgresAvailable())('PostgreSQL store, several instances', () => {
@@ -73,6 +73,60 @@ describe.runIf(postgresAvailable())('PostgreSQL store, several instances', () =>
     }
   });
 
+  it('upgrades a database of the first schema version in place: records kept, annotations and best-of-thread work', async () => {
+    const records = makeTestRecords(6, 100);
+    const before = await openOne();
+    await before.insertBatch(records);
+    await before.close();
+    // Undo migrations 2 (annotations) and 3 (thread-best index): a database written by the first release.
+    await withClient(url, async (client) => {
+      await client.query('DROP TABLE annotation_tags; DROP TABLE annotations; DROP INDEX exchanges_thread_best');
+      await client.query('DELETE FROM schema_migrations WHERE version >= 2');
+    });
+    const store = await openOne();
+    expect(await store.count()).toBe(6);
+    expect(await store.count({ bestOfThread: true })).toBe(6);
+    expect(await store.setAnnotation(records[0]!.id, { note: 'kept', tags: ['a'], rating: 3 }, 1)).toBe(true);
+    expect(await store.count({ tag: 'a' })).toBe(1);
+    const versions = await withClient(url, async (client) => (await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows);
+    expect(versions.map((row) => row.version)).toEqual(Array.from({ length: latestPostgresSchemaVersion }, (_, index) => index + 1));
+  });
+
+  it('keeps many tags in the order given and text PostgreSQL cannot hold (U+0000) in notes and tags', async () => {
+    const store = await openOne();
+    const [record] = makeTestRecords(1, 200);
+    await store.insertBatch([record!]);
+    const tags = Array.from({ length: 25 }, (_, index) => `tag-${String.fromCharCode(122 - index)}`);
+    tags.push('nul\u0000tag', '\uE000private');
+    await store.setAnnotation(record!.id, { note: 'a\u0000b \uE000 c', tags, rating: 1 }, 42);
+    expect((await store.annotationsOf([record!.id])).get(record!.id)).toEqual({ note: 'a\u0000b \uE000 c', tags, rating: 1, updatedAt: 42 });
+    expect(await store.count({ tag: 'nul\u0000tag' })).toBe(1);
+    expect(await store.count({ tag: 'nul' })).toBe(0);
+  });
+
+  it('leaves no annotation behind when records are deleted while they are being annotated, and never fails an annotation for it', async () => {
+    const [first, second] = [await openOne(), await openOne()];
+    const records = makeTestRecords(40, 300);
+    await first.insertBatch(records);
+    const annotating = records.map((record, index) => second.setAnnotation(record.id, { note: `n${index}`, tags: ['t', `t${index}`], rating: null }, index));
+    const deleting = records.filter((_, index) => index % 2 === 0).map((record) => first.delete([record.id]));
+    const results = await Promise.all(annotating);
+    await Promise.all(deleting);
+    expect(results.every((result) => typeof result === 'boolean')).toBe(true);
+    expect(await first.count({ tag: 't' })).toBe(20);
+    const orphans = await withClient(url, async (client) =>
+      (
+        await client.query<{ n: number }>(
+          `SELECT (SELECT COUNT(*) FROM annotations WHERE exchange_id NOT IN (SELECT id FROM exchanges))
+            + (SELECT COUNT(*) FROM annotation_tags WHERE exchange_id NOT IN (SELECT id FROM exchanges)) AS n`,
+        )
+      ).rows[0]!.n,
+    );
+    expect(Number(orphans)).toBe(0);
+    await first.deleteWhere({ tag: 't' });
+    expect(await withClient(url, async (client) => (await client.query('SELECT 1 FROM annotation_tags')).rows.length)).toBe(0);
+  });
+
   it('refuses a database migrated by a newer build, saying what to do', async () => {
     await (await openOne()).close();
     const client = new pg.Client({ connectionString: url });
@@ -82,3 +136,13 @@ describe.runIf(postgresAvailable())('PostgreSQL store, several instances', () =>
     await expect(openStore(url)).rejects.toThrow(/newer than this build supports.*upgrade/);
   });
 });
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

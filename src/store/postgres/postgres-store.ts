@@ -11,6 +11,7 @@ import type { ReviewState, StoredExchange, ExchangeRecord } from '../exchange-re
 import { encodeJson } from '../body-codec.js';
 import type {
   AggregateOptions,
+  Annotation,
   DerivedFields,
   ExchangeSummary,
   KeyedGroup,
@@ -39,6 +40,7 @@ import {
 } from './exchange-row.js';
 import { type PgCondition, filterToSql } from './filter-to-sql.js';
 import { fromPgText, toPgText } from './pg-text.js';
+import { normalAnnotation } from './normal-annotation.js';
 import { indexLexemes } from './search-terms.js';
 import { pendingPostgresMigrations } from './schema.js';
 
@@ -342,6 +344,58 @@ class PostgresStore implements Store {
     return result.rowCount ?? 0;
   }
 
+  async setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean> {
+    // Checked (a RangeError for a bad rating) before anything is written.
+    const normal = annotation === null ? null : normalAnnotation(annotation);
+    let known = false;
+    await this.#transaction(async (client) => {
+      // FOR KEY SHARE: a concurrent delete of the record waits until the annotation is written
+      // (and then removes it, by the foreign key's cascade).
+      known = (await client.query('SELECT 1 FROM exchanges WHERE id = $1 FOR KEY SHARE', [id])).rows.length > 0;
+      if (!known) return;
+      // Its tags go with it (cascade).
+      await client.query('DELETE FROM annotations WHERE exchange_id = $1', [id]);
+      if (normal === null) return;
+      await client.query('INSERT INTO annotations (exchange_id, note, rating, updated_at) VALUES ($1, $2, $3, $4)', [
+        id,
+        toPgText(normal.note),
+        normal.rating,
+        now,
+      ]);
+      if (normal.tags.length === 0) return;
+      await client.query(
+        `INSERT INTO annotation_tags (exchange_id, position, tag)
+         SELECT $1, given.position, given.tag FROM unnest($2::text[]) WITH ORDINALITY AS given(tag, position)`,
+        [id, normal.tags.map((tag) => toPgText(tag))],
+      );
+    });
+    return known;
+  }
+
+  async annotationsOf(ids: readonly string[]): Promise<Map<string, Annotation>> {
+    const out = new Map<string, Annotation>();
+    if (ids.length === 0) return out;
+    const result = await this.#pool.query<{ exchange_id: string; note: string; rating: number | null; updated_at: number; tags: string[] }>(
+      `SELECT a.exchange_id, a.note, a.rating, a.updated_at,
+         COALESCE((SELECT array_agg(t.tag ORDER BY t.position) FROM annotation_tags AS t WHERE t.exchange_id = a.exchange_id), '{}') AS tags
+       FROM annotations AS a WHERE a.exchange_id = ANY($1::text[])`,
+      [[...new Set(ids)]],
+    );
+    // In the order asked, as SQLite answers.
+    const byId = new Map(result.rows.map((row) => [row.exchange_id, row]));
+    for (const id of new Set(ids)) {
+      const row = byId.get(id);
+      if (row === undefined) continue;
+      out.set(id, {
+        note: fromPgText(row.note),
+        tags: row.tags.map((tag) => fromPgText(tag)),
+        rating: row.rating,
+        updatedAt: row.updated_at,
+      });
+    }
+    return out;
+  }
+
   async setEditedShareGpt(id: string, row: StoredExchange['editedSharegpt'], functionCallOnly: boolean): Promise<boolean> {
     const result = await this.#pool.query('UPDATE exchanges SET edited_sharegpt = $1, edited_function_call_only = $2 WHERE id = $3', [
       row === null ? null : encodeJson(row),
@@ -369,6 +423,7 @@ class PostgresStore implements Store {
     return (result.rowCount ?? 0) > 0;
   }
 
+  // Deleting a record deletes its annotation and tags too: foreign keys ON DELETE CASCADE (schema.ts).
   async delete(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     const result = await this.#pool.query('DELETE FROM exchanges WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
@@ -384,6 +439,27 @@ class PostgresStore implements Store {
   async count(filter: ListFilter = {}): Promise<number> {
     const condition = filterToSql(filter);
     const result = await this.#pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`, condition.params);
+    return result.rows[0]!.n;
+  }
+
+  async countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    const limit = Math.max(0, Math.floor(cap));
+    const condition = filterToSql(filter);
+    // Stops reading at cap + 1 matches: one more than the cap says whether there are more.
+    const result = await this.#pool.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM exchanges WHERE ${condition.where} LIMIT $${condition.params.length + 1}) AS matches`,
+      [...condition.params, limit + 1],
+    );
+    const counted = result.rows[0]!.n;
+    return counted > limit ? { count: limit, capped: true } : { count: counted, capped: false };
+  }
+
+  async countThreads(filter: ListFilter = {}): Promise<number> {
+    const condition = filterToSql(filter);
+    const result = await this.#pool.query<{ n: number }>(
+      `SELECT COUNT(DISTINCT thread_id) AS n FROM exchanges WHERE ${condition.where}`,
+      condition.params,
+    );
     return result.rows[0]!.n;
   }
 

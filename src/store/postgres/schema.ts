@@ -80,6 +80,39 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   },
   {
     version: 2,
+    name: 'review annotations',
+    // A reviewer's note, tags and 1-5 rating per record (Store.setAnnotation), in side tables as in
+    // SQLite (its migration 5). Foreign keys with ON DELETE CASCADE remove a record's annotation
+    // with it, whichever statement deletes it. Tags keep the order given: `position`.
+    statements: [
+      `CREATE TABLE annotations (
+        exchange_id ${id} PRIMARY KEY REFERENCES exchanges (id) ON DELETE CASCADE,
+        note TEXT NOT NULL,
+        rating INTEGER CHECK (rating IS NULL OR (rating BETWEEN 1 AND 5)),
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE annotation_tags (
+        exchange_id ${id} NOT NULL REFERENCES annotations (exchange_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (exchange_id, position),
+        UNIQUE (exchange_id, tag)
+      )`,
+      // ListFilter.tag: an index lookup.
+      'CREATE INDEX annotation_tags_tag ON annotation_tags (tag, exchange_id)',
+    ],
+  },
+  {
+    version: 3,
+    name: 'best record of a thread',
+    // ListFilter.bestOfThread asks, for each record, whether its thread holds a better one (rank:
+    // complete, turns, id; filter-to-sql.ts): this index answers that from its entries.
+    statements: [
+      'CREATE INDEX exchanges_thread_best ON exchanges (thread_id, (error_class IS NULL AND NOT incomplete), turn_count, id)',
+    ],
+  },
+  {
+    version: 4,
     name: 'client and side-call marks',
     // Which program sent each request (capture/detect-client.ts) and whether it is an agent's side
     // call (capture/detect-side-call.ts). Older records stay NULL: their headers were not kept.
