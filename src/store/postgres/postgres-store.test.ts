@@ -78,9 +78,10 @@ describe.runIf(postgresAvailable())('PostgreSQL store, several instances', () =>
     const before = await openOne();
     await before.insertBatch(records);
     await before.close();
-    // Undo migrations 2 (annotations) and 3 (thread-best index): a database written by the first release.
+    // Undo migrations 2 (annotations), 3 (thread-best index) and 4 (client marks): a database written by the first release.
     await withClient(url, async (client) => {
       await client.query('DROP TABLE annotation_tags; DROP TABLE annotations; DROP INDEX exchanges_thread_best');
+      await client.query('DROP INDEX exchanges_client; ALTER TABLE exchanges DROP COLUMN client, DROP COLUMN client_version, DROP COLUMN side_call');
       await client.query('DELETE FROM schema_migrations WHERE version >= 2');
     });
     const store = await openOne();
