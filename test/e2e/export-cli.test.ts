@@ -89,7 +89,7 @@ describe('export command line', () => {
     expect(readdirSync(outDir).sort()).toEqual(['dataset_info.json', 'invalid.jsonl', 'openai-ft.jsonl', 'openai-messages.jsonl', 'report.json', 'sharegpt.jsonl']);
     const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as { options: Record<string, unknown>; records: { read: number } };
     expect(report.options).toMatchObject({ formats: ['sharegpt', 'openai-ft', 'openai-messages'], status: 'all', model: 'gpt-*', limit: 5, toolsSchema: 'derive', reasoning: 'drop', threads: 'all', images: 'skip', onlyFunctionCallOnly: true, truncateObservation: 100 });
-    expect(report.options['filter']).toEqual({ domain: 'api.openai.com', since: Date.parse('2025-08-01'), until: Date.parse('2030-01-01T00:00:00Z') });
+    expect(report.options['filter']).toEqual({ domain: 'api.openai.com', sideCall: false, since: Date.parse('2025-08-01'), until: Date.parse('2030-01-01T00:00:00Z') });
     // api.openai.com, gpt-*, ending with a call: three chat completions and two Responses exchanges.
     expect(report.records.read).toBe(5);
   });
@@ -174,7 +174,7 @@ describe('parseExportArgs', () => {
       dbPath: './data/llm-proxy.db',
       outDir: './export/2025-08-25T10-11-12Z/',
       images: 'copy',
-      rows: { formats: ['sharegpt'], filter: {}, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
+      rows: { formats: ['sharegpt'], filter: { sideCall: false }, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
       judgements: [],
       hf: false,
       cleaning: {},
