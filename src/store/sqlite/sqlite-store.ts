@@ -792,5 +792,3 @@ class SqliteStore implements Store {
     return statement;
   }
 }
-
-/** Trimmed, deduplicated tags and a checked rating; null when nothing is left to store. */
