@@ -28,8 +28,8 @@ const ROOT = join(HERE, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'index.js');
 
 const settings = quick
-  ? { c1Seconds: 2, c64Seconds: 3, latencySamples: 500, streams: 200, slowStreams: 1_000, leakFirst: 5_000, leakTotal: 20_000, writerRecords: 20_000 }
-  : { c1Seconds: 5, c64Seconds: 10, latencySamples: 2_000, streams: 200, slowStreams: 1_000, leakFirst: 5_000, leakTotal: 50_000, writerRecords: 50_000 };
+  ? { c1Seconds: 2, c64Seconds: 3, latencySamples: 500, streams: 200, slowStreams: 2_000, leakFirst: 5_000, leakTotal: 20_000, writerRecords: 20_000 }
+  : { c1Seconds: 5, c64Seconds: 10, latencySamples: 2_000, streams: 200, slowStreams: 2_000, leakFirst: 5_000, leakTotal: 50_000, writerRecords: 50_000 };
 
 interface TargetFigures {
   c1?: Throughput;
@@ -244,7 +244,7 @@ function renderMarkdown(results: Results): string {
     ['chunk send→arrival p50 ms', (f) => f.stream?.gapP50, 3, false],
     ['chunk send→arrival p99 ms', (f) => f.stream?.gapP99, 3, false],
     ['reads per 21-chunk stream', (f) => f.stream?.readsPerStream, 1, true],
-    ['peak RSS MB, 1,000 slow streams', (f) => f.slowStreamsPeakRssMb, 0, false],
+    ['peak RSS MB, 2,000 slow streams (one origin)', (f) => f.slowStreamsPeakRssMb, 0, false],
   ];
   let out = `## Benchmark ${results.date.slice(0, 10)} — ${results.machine.cores} cores (${results.machine.cpu}), Node ${results.machine.node}${results.quick ? ', --quick' : ''}\n\n`;
   out += `| figure | ${names.join(' | ')} |\n|---|${names.map(() => '---:').join('|')}|\n`;

@@ -5,13 +5,15 @@
 // zlib decoding; never throws (a failure becomes a flagged record, so nothing is lost).
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { usageSummary } from '../conversation/model.js';
+import { decodeJsonArrayStream } from '../sse/decode-json-array-stream.js';
 import { decodeSseText } from '../sse/decode-sse.js';
+import { streamFramingOf } from '../wire/stream-framing.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { isFunctionCallOnly } from '../training/is-function-call-only.js';
 import { previewOf } from '../training/preview-of.js';
 import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
 import { detectApiKind, detectWireFormat } from '../wire/detect.js';
-import type { SseEvent, WireFormat } from '../wire/wire-format.js';
+import type { WireFormat } from '../wire/wire-format.js';
 import type { ExchangeRecord } from './exchange.js';
 import { redactQuery } from '../log/redact-secrets.js';
 import { isObject, parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
@@ -104,14 +106,13 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
 
   try {
     const responseText = decodeBody(raw.responseChunks, raw.responseContentEncoding);
-    const isSse = raw.responseContentType?.includes('text/event-stream') === true;
-    const isJsonArrayStream = !isSse && format?.id === 'gemini' && path.includes(':streamGenerateContent');
-    record.streamed = isSse || isJsonArrayStream;
+    const framing = streamFramingOf(format, path, raw.responseContentType);
+    record.streamed = framing !== null;
 
     let responseJson: unknown;
-    if (format && (isSse || isJsonArrayStream)) {
+    if (format && framing !== null) {
       const assembler = format.createStreamAssembler();
-      const events = isSse ? decodeSseText(responseText) : jsonArrayEvents(responseText);
+      const events = framing === 'sse' ? decodeSseText(responseText) : decodeJsonArrayStream(responseText);
       for (const event of events) assembler.push(event);
       const assembled = assembler.finish();
       responseJson = assembled.response;
@@ -174,36 +175,6 @@ function decodeBody(chunks: Buffer[], encoding: string | undefined): string {
     default:
       return bytes.toString('utf8');
   }
-}
-
-/** Gemini's non-SSE stream is one JSON array sent in pieces; a cut-off array keeps its whole elements. */
-function jsonArrayEvents(text: string): SseEvent[] {
-  const whole = parseJsonLoosely(text);
-  if (Array.isArray(whole)) return whole.map((element) => ({ data: stringifyJson(element) }));
-  const events: SseEvent[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (inString) {
-      if (char === '\\') index++;
-      else if (char === '"') inString = false;
-      continue;
-    }
-    if (char === '"') inString = true;
-    else if (char === '{') {
-      if (depth === 0) start = index;
-      depth++;
-    } else if (char === '}') {
-      depth--;
-      if (depth === 0 && start !== -1) {
-        events.push({ data: text.slice(start, index + 1) });
-        start = -1;
-      }
-    }
-  }
-  return events;
 }
 
 function httpError(status: number, body: unknown): { class: string; message: string } {

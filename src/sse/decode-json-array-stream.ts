@@ -1,15 +1,14 @@
 // Gemini's other stream framing (`:streamGenerateContent` without `?alt=sse`): one JSON array sent
 // in pieces. Each whole element becomes one event, like an SSE event's data; a cut-off array keeps
 // its whole elements.
+// Long integers keep their digits (read-json's lossless parse), as in every other reading.
+import { parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
 import type { SseEvent } from '../wire/wire-format.js';
 
 export function decodeJsonArrayStream(text: string): SseEvent[] {
-  try {
-    const whole: unknown = JSON.parse(text);
-    if (Array.isArray(whole)) return whole.map((element) => ({ data: JSON.stringify(element) }));
-  } catch {
-    // Cut off: scan for the whole top-level objects below.
-  }
+  const whole = parseJsonLoosely(text);
+  if (Array.isArray(whole)) return whole.map((element) => ({ data: stringifyJson(element) }));
+  // Cut off: scan for the whole top-level objects.
   const events: SseEvent[] = [];
   let depth = 0;
   let start = -1;

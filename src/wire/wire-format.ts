@@ -34,6 +34,14 @@ export interface StreamAssembler {
   finish(): AssembledStream;
 }
 
+/** What the proxy says when it refuses a request itself (errors.ts renders it in the format's shape). */
+export interface ProxyErrorFacts {
+  status: number;
+  /** The proxy's error code (errors.ts), e.g. `domain_not_allowed`. */
+  code: string;
+  message: string;
+}
+
 export interface WireFormat {
   id: WireFormatId;
   /** True when this (method, path) is a chat call in this format. `path` has no query string. */
@@ -53,4 +61,18 @@ export interface WireFormat {
    * listener and tell nothing yet (no translator reads them).
    */
   createStreamAssembler(listener?: StreamListener): StreamAssembler;
+  /**
+   * A predicate that is true for the event that ends a stream of this format (chat's last
+   * finish_reason chunk or [DONE], message_stop, response.completed, Gemini's finishReason chunk).
+   * The request body matters where the terminal event depends on it (a usage chunk asked for).
+   */
+  createTerminalWatch(requestBody: unknown): (event: SseEvent) => boolean;
+  /** The format's own error body for an error the proxy answers itself, so the client's SDK parses it. */
+  errorBody(error: ProxyErrorFacts): unknown;
+  /**
+   * Framing other than SSE: true when a response to this path that is not `text/event-stream` is
+   * still a stream, sent as one JSON array in pieces (Gemini's `:streamGenerateContent` without
+   * `?alt=sse`). Absent: only SSE streams.
+   */
+  isJsonArrayStream?(path: string): boolean;
 }

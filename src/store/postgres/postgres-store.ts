@@ -40,7 +40,7 @@ import {
 } from './exchange-row.js';
 import { type PgCondition, filterToSql } from './filter-to-sql.js';
 import { fromPgText, toPgText } from './pg-text.js';
-import { normalAnnotation } from './normal-annotation.js';
+import { normalAnnotation } from '../normal-annotation.js';
 import { indexLexemes } from './search-terms.js';
 import { pendingPostgresMigrations } from './schema.js';
 

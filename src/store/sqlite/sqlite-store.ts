@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { normalAnnotation } from '../normal-annotation.js';
 import { explainOpenError } from './explain-open-error.js';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
@@ -797,14 +798,4 @@ class SqliteStore implements Store {
     }
     return statement;
   }
-}
-
-/** Trimmed, deduplicated tags and a checked rating; null when nothing is left to store. */
-function normalAnnotation(annotation: Omit<Annotation, 'updatedAt'>): Omit<Annotation, 'updatedAt'> | null {
-  const tags = [...new Set(annotation.tags.map((tag) => tag.trim()).filter((tag) => tag !== ''))];
-  const rating = annotation.rating;
-  if (rating !== null && (!Number.isInteger(rating) || rating < 1 || rating > 5)) throw new RangeError(`rating must be 1-5 or null (got ${rating})`);
-  const note = annotation.note.trim();
-  if (note === '' && tags.length === 0 && rating === null) return null;
-  return { note, tags, rating };
 }

@@ -5,6 +5,8 @@ import { usageOf } from './convert-usage.js';
 import { isStreamRequest, matchesPath, modelOf } from './match-request.js';
 import { requestToConversation } from './request-to-conversation.js';
 import { responseToModel } from './response-to-model.js';
+import { createTerminalWatch } from './detect-terminal-event.js';
+import { errorBody } from './error-body.js';
 
 export const anthropicMessagesFormat: WireFormat = {
   id: 'anthropic-messages',
@@ -15,4 +17,6 @@ export const anthropicMessagesFormat: WireFormat = {
   responseToModel,
   usageOf,
   createStreamAssembler,
+  createTerminalWatch,
+  errorBody,
 };

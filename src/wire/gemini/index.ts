@@ -5,6 +5,8 @@ import { usageOf } from './convert-usage.js';
 import { isStreamRequest, matchesPath, modelOf } from './match-request.js';
 import { requestToConversation } from './request-to-conversation.js';
 import { responseToModel } from './response-to-model.js';
+import { createTerminalWatch } from './detect-terminal-event.js';
+import { errorBody } from './error-body.js';
 
 export const geminiFormat: WireFormat = {
   id: 'gemini',
@@ -15,4 +17,8 @@ export const geminiFormat: WireFormat = {
   responseToModel,
   usageOf,
   createStreamAssembler,
+  createTerminalWatch,
+  errorBody,
+  // Without `?alt=sse`, :streamGenerateContent answers one JSON array sent in pieces.
+  isJsonArrayStream: (path) => path.includes(':streamGenerateContent'),
 };

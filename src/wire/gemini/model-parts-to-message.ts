@@ -5,7 +5,7 @@
 // A text part's `thoughtSignature` is dropped (formats.md section 4); a call's rides along on the
 // ToolCall (`signature`) for a client that must send it back.
 import type { AssistantMessage } from '../../conversation/model.js';
-import { asArray, asObject, asString, isObject } from '../shared/read-json.js';
+import { asObject, asString, isObject } from '../shared/read-json.js';
 import { parseToolArguments } from '../shared/parse-tool-arguments.js';
 import { partToImage } from './part-to-image.js';
 import { readField, readList } from './read-field.js';

@@ -5,7 +5,7 @@
 // A missing schema becomes `{type:'object', properties:{}}`. Built-in tools (`googleSearch`,
 // `codeExecution`, `urlContext`...) run on Google's side and are dropped with a warning.
 import type { ToolSchema } from '../../conversation/model.js';
-import { asArray, asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
+import { asObject, asString, isObject, type JsonObject } from '../shared/read-json.js';
 import { readField, readList } from './read-field.js';
 
 export function normalizeTools(tools: unknown, warnings: string[]): ToolSchema[] {

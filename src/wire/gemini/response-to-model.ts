@@ -17,7 +17,6 @@ export function responseToModel(body: unknown): ModelResponse {
   if (!isObject(body)) warnings.push('response body is not a JSON object');
   const response = asObject(body);
   const model = asString(readField(response, 'modelVersion'));
-  const usage = convertUsage(readField(response, 'usageMetadata'));
 
   if (isObject(response.error)) {
     const error = response.error;

@@ -6,6 +6,8 @@ import { createChatStreamAssembler } from './assemble-stream.js';
 import { requestToConversation } from './request-to-conversation.js';
 import { responseToModel } from './response-to-model.js';
 import { usageOf } from './usage-of.js';
+import { createTerminalWatch } from './detect-terminal-event.js';
+import { errorBody } from './error-body.js';
 
 export const openaiChatFormat: WireFormat = {
   id: 'openai-chat',
@@ -17,4 +19,6 @@ export const openaiChatFormat: WireFormat = {
   responseToModel,
   usageOf,
   createStreamAssembler: createChatStreamAssembler,
+  createTerminalWatch,
+  errorBody,
 };

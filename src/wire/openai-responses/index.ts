@@ -5,6 +5,8 @@ import { createResponsesStreamAssembler } from './assemble-stream.js';
 import { requestToConversation } from './request-to-conversation.js';
 import { responseToModel } from './response-to-model.js';
 import { usageOf } from './usage-of.js';
+import { errorBody } from '../openai-chat/error-body.js';
+import { createTerminalWatch } from './detect-terminal-event.js';
 
 export const openaiResponsesFormat: WireFormat = {
   id: 'openai-responses',
@@ -15,4 +17,7 @@ export const openaiResponsesFormat: WireFormat = {
   responseToModel,
   usageOf,
   createStreamAssembler: createResponsesStreamAssembler,
+  createTerminalWatch,
+  // The Responses API answers errors in chat's shape.
+  errorBody,
 };

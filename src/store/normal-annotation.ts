@@ -1,6 +1,6 @@
-// What Store.setAnnotation stores for an annotation (store.ts): the same rule as the SQLite store's
-// (sqlite-store.ts normalAnnotation, private there), so both backends keep the same annotation.
-import type { Annotation } from '../store.js';
+// What Store.setAnnotation stores for an annotation (store.ts): one rule for every backend, so
+// SQLite and PostgreSQL keep the same annotation.
+import type { Annotation } from './store.js';
 
 /** Trimmed note, trimmed distinct non-empty tags in the order given, a checked rating; null when nothing is left. */
 export function normalAnnotation(annotation: Omit<Annotation, 'updatedAt'>): Omit<Annotation, 'updatedAt'> | null {
