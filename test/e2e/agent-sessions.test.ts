@@ -48,6 +48,13 @@ const sessions = readdirSync(FIXTURES, { withFileTypes: true })
 /** The provider each CLI's recorded session speaks (its default provider, as run by scripts/agent-clis.ts). */
 const PROVIDER: Record<string, 'anthropic' | 'openai' | 'google'> = { claude: 'anthropic', codex: 'openai', gemini: 'google', opencode: 'anthropic' };
 /** What the client's User-Agent starts with. */
+/** The client each CLI's records are attributed to (capture/detect-client.ts): name, and version prefix. */
+const CLIENT: Record<string, { name: string; version: RegExp }> = {
+  claude: { name: 'claude-code', version: /^2\.1\./ },
+  codex: { name: 'codex', version: /^0\.171\./ },
+  gemini: { name: 'gemini-cli', version: /^0\.61\./ },
+  opencode: { name: 'opencode', version: /^1\.18\./ },
+};
 const USER_AGENT: Record<string, RegExp> = { claude: /^claude-cli\/2\.1\./, codex: /^codex_exec\/0\.171\./, gemini: /^GeminiCLI(-[a-z]+)?\/0\.61\./, opencode: /opencode\/1\.18\./ };
 
 /** The credential header each provider's client sends (the fixture has them removed). */
@@ -145,7 +152,7 @@ async function recordsOf(session: AgentSession, count: number): Promise<StoredEx
 
 async function exportedRows(session: AgentSession): Promise<ShareGptRow[]> {
   const domain = upstreams.get(session.cli)!.authority;
-  const response = await fetch(`${admin.url}/api/export?format=sharegpt&status=all&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+  const response = await fetch(`${admin.url}/api/export?format=sharegpt&status=all&sideCall=false&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
   expect(response.status).toBe(200);
   return (await response.text())
     .split('\n')
@@ -298,8 +305,11 @@ for (const session of sessions) {
     }
 
     // §4 "Each record knows its client (from User-Agent and other headers)".
-    it.skip('each record knows its client (issue 12 §4: client from User-Agent)', () => {
-      for (const record of modelRecords) expect((record as unknown as { client?: string }).client).toMatch(USER_AGENT[session.cli]!);
+    it('each record knows its client (issue 12 §4: client from User-Agent)', () => {
+      for (const record of modelRecords) {
+        expect(record.client).toBe(CLIENT[session.cli]!.name);
+        expect(record.clientVersion).toMatch(CLIENT[session.cli]!.version);
+      }
     });
 
     it('links the tool loop into one thread: the final step is the child of the tool-call step', () => {
@@ -322,7 +332,7 @@ for (const session of sessions) {
       if (resendsReasoning) it("the tool call carries its step's reasoning (the client sent it back)", toolCallReasoning);
       // §4 "When the client does not resend reasoning (Gemini CLI …), the thread's exported row takes
       // each assistant step's reasoning from the record that produced it".
-      else it.skip("the tool call carries its step's reasoning, taken from the record that produced it (issue 12 §4: reasoning from the producing record)", toolCallReasoning);
+      else it("the tool call carries its step's reasoning, taken from the record that produced it (issue 12 §4: reasoning from the producing record)", toolCallReasoning);
     }
 
     const sideCalls = session.exchanges.filter((exchange) => exchange.step === 'side');
@@ -333,7 +343,7 @@ for (const session of sessions) {
     if (sideCalls.length === 0) it('exports the session as one row', oneRow);
     // §4 "Side calls that are not the session (session-title generation, …) are recognised and marked":
     // today the side call exports as a row of its own.
-    else it.skip('exports the session as one row, its side calls left out (issue 12 §4: side calls recognised and marked)', oneRow);
+    else it('exports the session as one row, its side calls left out (issue 12 §4: side calls recognised and marked)', oneRow);
 
     it('the row holds the prompt, the tool call, its result and the final answer, in order', () => {
       const turns = row.conversations;
@@ -357,7 +367,7 @@ for (const session of sessions) {
 
     if (session.exchanges.some((exchange) => exchange.wire === 'openai-responses')) {
       // §4 "Tools declared inside a Codex namespace tool are flattened into the row's tools".
-      it.skip("tools declared inside a namespace are in the row's tools (issue 12 §4: Codex namespace tools flattened)", () => {
+      it("tools declared inside a namespace are in the row's tools (issue 12 §4: Codex namespace tools flattened)", () => {
         const names = (JSON.parse(row.tools) as Array<{ name: string }>).map((tool) => tool.name);
         for (const tool of expected.namespacedTools) expect(names).toContain(tool.name);
       });
@@ -368,13 +378,14 @@ for (const session of sessions) {
     };
     const developerMessages = session.exchanges.some((exchange) => asArray((exchange.request.body as Json)['input']).filter((item) => isObject(item) && item['role'] === 'developer').length > 1);
     if (!developerMessages) it("the row's system prompt holds every system text the client sent (billing line aside)", systemTest);
-    // Not a §4 item: Codex sends two developer messages (its base instructions, then
-    // <skills_instructions>); the row's system holds the first and the second is in no turn.
-    else it.skip("the row's system prompt holds every developer message the client sent (export drops Codex's second developer message)", systemTest);
+    // Codex's second developer message holds two input_text parts; the row's system holds both,
+    // but joined differently from this test's textOf (one character apart), so the exact-substring
+    // check is skipped until the joining rule for parts of one system message is settled.
+    else it.skip("the row's system prompt holds every developer message the client sent (parts of one message joined differently)", systemTest);
 
     if (expected_hasBilling(session)) {
       // §4 "the per-version x-anthropic-billing-header line that opens every Claude Code system prompt is removed on export".
-      it.skip('the x-anthropic-billing-header line is not in the exported system prompt (issue 12 §4: billing header removed)', () => {
+      it('the x-anthropic-billing-header line is not in the exported system prompt (issue 12 §4: billing header removed)', () => {
         expect(row.system).not.toMatch(/x-anthropic-billing-header/);
       });
     }
@@ -420,7 +431,7 @@ if (codexSession) {
         controller.abort();
       }
       await waitFor(async () => (records = (await store.list({ domain }, { limit: 10 })).items).length >= codexSession.exchanges.length, 15_000, 'the late-ending codex records');
-      const response = await fetch(`${admin.url}/api/export?format=sharegpt&status=all&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+      const response = await fetch(`${admin.url}/api/export?format=sharegpt&status=all&sideCall=false&domain=${encodeURIComponent(domain)}`, { headers: { [CSRF_HEADER]: CSRF_HEADER_VALUE } });
       rows = (await response.text()).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as ShareGptRow);
     });
 
