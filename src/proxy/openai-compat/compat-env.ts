@@ -9,6 +9,7 @@ import { readBody } from '../guards/read-body.js';
 import type { ProxyMetrics } from '../metrics.js';
 import type { Recorder } from '../recorder.js';
 import type { ExchangeContext } from '../exchange/exchange-context.js';
+import type { SignedReasoningCache } from './signed-reasoning-cache.js';
 
 export interface CompatEnv {
   config: Config;
@@ -19,6 +20,8 @@ export interface CompatEnv {
   router: ModelRouter;
   now: () => number;
   generateId: () => string;
+  /** Signed reasoning of the tool calls we answered, for clients that drop it (signed-reasoning-cache.ts). */
+  signedReasoning: SignedReasoningCache;
 }
 
 export type CompatHandler = (env: CompatEnv, exchange: ExchangeContext) => Promise<void>;

@@ -17,6 +17,7 @@ import { CHAT_COMPLETIONS_PATH, handleChatCompletions } from './handle-chat-comp
 import { EMBEDDINGS_PATH, handleEmbeddings } from './handle-embeddings.js';
 import { handleModelList, handleModelRetrieve } from './handle-models.js';
 import { handleResponses, RESPONSES_PATH } from './handle-responses.js';
+import { SignedReasoningCache } from './signed-reasoning-cache.js';
 
 export interface OpenAiCompatDeps {
   config: Config;
@@ -57,6 +58,7 @@ export function createOpenAiCompatRoutes(deps: OpenAiCompatDeps): (request: Inco
     router: createModelRouter(deps.config.openai_compat.routes),
     now: deps.now ?? Date.now,
     generateId: deps.generateId ?? randomId,
+    signedReasoning: new SignedReasoningCache(),
   };
 
   return function openAiCompatRoutes(request, response) {

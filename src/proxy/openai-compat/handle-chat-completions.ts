@@ -11,6 +11,7 @@ import { logWarnings, MAX_UPSTREAM_JSON_BYTES, readJsonBody, relayedHeaders, typ
 import { passThrough } from './pass-through.js';
 import { pipeTranslatedStream } from './pipe-translated-stream.js';
 import { routeModel } from './resolve-route-target.js';
+import { acceptWithoutSignedReasoning } from './signed-reasoning-cache.js';
 import { translatedHeaders } from './upstream-headers.js';
 
 export const CHAT_COMPLETIONS_PATH = '/v1/chat/completions';
@@ -26,7 +27,13 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
     return;
   }
 
+  // Clients that drop signed reasoning between tool-loop calls get it put back (signed-reasoning-cache.ts).
+  env.signedReasoning.restore(chat);
   const translated = translator.chatRequest(chat);
+  const accepted = acceptWithoutSignedReasoning(route.provider, `${chat.model} ${translated.path}`, translated.body);
+  if (accepted !== undefined) {
+    env.logger.warn({ model: chat.model, provider: route.provider }, `openai-compat: tool calls came back without their signed reasoning and it was not in the cache; ${accepted}`);
+  }
   const warnings = [...translated.warnings];
   const stream = chat.stream === true;
   const context: TranslationContext = {
@@ -60,7 +67,7 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
       return;
     }
     if (stream) {
-      warnings.push(...(await pipeTranslatedStream(upstream.body, translator.createStreamTranslator(context), exchange)));
+      warnings.push(...(await pipeTranslatedStream(upstream.body, env.signedReasoning.observeStream(translator.createStreamTranslator(context)), exchange)));
       return;
     }
     const text = (await readUpstreamBody(upstream.body, MAX_UPSTREAM_JSON_BYTES)).toString('utf8');
@@ -74,6 +81,7 @@ export const handleChatCompletions: CompatHandler = async (env, exchange) => {
     }
     const answer = translator.chatResponse(body, context);
     warnings.push(...answer.warnings);
+    env.signedReasoning.rememberCompletion(answer.completion);
     exchange.answerJson(200, answer.completion);
   } finally {
     logWarnings(env, exchange, warnings);

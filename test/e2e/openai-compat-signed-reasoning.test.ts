@@ -1,0 +1,209 @@
+// Signed reasoning survives clients that drop it (issue 12 §3): the official OpenAI SDK through
+// `/v1/chat/completions` to Claude with extended thinking and to a Gemini 3 model, the client
+// stripping `thinking_blocks` / `extra_content` between the calls of a tool loop (as opencode does).
+// The loopback fakes refuse, in each provider's error shape, a second call lacking the signed block
+// or signature, as the real APIs do; the proxy restores them from its cache, and on a miss (a new
+// proxy) sends a request the provider accepts (thinking off / Google's skip signature) and warns.
+import { readFileSync } from 'node:fs';
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCompatUpstream, type CompatUpstream } from '../helpers/compat-upstream.js';
+import type { ReceivedRequest, Responder } from '../helpers/fake-upstream.js';
+import { json } from '../helpers/fake-upstream.js';
+import { startTestProxy, type TestProxy } from '../helpers/start-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const CLAUDE = 'claude-sonnet-4-5-signed';
+const GEMINI = 'gemini-3-pro-preview';
+const THINKING_SIGNATURE = 'EqQBCkYIBxgCKkDsignedthinking';
+const THOUGHT_SIGNATURE = 'CikBjz1rX3signedthought';
+
+const tools: ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+const question: ChatCompletionMessageParam = { role: 'user', content: 'Weather in Paris?' };
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const bodyOf = (request: ReceivedRequest): Json => JSON.parse(request.body.toString('utf8')) as Json;
+
+/** Anthropic: first call → thinking + tool_use; a follow-up with thinking on must lead its last assistant turn with the signed thinking block. */
+const anthropicUpstream: Responder = (request, response) => {
+  const body = bodyOf(request);
+  const messages = body.messages as Json[];
+  const assistant = [...messages].reverse().find((message) => message.role === 'assistant');
+  if (assistant === undefined) {
+    return json(200, {
+      id: 'msg_01first',
+      type: 'message',
+      role: 'assistant',
+      model: CLAUDE,
+      content: [
+        { type: 'thinking', thinking: 'I should look the weather up.', signature: THINKING_SIGNATURE },
+        { type: 'tool_use', id: 'toolu_01Paris', name: 'get_weather', input: { city: 'Paris' } },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 20, output_tokens: 30 },
+    })(request, response);
+  }
+  const first = (assistant.content as Json[])[0];
+  if (body.thinking?.type === 'enabled' && !(first?.type === 'thinking' && first.signature === THINKING_SIGNATURE)) {
+    return json(400, {
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` is enabled, a final `assistant` message must start with a thinking block.' },
+    })(request, response);
+  }
+  return json(200, {
+    id: 'msg_01second',
+    type: 'message',
+    role: 'assistant',
+    model: CLAUDE,
+    content: [{ type: 'text', text: 'It is 18°C in Paris.' }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 60, output_tokens: 10 },
+  })(request, response);
+};
+
+/** Gemini 3: first call → functionCall with thoughtSignature; a follow-up's functionCall must carry it (or Google's skip value). */
+const geminiUpstream: Responder = (request, response) => {
+  const contents = bodyOf(request).contents as Json[];
+  const model = contents.find((content) => content.role === 'model');
+  if (model === undefined) {
+    return json(200, {
+      candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: THOUGHT_SIGNATURE }] }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 10, totalTokenCount: 30 },
+      modelVersion: GEMINI,
+    })(request, response);
+  }
+  const call = (model.parts as Json[]).find((part) => part.functionCall !== undefined);
+  if (call?.thoughtSignature !== THOUGHT_SIGNATURE && call?.thoughtSignature !== 'skip_thought_signature_validator') {
+    return json(400, { error: { code: 400, message: 'Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly.', status: 'INVALID_ARGUMENT' } })(request, response);
+  }
+  return json(200, {
+    candidates: [{ content: { role: 'model', parts: [{ text: 'It is 18°C in Paris.' }] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 40, candidatesTokenCount: 8, totalTokenCount: 48 },
+    modelVersion: GEMINI,
+  })(request, response);
+};
+
+let fake: CompatUpstream;
+
+async function startProxy(): Promise<{ proxy: TestProxy; client: OpenAI }> {
+  const proxy = await startTestProxy(
+    {
+      allowed_domains: { [fake.domain]: { https: false } },
+      openai_compat: {
+        routes: [
+          { match: 'gemini-*', provider: 'google', domain: fake.domain },
+          { match: 'claude-*', provider: 'anthropic', domain: fake.domain },
+        ],
+      },
+    },
+    { logFile: true },
+  );
+  return { proxy, client: new OpenAI({ apiKey: 'test-key', baseURL: `${proxy.url}/v1`, maxRetries: 0 }) };
+}
+
+/** What opencode / the AI SDK sends back: the assistant message without the signed parts. */
+function droppingSignedParts(message: OpenAI.Chat.Completions.ChatCompletionMessage): ChatCompletionMessageParam {
+  const { thinking_blocks: _blocks, ...rest } = message as typeof message & { thinking_blocks?: unknown };
+  return {
+    ...rest,
+    content: rest.content ?? '',
+    tool_calls: (rest.tool_calls ?? []).map((call) => (call.type === 'function' ? { id: call.id, type: 'function' as const, function: call.function } : call)),
+  } as ChatCompletionMessageParam;
+}
+
+beforeAll(async () => {
+  fake = await startCompatUpstream();
+  fake.answer(CLAUDE, anthropicUpstream);
+  fake.answer(GEMINI, geminiUpstream);
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+describe('signed reasoning the client drops', () => {
+  let first: Awaited<ReturnType<typeof startProxy>>;
+  beforeAll(async () => {
+    first = await startProxy();
+  });
+  afterAll(async () => {
+    await first.proxy.close();
+  });
+
+  it('the fake refuses a thinking follow-up without the signed thinking block (the test can fail)', async () => {
+    const response = await fetch(`http://${fake.domain}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: CLAUDE, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'get_weather', input: {} }] }] }),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('Claude with thinking: the thinking block is restored from the cache and the second call succeeds', async () => {
+    const answer = await first.client.chat.completions.create({ model: CLAUDE, messages: [question], tools, reasoning_effort: 'low' });
+    const message = answer.choices[0]!.message;
+    const call = message.tool_calls![0]!;
+    const followUp = await first.client.chat.completions.create({
+      model: CLAUDE,
+      messages: [question, droppingSignedParts(message), { role: 'tool', tool_call_id: call.id, content: '18°C' }],
+      tools,
+      reasoning_effort: 'low',
+    });
+    expect(followUp.choices[0]!.message.content).toBe('It is 18°C in Paris.');
+    const sent = fake.last('/v1/messages').json as Json;
+    expect(sent.thinking).toMatchObject({ type: 'enabled' });
+    expect(sent.messages[1].content[0]).toEqual({ type: 'thinking', thinking: 'I should look the weather up.', signature: THINKING_SIGNATURE });
+  });
+
+  it('Gemini 3: the thought signature is restored from the cache and the second call succeeds', async () => {
+    const answer = await first.client.chat.completions.create({ model: GEMINI, messages: [question], tools });
+    const message = answer.choices[0]!.message;
+    const call = message.tool_calls![0]!;
+    const followUp = await first.client.chat.completions.create({
+      model: GEMINI,
+      messages: [question, droppingSignedParts(message), { role: 'tool', tool_call_id: call.id, content: '18°C' }],
+      tools,
+    });
+    expect(followUp.choices[0]!.message.content).toBe('It is 18°C in Paris.');
+    const model = (fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!;
+    expect(model.parts[0].thoughtSignature).toBe(THOUGHT_SIGNATURE);
+  });
+
+  it('a cache miss (a new proxy): Claude is asked with thinking off, Gemini 3 with the skip signature, and a warning is logged', async () => {
+    const claudeAnswer = await first.client.chat.completions.create({ model: CLAUDE, messages: [question], tools, reasoning_effort: 'low' });
+    const geminiAnswer = await first.client.chat.completions.create({ model: GEMINI, messages: [question], tools });
+    const other = await startProxy();
+    try {
+      const claudeMessage = claudeAnswer.choices[0]!.message;
+      const claudeFollowUp = await other.client.chat.completions.create({
+        model: CLAUDE,
+        messages: [question, droppingSignedParts(claudeMessage), { role: 'tool', tool_call_id: claudeMessage.tool_calls![0]!.id, content: '18°C' }],
+        tools,
+        reasoning_effort: 'low',
+      });
+      expect(claudeFollowUp.choices[0]!.message.content).toBe('It is 18°C in Paris.');
+      expect(fake.last('/v1/messages').json.thinking).toBeUndefined();
+
+      const geminiMessage = geminiAnswer.choices[0]!.message;
+      const geminiFollowUp = await other.client.chat.completions.create({
+        model: GEMINI,
+        messages: [question, droppingSignedParts(geminiMessage), { role: 'tool', tool_call_id: geminiMessage.tool_calls![0]!.id, content: '18°C' }],
+        tools,
+      });
+      expect(geminiFollowUp.choices[0]!.message.content).toBe('It is 18°C in Paris.');
+      const model = (fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!;
+      expect(model.parts[0].thoughtSignature).toBe('skip_thought_signature_validator');
+    } finally {
+      await other.proxy.close();
+    }
+    const log = () => readFileSync(other.proxy.logFile!, 'utf8');
+    await waitFor(() => log().includes('thinking turned off'));
+    const warnings = log().split('\n').filter((line) => line.includes('without their signed reasoning'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings.join('\n')).not.toContain('test-key');
+    expect(warnings.every((line) => JSON.parse(line).level === 40)).toBe(true);
+  });
+});
