@@ -10,7 +10,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/reso
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCompatUpstream, type CompatUpstream } from '../helpers/compat-upstream.js';
 import type { ReceivedRequest, Responder } from '../helpers/fake-upstream.js';
-import { json } from '../helpers/fake-upstream.js';
+import { json, sse } from '../helpers/fake-upstream.js';
 import { startTestProxy, type TestProxy } from '../helpers/start-proxy.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -25,11 +25,26 @@ const question: ChatCompletionMessageParam = { role: 'user', content: 'Weather i
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const bodyOf = (request: ReceivedRequest): Json => JSON.parse(request.body.toString('utf8')) as Json;
 
+const event = (type: string, data: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const ANTHROPIC_FIRST_STREAM = [
+  event('message_start', { message: { id: 'msg_01stream', type: 'message', role: 'assistant', model: CLAUDE, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 20, output_tokens: 1 } } }),
+  event('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }),
+  event('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'I should look the weather up.' } }),
+  event('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: THINKING_SIGNATURE } }),
+  event('content_block_stop', { index: 0 }),
+  event('content_block_start', { index: 1, content_block: { type: 'tool_use', id: 'toolu_01Stream', name: 'get_weather', input: {} } }),
+  event('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Paris"}' } }),
+  event('content_block_stop', { index: 1 }),
+  event('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 30 } }),
+  event('message_stop', {}),
+];
+
 /** Anthropic: first call → thinking + tool_use; a follow-up with thinking on must lead its last assistant turn with the signed thinking block. */
 const anthropicUpstream: Responder = (request, response) => {
   const body = bodyOf(request);
   const messages = body.messages as Json[];
   const assistant = [...messages].reverse().find((message) => message.role === 'assistant');
+  if (assistant === undefined && body.stream === true) return sse(ANTHROPIC_FIRST_STREAM)(request, response);
   if (assistant === undefined) {
     return json(200, {
       id: 'msg_01first',
@@ -68,6 +83,9 @@ const anthropicUpstream: Responder = (request, response) => {
 const geminiUpstream: Responder = (request, response) => {
   const contents = bodyOf(request).contents as Json[];
   const model = contents.find((content) => content.role === 'model');
+  if (model === undefined && request.url.includes(':streamGenerateContent')) {
+    return sse([`data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: THOUGHT_SIGNATURE }] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 20, candidatesTokenCount: 10, totalTokenCount: 30 }, modelVersion: GEMINI })}\r\n\r\n`])(request, response);
+  }
   if (model === undefined) {
     return json(200, {
       candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: THOUGHT_SIGNATURE }] }, finishReason: 'STOP', index: 0 }],
@@ -170,6 +188,29 @@ describe('signed reasoning the client drops', () => {
     expect(followUp.choices[0]!.message.content).toBe('It is 18°C in Paris.');
     const model = (fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!;
     expect(model.parts[0].thoughtSignature).toBe(THOUGHT_SIGNATURE);
+  });
+
+  it('streamed answers are remembered too (Claude and Gemini 3)', async () => {
+    for (const [model, options] of [[CLAUDE, { reasoning_effort: 'low' as const }], [GEMINI, {}]] as const) {
+      const stream = await first.client.chat.completions.create({ model, messages: [question], tools, stream: true, ...options });
+      let id = '';
+      let name = '';
+      let args = '';
+      for await (const chunk of stream) {
+        for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
+          id ||= call.id ?? '';
+          name ||= call.function?.name ?? '';
+          args += call.function?.arguments ?? '';
+        }
+      }
+      expect(id).not.toBe('');
+      // What the AI SDK rebuilds from the stream: reasoning text maybe, signed parts never.
+      const assistant: ChatCompletionMessageParam = { role: 'assistant', content: '', tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] };
+      const followUp = await first.client.chat.completions.create({ model, messages: [question, assistant, { role: 'tool', tool_call_id: id, content: '18°C' }], tools, ...options });
+      expect(followUp.choices[0]!.message.content).toBe('It is 18°C in Paris.');
+    }
+    expect((fake.last('/v1/messages').json as Json).messages[1].content[0]).toMatchObject({ type: 'thinking', signature: THINKING_SIGNATURE });
+    expect(((fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!).parts[0].thoughtSignature).toBe(THOUGHT_SIGNATURE);
   });
 
   it('a cache miss (a new proxy): Claude is asked with thinking off, Gemini 3 with the skip signature, and a warning is logged', async () => {
