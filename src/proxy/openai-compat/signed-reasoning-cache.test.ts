@@ -38,6 +38,17 @@ describe('SignedReasoningCache', () => {
     expect(cache.restore(followUp('a'))).toBe(1);
   });
 
+  it('also stops at its character budget (long thinking), oldest first', () => {
+    const cache = new SignedReasoningCache(100, 40);
+    cache.rememberCompletion(completion('a', 'x'.repeat(20)));
+    cache.rememberCompletion(completion('b', 'y'.repeat(20)));
+    expect(cache.size).toBe(1);
+    expect(cache.restore(followUp('a'))).toBe(0);
+    expect(cache.restore(followUp('b'))).toBe(1);
+    cache.rememberCompletion(completion('c', 'z'.repeat(100)));
+    expect(cache.restore(followUp('c'))).toBe(0);
+  });
+
   it('leaves a signature the client kept as it is', () => {
     const cache = new SignedReasoningCache();
     cache.rememberCompletion(completion('a', 'sig-a'));

@@ -10,6 +10,8 @@ import type { ChatCompletion, OpenAiStreamEvent } from '../../translate/openai-c
 import type { ChatStreamTranslator } from '../../translate/provider-translator.js';
 
 export const DEFAULT_SIGNED_REASONING_ENTRIES = 4096;
+/** Thinking text can be long: the cache also stops at about this many characters in all. */
+export const DEFAULT_SIGNED_REASONING_CHARS = 32 * 1024 * 1024;
 
 /** Google's documented stand-in when a Gemini 3 function call's real thought signature is lost. */
 export const GEMINI_SKIP_SIGNATURE = 'skip_thought_signature_validator';
@@ -22,9 +24,13 @@ interface SignedReasoning {
 }
 
 export class SignedReasoningCache {
-  private readonly entries = new Map<string, SignedReasoning>();
+  private readonly entries = new Map<string, SignedReasoning & { chars: number }>();
+  private chars = 0;
 
-  constructor(private readonly maxEntries: number = DEFAULT_SIGNED_REASONING_ENTRIES) {}
+  constructor(
+    private readonly maxEntries: number = DEFAULT_SIGNED_REASONING_ENTRIES,
+    private readonly maxChars: number = DEFAULT_SIGNED_REASONING_CHARS,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -33,12 +39,18 @@ export class SignedReasoningCache {
   private remember(id: string, entry: SignedReasoning): void {
     if (entry.thinkingBlocks === undefined && entry.thoughtSignature === undefined) return;
     const known = this.entries.get(id);
+    if (known) this.chars -= known.chars;
     this.entries.delete(id);
-    this.entries.set(id, { ...known, ...entry });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
+    const merged = { ...known, ...entry };
+    const chars = id.length + (merged.thoughtSignature?.length ?? 0) + (merged.thinkingBlocks ? JSON.stringify(merged.thinkingBlocks).length : 0);
+    if (chars > this.maxChars) return;
+    this.entries.set(id, { ...merged, chars });
+    this.chars += chars;
+    while (this.entries.size > this.maxEntries || this.chars > this.maxChars) {
+      const oldest = this.entries.entries().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      this.entries.delete(oldest[0]);
+      this.chars -= oldest[1].chars;
     }
   }
 
