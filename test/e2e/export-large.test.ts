@@ -60,7 +60,7 @@ async function exportAll(count: number): Promise<void> {
   };
   const collapsed = Math.floor((count + 18) / 20); // one per thread of two: seq 1, 21, 41…
   expect(stdout).toContain(`Exported ${(count - collapsed).toLocaleString('en-US')} record(s)`);
-  expect(report.records).toEqual({ read: count - collapsed, threadsCollapsed: collapsed, filteredOutByModel: 0, filteredOutNotFunctionCallOnly: 0 });
+  expect(report.records).toEqual({ read: count - collapsed, threadsCollapsed: collapsed, filteredOutByModel: 0, filteredOutNotFunctionCallOnly: 0, byClient: { unknown: count - collapsed } });
   for (const format of ['sharegpt', 'openai-messages', 'openai-ft']) {
     expect(report.formats[format]).toMatchObject({ valid: count - collapsed, invalid: 0 });
   }
