@@ -8,51 +8,12 @@ import type { WireFormatId } from '../../wire/wire-format.js';
 import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
 import type { ApiKind, ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { ExchangeSummary } from '../store.js';
+import { EXCHANGE_META_COLUMNS, usageColumns, usageKeys } from '../schema/exchange-columns.js';
 import { FUNCTION_CALL_ONLY_SQL } from './filter-to-sql.js';
 import { fromPgText, toPgText } from './pg-text.js';
 import { indexLexemes } from './search-terms.js';
 
-const usageColumns: Readonly<Record<keyof Usage, string>> = {
-  inputTokens: 'input_tokens',
-  outputTokens: 'output_tokens',
-  totalTokens: 'total_tokens',
-  reasoningTokens: 'reasoning_tokens',
-  cachedInputTokens: 'cached_input_tokens',
-};
-const usageKeys = Object.keys(usageColumns) as Array<keyof Usage>;
-
-const metaColumns = [
-  'id',
-  'started_at',
-  'domain',
-  'method',
-  'path',
-  'api_kind',
-  'wire_format',
-  'model',
-  'upstream_provider',
-  'streamed',
-  'status',
-  'duration_ms',
-  'ttfb_ms',
-  ...usageKeys.map((key) => usageColumns[key]),
-  'error_class',
-  'error_message',
-  'incomplete',
-  'request_is_json',
-  'converter_version',
-  'parent_key',
-  'self_key',
-  'parent_id',
-  'thread_id',
-  'turn_count',
-  'has_tools',
-  'review_state',
-  'reviewed_at',
-  'client',
-  'client_version',
-  'side_call',
-];
+const metaColumns = [...EXCHANGE_META_COLUMNS, 'client', 'client_version', 'side_call'];
 
 /** Columns an insert writes, in the order of `insertValues`; `search_vector` is bound as text[]. */
 export const insertColumns = [

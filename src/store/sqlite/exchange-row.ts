@@ -7,46 +7,9 @@ import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
 import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
 import type { ExchangeSummary } from '../store.js';
+import { EXCHANGE_META_COLUMNS, usageColumns, usageKeys } from '../schema/exchange-columns.js';
 
-/** One column per Usage field; a new Usage field fails to compile until it has a column. */
-const usageColumns: Readonly<Record<keyof Usage, string>> = {
-  inputTokens: 'input_tokens',
-  outputTokens: 'output_tokens',
-  totalTokens: 'total_tokens',
-  reasoningTokens: 'reasoning_tokens',
-  cachedInputTokens: 'cached_input_tokens',
-};
-const usageKeys = Object.keys(usageColumns) as Array<keyof Usage>;
-
-const metaColumns = [
-  'id',
-  'started_at',
-  'domain',
-  'method',
-  'path',
-  'api_kind',
-  'wire_format',
-  'model',
-  'upstream_provider',
-  'streamed',
-  'status',
-  'duration_ms',
-  'ttfb_ms',
-  ...usageKeys.map((key) => usageColumns[key]),
-  'error_class',
-  'error_message',
-  'incomplete',
-  'request_is_json',
-  'converter_version',
-  'parent_key',
-  'self_key',
-  'parent_id',
-  'thread_id',
-  'turn_count',
-  'has_tools',
-  'review_state',
-  'reviewed_at',
-];
+const metaColumns = EXCHANGE_META_COLUMNS;
 
 /** Columns an insert writes, in the order of `insertParams`. */
 export const insertColumns = [
