@@ -29,7 +29,7 @@ afterAll(async () => {
   built?.dispose();
 });
 
-function startCli(db: string): Promise<{ child: ChildProcess; url: string }> {
+function startCli(db: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [built.cli, 'start', '--port', '0', '--no-ui', '--config', join(work, 'config.json'), '--db', db, '--log-file', '-'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
@@ -40,7 +40,7 @@ function startCli(db: string): Promise<{ child: ChildProcess; url: string }> {
       const match = /proxy listening: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]! });
+        resolve({ child, url: match[1]!, output: () => output });
       }
     });
     child.once('exit', (code) => reject(new Error(`CLI exited ${code}:\n${output}`)));
@@ -89,9 +89,13 @@ describe('kill -9 under load', () => {
     holder.exec('ROLLBACK');
     holder.close();
 
-    // The restart replays the journal; a graceful stop then writes everything out.
+    // The restart replays the journal once it serves (a deferred replay, not before listening);
+    // then a graceful stop.
     const second = await startCli(db);
     second.child.removeAllListeners('exit');
+    const replayUntil = Date.now() + 30_000;
+    while (!/recording caught up with the capture journal/.test(second.output()) && Date.now() < replayUntil) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second.output()).toMatch(/recording caught up with the capture journal/);
     const stopped = exited(second.child);
     second.child.kill('SIGTERM');
     await stopped;
