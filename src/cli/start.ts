@@ -104,7 +104,7 @@ export async function runStart(argv: string[]): Promise<void> {
   // A cluster worker proxies only: the primary owns the store writer and the UI.
   const recording = values['no-record'] ? null : inClusterWorker
       ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
-      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes, ...telemetryOptions(loaded.config) }));
+      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes, journal: { backlogHighWaterBytes: loaded.config.recording.backlog_memory_bytes }, ...telemetryOptions(loaded.config) }));
   let app;
   try {
     app = await startApp({
