@@ -9,7 +9,7 @@ import { openRecording, openRecordingBackend } from '../capture/open-recording.j
 import { AdminConfigError } from '../admin/admin-error.js';
 import { assertSafeBind } from '../admin/guard.js';
 import { describeLocator, maskLocatorSecrets } from '../store/locator.js';
-import { chooseDatabase, openChosenStore } from './database-option.js';
+import { openChosenStore, resolveDatabase } from './database-option.js';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { clusterRecordingService } from '../cluster/cluster-recording.js';
@@ -57,14 +57,7 @@ export async function runStart(argv: string[]): Promise<void> {
 
   // Everything that can be wrong with the command line is checked before the logger opens its
   // file and before anything listens: a mistake is one line and exit 2, with nothing to undo.
-  let loaded;
-  try {
-    loaded = await loadConfig(values.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
-  const database = chooseDatabase(values.db, process.env, loaded.config.recording.database);
+  const { database, loaded } = await resolveDatabase(values.db, values.config);
   const dbPath = database.locator;
   const recordingStore = { storeOptions: database.options, ...(database.spoolPath !== undefined ? { spoolPath: database.spoolPath } : {}) };
   const inClusterWorker = cluster.isWorker;
