@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkDatabasePath } from './check-database-path.js';
 import { CliError } from './cli-error.js';
 import { DEFAULT_DATABASE, resolveDatabase } from './database-option.js';
 
@@ -71,5 +72,16 @@ describe('resolveDatabase', () => {
     // The config itself: a wrong type or a missing --config file.
     expect(await refusal(undefined, configWith({ url: 42 }), {})).toContain('recording.database.url');
     expect(await refusal(undefined, join(root, 'missing.json'), {})).toContain('--config');
+  });
+
+  it('says where a missing SQLite path came from (ui, rebuild: the file must exist)', async () => {
+    const config = configWith({ url: join(root, 'nowhere', 'typo.db') });
+    const { database } = await resolveDatabase(undefined, config, {});
+    expect(database.source).toBe(`recording.database.url in ${config}`);
+    expect(() => checkDatabasePath(database.locator, { create: false, source: database.source })).toThrow(
+      `database ${database.locator} does not exist: check recording.database.url in ${config}, or give --db PATH`,
+    );
+    const flagged = (await resolveDatabase(join(root, 'typo.db'), config, {})).database;
+    expect(() => checkDatabasePath(flagged.locator, { create: false, source: flagged.source })).toThrow('check --db PATH (or env DB)');
   });
 });

@@ -26,6 +26,8 @@ export interface DatabaseChoice {
   /** What may be shown (password masked). */
   shown: string;
   backend: 'sqlite' | 'postgres';
+  /** Where the locator came from, for messages: `--db` (also the default), `the DB environment variable`, `recording.database.url in FILE`. */
+  source: string;
   options: OpenStoreOptions;
   /** Configured spool file, if any. */
   spoolPath?: string;
@@ -74,6 +76,7 @@ export function chooseDatabase(
     locator,
     shown: describeLocator(locator),
     backend,
+    source,
     options: {
       postgres: {
         ...(database?.pool_size !== undefined ? { poolSize: database.pool_size } : {}),

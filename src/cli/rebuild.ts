@@ -28,7 +28,7 @@ export async function runRebuild(argv: string[]): Promise<void> {
     return;
   }
   const { database } = await resolveDatabase(values.db, values.config);
-  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: false });
+  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: false, source: database.source });
   const store = await openChosenStore(database);
   try {
     const report = await rebuildDerived(store, {

@@ -61,7 +61,7 @@ export async function runStart(argv: string[]): Promise<void> {
   const dbPath = database.locator;
   const recordingStore = { storeOptions: database.options, ...(database.spoolPath !== undefined ? { spoolPath: database.spoolPath } : {}) };
   const inClusterWorker = cluster.isWorker;
-  if (!values['no-record'] && !inClusterWorker && database.backend === 'sqlite') checkDatabasePath(dbPath, { create: true });
+  if (!values['no-record'] && !inClusterWorker && database.backend === 'sqlite') checkDatabasePath(dbPath, { create: true, source: database.source });
   const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
   const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
   const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000'), '--ui-port'), host: uiHost, adminToken };

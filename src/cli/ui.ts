@@ -63,7 +63,7 @@ export async function runUi(argv: string[]): Promise<void> {
   }
   const { database } = await resolveDatabase(values.db, values.config);
   // A mistyped path would otherwise become a new, empty database that looks like lost data.
-  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: values.create, createFlag: '--create' });
+  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: values.create, createFlag: '--create', source: database.source });
   const logger = createLogger({ level, file: null });
   const store = await openChosenStore(database);
   let admin;
