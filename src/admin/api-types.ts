@@ -161,15 +161,27 @@ export interface ThreadStep extends ListItem {
   newTurns: number;
   /** True when no later record continues this one (a leaf: a thread's end, or a branch's). */
   leaf: boolean;
-  /** True for the record the export keeps for this thread (threads=longest). */
+  /** True for each record the export keeps for this thread (threads=longest: every leaf, see export/select-records.ts). */
   exported: boolean;
+}
+
+/** A record a default export keeps for a thread, with its review state. */
+export interface ExportedRef {
+  id: string;
+  reviewState: ReviewState;
+  reviewedAt: number | null;
 }
 
 /** One row of the thread list: a conversation recorded as successive requests. */
 export interface ThreadSummary {
   threadId: string;
-  /** The record a default export keeps for this thread (its most complete, longest record). */
+  /**
+   * The record the row shows: of those a default export keeps for this thread (one per branch),
+   * the complete one with the most turns, then the newest.
+   */
   head: ListItem;
+  /** Every record a default export keeps for this thread, in id order: what reviewing the thread reviews. */
+  exported: ExportedRef[];
   steps: number;
   firstAt: number;
   lastAt: number;
@@ -192,8 +204,10 @@ export interface ThreadListResponse {
 export interface ThreadDetail {
   threadId: string;
   steps: ThreadStep[];
-  /** Id of the record a default export keeps (null when the thread holds no chat record). */
+  /** Id of the thread's head (see ThreadSummary.head; null when the thread holds no chat record). */
   exportedId: string | null;
+  /** Every record a default export keeps for this thread, in id order. */
+  exported: ExportedRef[];
   leaves: number;
 }
 

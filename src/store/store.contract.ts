@@ -735,6 +735,97 @@ export function runStoreContract(
       });
     });
 
+    describe('leaves of each thread', () => {
+      it('keeps every complete leaf and the best record of a thread with none, among those matching the filter', async () => {
+        const random = seededRandom(23);
+        const records: ExchangeRecord[] = [];
+        for (let seq = 0; seq < 300; seq += 1) {
+          const thread = Math.floor(random() * 25);
+          const earlier = records.filter((record) => record.selfKey?.startsWith(`t${thread}-`));
+          const failed = random() < 0.15;
+          // Mostly a continuation of the thread's newest record, sometimes of an older one: a branch.
+          const parent = earlier.length === 0 ? undefined : random() < 0.7 ? earlier[earlier.length - 1] : earlier[Math.floor(random() * earlier.length)];
+          records.push(
+            makeTestRecord(
+              { seq, startedAt: 1_763_000_000_000 + seq },
+              {
+                parentKey: parent?.selfKey ?? null,
+                // A failed request has no answer a later request could continue.
+                selfKey: failed ? null : `t${thread}-${seq}`,
+                turnCount: 1 + Math.floor(random() * 4),
+                incomplete: random() < 0.15,
+                error: failed ? { class: 'Timeout', message: 'slow' } : null,
+                model: random() < 0.5 ? 'm-a' : 'm-b',
+              },
+            ),
+          );
+        }
+        await store.insertBatch(records);
+        await store.setReviewState(
+          (await collect(store.iterate({}, 100))).filter(() => random() < 0.4).map((record) => record.id),
+          'confirmed',
+          1,
+        );
+        const all = await collect(store.iterate({}, 100));
+        expect(all.filter((record) => record.parentId !== null).length).toBeGreaterThan(200);
+        const complete = (record: StoredExchange) => record.error === null && !record.incomplete;
+        const rank = (record: StoredExchange) => [complete(record) ? 1 : 0, record.turnCount, record.id] as const;
+        const better = (a: StoredExchange, b: StoredExchange) => {
+          const [x, y] = [rank(a), rank(b)];
+          return x[0] !== y[0] ? x[0] > y[0] : x[1] !== y[1] ? x[1] > y[1] : x[2] > y[2];
+        };
+        const expected = (matching: StoredExchange[]) => {
+          const children = (id: string) => matching.filter((record) => record.parentId === id);
+          const continued = (id: string) => children(id).some((child) => complete(child) || children(child.id).some(complete));
+          return matching
+            .filter((record) =>
+              complete(record)
+                ? !continued(record.id)
+                : !matching.some((other) => other.threadId === record.threadId && better(other, record)),
+            )
+            .map((record) => record.id)
+            .sort();
+        };
+        const cases: Array<[ListFilter, (record: StoredExchange) => boolean]> = [
+          [{}, () => true],
+          [{ reviewState: 'confirmed' }, (record) => record.reviewState === 'confirmed'],
+          [{ models: ['m-a'], throughId: all[200]!.id }, (record) => record.model === 'm-a' && record.id <= all[200]!.id],
+          [{ models: [] }, () => false],
+        ];
+        let branched = 0;
+        for (const [filter, matches] of cases) {
+          const want = expected(all.filter(matches));
+          const ids = (await collect(store.iterate({ ...filter, threadLeaves: true }, 7))).map((record) => record.id);
+          expect(ids).toEqual(want);
+          expect(await store.count({ ...filter, threadLeaves: true })).toBe(ids.length);
+          const threads = all.filter((record) => want.includes(record.id)).map((record) => record.threadId);
+          branched += threads.length - new Set(threads).size;
+        }
+        // The data has branches: some thread exports more than one leaf.
+        expect(branched).toBeGreaterThan(5);
+      });
+
+      it('keeps the retry, not the failed try, and both ends of an edited prompt', async () => {
+        const at = (seq: number, fields: Partial<ExchangeRecord>) => makeTestRecord({ seq, startedAt: 1_763_000_000_000 + seq }, fields);
+        const records = [
+          at(0, { parentKey: null, selfKey: 'root', turnCount: 2 }),
+          at(1, { parentKey: 'root', selfKey: null, turnCount: 3, error: { class: 'Timeout', message: 'slow' } }),
+          at(2, { parentKey: 'root', selfKey: 'retry', turnCount: 4 }),
+          at(3, { parentKey: 'root', selfKey: 'edited', turnCount: 4 }),
+          at(4, { parentKey: 'edited', selfKey: 'cut', turnCount: 6, incomplete: true }),
+          at(5, { parentKey: 'cut', selfKey: 'after-cut', turnCount: 8 }),
+          at(6, { parentKey: 'retry', selfKey: 'cut-2', turnCount: 6, incomplete: true }),
+          at(7, { parentKey: null, selfKey: null, turnCount: 2, error: { class: 'Timeout', message: 'slow' } }),
+        ];
+        await store.insertBatch(records);
+        const ids = (await collect(store.iterate({ threadLeaves: true }, 3))).map((record) => record.id);
+        // 2: the retry (its one continuation was cut off and never continued, which does not count);
+        // 5: the edited branch's end, continued past a cut-off step; 7: a thread of one failed
+        // record stands for itself. Dropped: the failed try 1, the cut-off steps, the inner steps.
+        expect(ids).toEqual([records[2]!.id, records[5]!.id, records[7]!.id]);
+      });
+    });
+
     describe('iterate', () => {
       it('yields every record in ascending id order across many batches', async () => {
         const records = makeTestRecords(257, 5_000);

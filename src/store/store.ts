@@ -46,6 +46,19 @@ export interface ListFilter {
    * before an incomplete one, then the most turns, then the newest.
    */
   bestOfThread?: boolean;
+  /**
+   * True: what an export with `threads: longest` writes, among the records matching the rest of
+   * the filter (the selection). A record is complete when it has no error and was not cut off.
+   * - A complete record is kept when it is a leaf: no complete record of the selection continues
+   *   it (has it as parentId), directly or through one record that is not complete (a stream cut
+   *   off that the client continued anyway). Two records continuing the same parent differently
+   *   (an edited prompt, a regenerated answer) are two leaves, both kept.
+   * - A record that is not complete never makes its parent a non-leaf, and is dropped when its
+   *   selection holds a better record of its thread (complete before not, then more turns, then
+   *   newer): so a failed try of a step, retried successfully, is not kept beside the retry.
+   *   A thread with no complete record keeps its best record alone, as bestOfThread does.
+   */
+  threadLeaves?: boolean;
   /** Only the records of this conversation thread (see StoredExchange.threadId). */
   threadId?: string;
   /** Only records whose annotation carries this tag (exact match). */

@@ -17,8 +17,10 @@ export const FUNCTION_CALL_ONLY_SQL = 'COALESCE(edited_function_call_only, funct
  * compared with `>`: complete (no error, not cut off; false < true), then turns, then id. The
  * same expressions as the index exchanges_thread_best (schema.ts migration 3).
  */
-const rankOf = (alias: string): string =>
-  `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete), ${alias}.turn_count, ${alias}.id`;
+const rankOf = (alias: string): string => `${completeOf(alias)}, ${alias}.turn_count, ${alias}.id`;
+
+/** A record with an answer to train on: no error, not cut off. */
+const completeOf = (alias: string): string => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete)`;
 
 /** `firstParam`: the number of the first placeholder (when the caller binds parameters before these). */
 export function filterToSql(filter: ListFilter, firstParam = 1): PgCondition {
@@ -69,6 +71,22 @@ function clausesOf(filter: ListFilter, table: string, bind: (value: unknown) => 
     clauses.push(
       `NOT EXISTS (SELECT 1 FROM exchanges AS ${better} WHERE ${better}.thread_id = ${column('thread_id')}
         AND (${rankOf(better)}) > (${rankOf(table)}) AND ${clausesOf(rest, better, bind)})`,
+    );
+  }
+  if (filter.threadLeaves === true) {
+    // ListFilter.threadLeaves, the same rule as the SQLite store (sqlite/filter-to-sql.ts). The
+    // child probes read the index exchanges_parent_id (schema.ts migration 8), the thread probe
+    // exchanges_thread_best.
+    const { threadLeaves: _leaves, ...rest } = filter;
+    const child = `child_${table}`;
+    const grandchild = `grandchild_${table}`;
+    const better = `better_${table}`;
+    clauses.push(
+      `((${completeOf(table)} AND NOT EXISTS (SELECT 1 FROM exchanges AS ${child} WHERE ${child}.parent_id = ${column('id')}
+          AND ${clausesOf(rest, child, bind)} AND (${completeOf(child)} OR EXISTS (SELECT 1 FROM exchanges AS ${grandchild}
+            WHERE ${grandchild}.parent_id = ${child}.id AND ${completeOf(grandchild)} AND ${clausesOf(rest, grandchild, bind)}))))
+        OR (NOT ${completeOf(table)} AND NOT EXISTS (SELECT 1 FROM exchanges AS ${better} WHERE ${better}.thread_id = ${column('thread_id')}
+          AND (${rankOf(better)}) > (${rankOf(table)}) AND ${clausesOf(rest, better, bind)})))`,
     );
   }
   return clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');

@@ -121,6 +121,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       'CREATE INDEX exchanges_client ON exchanges (client, id)',
     ],
   },
+  {
+    version: 8,
+    name: 'children of a record',
+    // ListFilter.threadLeaves asks, for each record, whether a record continues it (parent_id).
+    // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
+    statements: ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
+  },
 ];
 
 export const latestPostgresSchemaVersion = Math.max(...postgresMigrations.map((migration) => migration.version));

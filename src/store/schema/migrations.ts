@@ -199,6 +199,13 @@ export const migrations: readonly Migration[] = [
       'CREATE INDEX exchange_clients_client ON exchange_clients (client, id)',
     ],
   },
+  {
+    version: 9,
+    name: 'children of a record',
+    // ListFilter.threadLeaves asks, for each record, whether a record continues it (parent_id).
+    // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
+    statements: () => ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
+  },
 ];
 
 /** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */

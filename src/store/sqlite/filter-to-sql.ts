@@ -83,5 +83,23 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     );
     params.push(...others.params);
   }
+  if (filter.threadLeaves === true) {
+    // Same rule as the PostgreSQL store (postgres/filter-to-sql.ts), documented at
+    // ListFilter.threadLeaves. The child probes read the index exchanges_parent_id (migration 9),
+    // the thread probe exchanges_thread_best (migration 4).
+    const self = table ?? 'exchanges';
+    const { threadLeaves: _leaves, ...rest } = filter;
+    const complete = (alias: string) => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete)`;
+    const rank = (alias: string) => `${complete(alias)}, ${alias}.turn_count, ${alias}.id`;
+    const child = filterToSql(rest, tokenize, 'child');
+    const grandchild = filterToSql(rest, tokenize, 'grandchild');
+    const better = filterToSql(rest, tokenize, 'better');
+    clauses.push(
+      `((${complete(self)} AND NOT EXISTS (SELECT 1 FROM exchanges AS child WHERE child.parent_id = ${self}.id AND ${child.where} AND (${complete('child')} OR ` +
+        `EXISTS (SELECT 1 FROM exchanges AS grandchild WHERE grandchild.parent_id = child.id AND ${complete('grandchild')} AND ${grandchild.where})))) ` +
+        `OR (NOT ${complete(self)} AND NOT EXISTS (SELECT 1 FROM exchanges AS better WHERE better.thread_id = ${self}.thread_id AND (${rank('better')}) > (${rank(self)}) AND ${better.where})))`,
+    );
+    params.push(...child.params, ...grandchild.params, ...better.params);
+  }
   return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params };
 }

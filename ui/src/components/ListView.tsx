@@ -212,7 +212,7 @@ function Row({ item, index, focused, selected, thread }: { item: ListItem; index
             </button>
           )}
           {multi && thread.leaves > 1 && (
-            <span class="tag tag-branch" title="Two requests extended the same history differently (a retry, an edited prompt): the export keeps the longest">
+            <span class="tag tag-branch" title="Two requests extended the same history differently (a regenerated answer, an edited prompt): the export keeps the end of each branch, and reviewing the thread reviews them all">
               {thread.leaves} branches
             </span>
           )}
