@@ -152,7 +152,7 @@ describe('migration 6 (client and side-call marks)', () => {
     await store.close();
     const db = new Database(path);
     db.exec('DROP TABLE exchange_clients');
-    db.prepare('DELETE FROM schema_migrations WHERE version >= 6').run();
+    db.prepare('DELETE FROM schema_migrations WHERE version = 6').run();
     db.close();
     const reopened = openSqliteStore(path);
     const [, fresh] = makeTestRecords(2);
