@@ -3,7 +3,7 @@
 // seeded with a secret and an e-mail (in a user turn, a system prompt, tool arguments and a tool
 // result), the list badges, the findings filter in the address, the highlighted characters with
 // their rule as a tooltip, and the near-duplicates of a seeded near-duplicate pair (screenshot in
-// test-artifacts/ui-findings.png).
+// test-artifacts/ui-findings.png, ui-findings-detail.png).
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -142,6 +142,7 @@ describe.skipIf(!runBrowserTests)('review UI: privacy findings and near-duplicat
     // Tool arguments (pretty JSON) and the tool result (JSON).
     expect(await marks('.turn-function_call')).toEqual([personal]);
     expect(await marks('.turn-observation')).toEqual([personal]);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'ui-findings-detail.png'), fullPage: true });
     expect(await page.locator('.turn-observation .turn-body').textContent()).toContain(`"recipient": "${email}"`);
     // The raw request shows it too, and marks it there.
     await page.getByRole('tab', { name: 'Raw request' }).click();
