@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRowCleaning } from '../export/clean-export-item.js';
 import { seededPersonalData, seededSecrets } from './__fixtures__/seeded-values.js';
-import { findingsOfShareGptRow, findingSpansOfShareGptRow, type FindingSpan } from './row-findings.js';
+import { createRowCleaner } from './clean-rows.js';
+import { PERSONAL_DATA_KINDS } from './find-personal-data.js';
+import type { PrivacyPolicy } from './privacy-policy.js';
+import { findingsOfShareGptRow, type FindingSpan } from './row-findings.js';
+import { scanForSecrets } from './secretlint-scanner.js';
 
 const github = seededSecrets(5).find((value) => value.rule === 'github-token')!;
 const email = seededPersonalData(5).find((value) => value.rule === 'email')!;
@@ -57,7 +61,7 @@ describe('findings for the review UI and the UI download', () => {
       tools: '',
       images: [],
     };
-    const spans = await findingSpansOfShareGptRow(spanRow);
+    const { spans } = await findingsOfShareGptRow(spanRow);
     const textOf = (span: FindingSpan): string =>
       span.turn === null ? (spanRow as Record<string, unknown>)[span.field] as string : spanRow.conversations[span.turn]!.value;
     const shown = spans.map((span) => ({ turn: span.turn, kind: span.kind, rule: span.rule, text: textOf(span).slice(span.start, span.end) }));
@@ -72,6 +76,24 @@ describe('findings for the review UI and the UI download', () => {
       { turn: 3, kind: 'secret', rule: expect.any(String), text: escapedKey },
     ]);
     expect(JSON.stringify(spans)).not.toContain(email.value);
-    expect(await findingSpansOfShareGptRow(spanRow, [email.value])).toHaveLength(3);
+    expect((await findingsOfShareGptRow(spanRow, [email.value])).spans).toHaveLength(3);
+  });
+
+  it("finds what the export's cleaner finds, for every seeded secret and personal-data kind", async () => {
+    const keepAll: PrivacyPolicy = {
+      secrets: 'keep',
+      personal: Object.fromEntries(PERSONAL_DATA_KINDS.map((kind) => [kind, 'keep'])) as PrivacyPolicy['personal'],
+      allowlist: [],
+    };
+    const cleaner = createRowCleaner(keepAll, scanForSecrets);
+    for (const seeded of [...seededSecrets(3), ...seededPersonalData(3)]) {
+      const text = seeded.text === '' ? `value: ${seeded.value}` : seeded.text;
+      const seededRow = { conversations: [{ from: 'human', value: text }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] };
+      const findings = await findingsOfShareGptRow(seededRow);
+      const cleaned = await cleaner.clean([{ format: 'sharegpt', valid: true, row: seededRow, reasons: [] }]);
+      expect(findings.count, seeded.rule).toBe(cleaned.values.length);
+      expect(findings.places, seeded.rule).toEqual(cleaned.findings.map(({ kind, rule, turn, field }) => ({ kind, rule, turn, field })));
+      expect(findings.spans.length, seeded.rule).toBeGreaterThan(0);
+    }
   });
 });
