@@ -8,6 +8,8 @@
 //   - In between, sweeps of the last `recentMs` of ids (ULIDs start with their time) every
 //     `idleMs` while idle: new records, even ones written late (a long stream is stored when it
 //     ends, under the id it got when it started).
+//   - Low priority: after each batch it rests as long as the batch took (`busyShare`), so a
+//     catch-up over many records takes at most half a core from the proxy sharing the process.
 //   - rescan(ids) first: an edit made here (the store forgets the scan of an edited row itself,
 //     this only makes the new scan come first and after any scan of the old row in flight).
 import type { Logger } from 'pino';
@@ -26,6 +28,11 @@ export interface RecordScannerOptions {
   recentMs?: number;
   /** How often a full sweep runs (default 10 min). */
   fullSweepMs?: number;
+  /**
+   * The share of one core the scan may take while catching up (default 0.5): after each batch it
+   * rests for as long as the batch took. The proxy shares the process in `start`.
+   */
+  busyShare?: number;
 }
 
 export interface RecordScanner {
@@ -61,6 +68,7 @@ export function startRecordScanner(options: RecordScannerOptions): RecordScanner
   const window = options.window ?? 200;
   const recentMs = options.recentMs ?? 15 * 60_000;
   const fullSweepMs = options.fullSweepMs ?? 10 * 60_000;
+  const busyShare = Math.min(1, Math.max(0.05, options.busyShare ?? 0.5));
   const urgent = new Set<string>();
   let closed = false;
   let scanned = 0;
@@ -84,12 +92,16 @@ export function startRecordScanner(options: RecordScannerOptions): RecordScanner
   const scanAll = async (ids: readonly string[]): Promise<number> => {
     let saved = 0;
     let batch: RecordScan[] = [];
+    let batchStarted = performance.now();
     const flush = async () => {
       if (batch.length === 0) return;
       await options.store.saveScans(batch, options.now());
       saved += batch.length;
       scanned += batch.length;
       batch = [];
+      const rest = ((performance.now() - batchStarted) * (1 - busyShare)) / busyShare;
+      if (rest >= 1 && !closed) await pause(rest);
+      batchStarted = performance.now();
     };
     for (const id of ids) {
       if (closed) break;
