@@ -73,6 +73,10 @@ describe('privacy marks and near-duplicates in the admin API', () => {
     expect(threads.items.map((item) => item.head.id)).toEqual([secretId]);
     expect(threads.items[0]!.head.findings).toMatchObject({ secrets: 1 });
     expect(threads.total).toBe(1);
+    // The export preview and the stats take it too.
+    const preview = await json<{ records: number }>(admin.api('/api/export/preview?format=sharegpt&status=all&findings=personal'));
+    expect(preview.records).toBe(1);
+    expect((await json<{ requests: number }>(admin.api('/api/stats?findings=none'))).requests).toBe(3);
     // A bulk action takes the same filter.
     const reviewed = await json<{ changed: number }>(admin.api('/api/review', { body: { filter: { findings: 'any' }, state: 'rejected' } }));
     expect(reviewed.changed).toBe(2);

@@ -121,7 +121,9 @@ export function markTextNodes(root: Node, needles: readonly Needle[]): void {
 
 /** Sanitized HTML with the findings marked (the input is already sanitized; marks carry text only). */
 export function markHtml(html: string, needles: readonly Needle[]): string {
-  if (needles.length === 0) return html;
+  // The sanitized HTML is left byte for byte as it is unless a value may be in it (one with
+  // characters HTML escapes is always looked for in the parsed text).
+  if (!needles.some((needle) => /[&<>"']/u.test(needle.text) || html.includes(needle.text))) return html;
   const template = document.createElement('template');
   template.innerHTML = html;
   markTextNodes(template.content, needles);
