@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/create-logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -59,5 +60,31 @@ describe('background record scanner', () => {
     } finally {
       await scanner.close();
     }
+  });
+
+  it('scans the records of a database written before migration 8 once it is upgraded', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scanner-'));
+    const path = join(dir, 'proxy.db');
+    const before = openSqliteStore(path);
+    const records = [makeTestRecord({ seq: 1, userText: 'call me at +44 20 7946 0958' }), makeTestRecord({ seq: 2, userText: 'a plain question' })];
+    await before.insertBatch(records);
+    await before.close();
+    const db = new Database(path);
+    db.exec('DROP TRIGGER exchange_findings_on_delete; DROP TRIGGER exchange_findings_on_row_change');
+    db.exec('DROP TABLE exchange_findings; DROP TABLE exchange_minhash_bands');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
+    db.close();
+    store = openSqliteStore(path);
+    expect(await store.count({ findings: 'unscanned' })).toBe(2);
+    const scanner = startRecordScanner({ store, logger, now: Date.now, idleMs: 10 });
+    try {
+      await scanner.idle();
+    } finally {
+      await scanner.close();
+    }
+    expect(await store.count({ findings: 'unscanned' })).toBe(0);
+    expect((await store.listSummaries({ findings: 'personal' }, { limit: 10 })).items.map((item) => item.id)).toEqual([records[0]!.id]);
+    await store.delete([records[0]!.id]);
+    expect(await store.count({ findings: 'personal' })).toBe(0);
   });
 });
