@@ -56,6 +56,7 @@ async function stepsOf(store: Store, threadId: string): Promise<ExchangeSummary[
 export async function withVerdicts(store: Store, summaries: readonly ExchangeSummary[]): Promise<ListItem[]> {
   const items: ListItem[] = [];
   const annotations = await store.annotationsOf(summaries.map((summary) => summary.id));
+  const scans = await store.scansOf(summaries.map((summary) => summary.id));
   for (const summary of summaries) {
     const record = await store.get(summary.id);
     // Deleted meanwhile: shown as it was listed, judged as not exportable.
@@ -63,7 +64,9 @@ export async function withVerdicts(store: Store, summaries: readonly ExchangeSum
       record === null
         ? { exportable: false, reasons: [{ code: 'deleted', message: 'the record was deleted' }], formats: {} as ListItem['export']['formats'] }
         : exportVerdictOf(record, ['sharegpt']);
-    items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null });
+    const scan = scans.get(summary.id);
+    const findings = scan === undefined ? null : { secrets: scan.secrets, personal: scan.personal, kinds: scan.kinds };
+    items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null, findings });
   }
   return items;
 }

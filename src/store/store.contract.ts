@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord, StoredExchange } from './exchange-record.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
-import type { ListFilter, Store, StoreAggregates } from './store.js';
+import type { ListFilter, RecordScan, Store, StoreAggregates } from './store.js';
 import { makeTestRecord, makeTestRecords, testId, withDerivedListFields } from './test-records.js';
 
 function asStored(record: ExchangeRecord, link: Partial<StoredExchange> = {}): StoredExchange {
@@ -1123,6 +1123,83 @@ export function runStoreContract(
         ]);
         expect(await store.setReviewStateWhere({ sideCall: false }, 'confirmed', base + 100)).toBe(3);
         expect((await store.get(records[1]!.id))?.reviewState).toBe('pending');
+      });
+    });
+
+    describe('privacy scans and MinHash bands', () => {
+      const scanOf = (id: string, secrets: number, personal: number, bands: number[], signatureByte = 1): RecordScan => ({
+        id,
+        secrets,
+        personal,
+        kinds: { ...(secrets > 0 ? { secret: secrets } : {}), ...(personal > 0 ? { email: personal } : {}) },
+        scannerVersion: 'v1',
+        signature: bands.length === 0 ? null : new Uint8Array(512).fill(signatureByte),
+        bandKeys: bands,
+      });
+      const idsOf = (page: { items: Array<{ id: string }> }): string[] => page.items.map((item) => item.id);
+
+      it('reads the scan queue a window at a time, newest first, skipping records scanned by the same version', async () => {
+        const records = makeTestRecords(7);
+        await store.insertBatch(records);
+        const ids = records.map((record) => record.id);
+        await store.saveScans([scanOf(ids[5]!, 0, 0, []), { ...scanOf(ids[3]!, 0, 0, []), scannerVersion: 'v0' }], 1);
+        const first = await store.scanQueue({ window: 4, scannerVersion: 'v1' });
+        expect(first).toEqual({ ids: [ids[6], ids[4], ids[3]], next: ids[3] });
+        const second = await store.scanQueue({ before: first.next!, window: 4, scannerVersion: 'v1' });
+        expect(second).toEqual({ ids: [ids[2], ids[1], ids[0]], next: null });
+        expect(await store.scanQueue({ after: ids[4]!, window: 4, scannerVersion: 'v1' })).toEqual({ ids: [ids[6]], next: null });
+      });
+
+      it('filters by findings (none never includes unscanned records), lists the scans and counts them', async () => {
+        const records = makeTestRecords(5);
+        await store.insertBatch(records);
+        const [secret, personal, both, clean, unscanned] = records.map((record) => record.id) as [string, string, string, string, string];
+        await store.saveScans([scanOf(secret, 1, 0, [1]), scanOf(personal, 0, 2, [2]), scanOf(both, 1, 1, [3]), scanOf(clean, 0, 0, [4])], 10);
+        expect(idsOf(await store.listSummaries({ findings: 'secrets' }, { limit: 10 }))).toEqual([both, secret]);
+        expect(idsOf(await store.listSummaries({ findings: 'personal' }, { limit: 10 }))).toEqual([both, personal]);
+        expect(idsOf(await store.listSummaries({ findings: 'any' }, { limit: 10 }))).toEqual([both, personal, secret]);
+        expect(idsOf(await store.listSummaries({ findings: 'none' }, { limit: 10 }))).toEqual([clean]);
+        expect(idsOf(await store.listSummaries({ findings: 'unscanned' }, { limit: 10 }))).toEqual([unscanned]);
+        expect(await store.count({ findings: 'any' })).toBe(3);
+        expect(await store.countUpTo({ findings: 'none' }, 100)).toEqual({ count: 1, capped: false });
+        expect(await store.countThreads({ findings: 'secrets' })).toBe(2);
+        const scans = await store.scansOf([secret, personal, unscanned]);
+        expect([...scans.keys()].sort()).toEqual([secret, personal].sort());
+        expect(scans.get(personal)).toEqual({ secrets: 0, personal: 2, kinds: { email: 2 }, scannerVersion: 'v1' });
+        // A later scan replaces the earlier one.
+        await store.saveScans([scanOf(secret, 0, 0, [1])], 11);
+        expect(idsOf(await store.listSummaries({ findings: 'secrets' }, { limit: 10 }))).toEqual([both]);
+      });
+
+      it('finds the records sharing band keys, most shared first, and forgets scans on edit, rebuild and delete', async () => {
+        const records = makeTestRecords(5);
+        await store.insertBatch(records);
+        const [a, b, c, d, gone] = records.map((record) => record.id) as [string, string, string, string, string];
+        await store.saveScans([scanOf(a, 0, 0, [10, 11, 12], 7), scanOf(b, 0, 0, [10, 11, 99], 8), scanOf(c, 0, 0, [12], 9), scanOf(d, 0, 0, [50]), scanOf(gone, 0, 0, [10])], 1);
+        await store.delete([gone]);
+        const near = await store.nearDuplicateCandidates(a, 10);
+        expect(near?.signature).toEqual(new Uint8Array(512).fill(7));
+        expect(near?.candidates.map(({ id, sharedBands }) => ({ id, sharedBands }))).toEqual([
+          { id: b, sharedBands: 2 },
+          { id: c, sharedBands: 1 },
+        ]);
+        expect(near?.candidates[0]?.signature).toEqual(new Uint8Array(512).fill(8));
+        expect((await store.nearDuplicateCandidates(a, 1))?.candidates.map((candidate) => candidate.id)).toEqual([b]);
+        expect(await store.nearDuplicateCandidates(gone, 10)).toBeNull();
+        // A scan of a record deleted before it is saved is dropped.
+        await store.saveScans([scanOf(gone, 1, 0, [10])], 2);
+        expect((await store.scansOf([gone])).size).toBe(0);
+
+        const edited: ShareGptRow = { conversations: [{ from: 'human', value: 'edited' }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] };
+        expect(await store.setEditedShareGpt(b, edited, false)).toBe(true);
+        expect((await store.scansOf([b])).size).toBe(0);
+        expect((await store.nearDuplicateCandidates(a, 10))?.candidates.map((candidate) => candidate.id)).toEqual([c]);
+        expect(await store.updateDerived(c, { sharegpt: edited, converterVersion: 99, turnCount: 2, hasTools: false, searchText: 'edited ok', preview: 'edited', functionCallOnly: false })).toBe(true);
+        expect((await store.scansOf([c])).size).toBe(0);
+        expect(idsOf(await store.listSummaries({ findings: 'unscanned' }, { limit: 10 }))).toEqual([c, b]);
+        // Review actions leave the scan alone.
+        await store.setReviewState([a], 'confirmed', 5);
+        expect((await store.scansOf([a])).size).toBe(1);
       });
     });
 

@@ -58,6 +58,7 @@ function clausesOf(filter: ListFilter, table: string, bind: (value: unknown) => 
   }
   if (filter.sideCall !== undefined) clauses.push(`${column('side_call')} ${filter.sideCall ? 'IS NOT NULL' : 'IS NULL'}`);
   if (filter.client !== undefined) clauses.push(`${column('client')} = ${bind(toPgText(filter.client))}`);
+  if (filter.findings !== undefined) clauses.push(findingsClause(filter.findings, table));
   if (filter.throughId !== undefined) clauses.push(`${column('id')} <= ${bind(filter.throughId)}`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     const query = toTsQuery(filter.search);
@@ -90,4 +91,23 @@ function clausesOf(filter: ListFilter, table: string, bind: (value: unknown) => 
     );
   }
   return clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');
+}
+
+/**
+ * ListFilter.findings over exchange_findings (schema.ts migration 6): the rare ones read a partial
+ * index, `none` (most records) is a primary-key probe per row, `unscanned` an anti-join.
+ */
+function findingsClause(findings: NonNullable<ListFilter['findings']>, table: string): string {
+  switch (findings) {
+    case 'secrets':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0)`;
+    case 'personal':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE personal > 0)`;
+    case 'any':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0 OR personal > 0)`;
+    case 'none':
+      return `EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id AND f.secrets = 0 AND f.personal = 0)`;
+    case 'unscanned':
+      return `NOT EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id)`;
+  }
 }

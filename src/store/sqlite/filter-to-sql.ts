@@ -61,6 +61,7 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     clauses.push('id IN (SELECT id FROM exchange_clients WHERE client = ?)');
     params.push(filter.client);
   }
+  if (filter.findings !== undefined) clauses.push(findingsClause(filter.findings, table ?? 'exchanges'));
   if (filter.throughId !== undefined) {
     clauses.push(`${prefix}id <= ?`);
     params.push(filter.throughId);
@@ -102,4 +103,23 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     params.push(...child.params, ...grandchild.params, ...better.params);
   }
   return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params };
+}
+
+/**
+ * ListFilter.findings over exchange_findings (migration 8). The rare ones read a partial index
+ * (a few ids); `none`, most records, is a primary-key probe per row read, so a page stops early.
+ */
+function findingsClause(findings: NonNullable<ListFilter['findings']>, table: string): string {
+  switch (findings) {
+    case 'secrets':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0)`;
+    case 'personal':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE personal > 0)`;
+    case 'any':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0 OR personal > 0)`;
+    case 'none':
+      return `EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id AND f.secrets = 0 AND f.personal = 0)`;
+    case 'unscanned':
+      return `NOT EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id)`;
+  }
 }
