@@ -157,3 +157,88 @@ export function runCli(inv: CliInvocation, cwd: string, timeoutMs = 180_000): Pr
 export function cliInstalled(binDir: string, cli: AgentCli): boolean {
   return existsSync(join(binDir, cli));
 }
+
+// ---- The same CLIs at the OpenAI-compatible entry (`http://PROXY/v1`), models routed by name ----
+
+/** A CLI pointed at the compat entry with a model the proxy translates: Codex speaks Responses, opencode chat completions. */
+export type CompatMode = 'codex-claude' | 'codex-gemini' | 'opencode-claude' | 'opencode-gemini';
+export const COMPAT_MODES: readonly CompatMode[] = ['codex-claude', 'codex-gemini', 'opencode-claude', 'opencode-gemini'];
+/** The model each mode asks for; the proxy's `openai_compat.routes` send claude-* to Anthropic, gemini-* to Google. */
+export const COMPAT_MODEL: Record<CompatMode, string> = {
+  'codex-claude': 'claude-sonnet-4-5',
+  'codex-gemini': 'gemini-3-pro-preview',
+  'opencode-claude': 'claude-sonnet-4-5',
+  'opencode-gemini': 'gemini-3-pro-preview',
+};
+export const compatCli = (mode: CompatMode): AgentCli => (mode.startsWith('codex') ? 'codex' : 'opencode');
+export const compatProvider = (mode: CompatMode): 'anthropic' | 'google' => (mode.endsWith('claude') ? 'anthropic' : 'google');
+
+/** The routes a proxy needs for the compat modes, every model sent to `upstreamAuthority`. */
+export function compatRoutes(upstreamAuthority: string) {
+  return [
+    { match: 'claude-*', provider: 'anthropic' as const, domain: upstreamAuthority },
+    { match: 'gemini-*', provider: 'google' as const, domain: upstreamAuthority },
+  ];
+}
+
+/** `entry` is the compat entry's base URL, e.g. `http://127.0.0.1:8080/v1`. Thinking is on in every mode. */
+export function compatInvocation(mode: CompatMode, binDir: string, entry: string, run: AgentRun): CliInvocation {
+  const cli = compatCli(mode);
+  const model = COMPAT_MODEL[mode];
+  const home = mkdtempSync(join(tmpdir(), `agent-${mode}-home-`));
+  const common = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), XDG_STATE_HOME: join(home, '.local/state'), PATH: process.env['PATH'] ?? '', TERM: 'dumb', NO_COLOR: '1', CI: '1' };
+  if (cli === 'codex') {
+    const codexHome = join(home, '.codex');
+    mkdirSync(codexHome, { recursive: true });
+    // A provider of one's own with wire_api = "responses": Codex's only API. The reasoning effort is
+    // sent as `reasoning.effort`, which turns Claude's extended thinking (and Gemini's thinking
+    // config) on at the entry; the summary setting asks for the reasoning text.
+    writeFileSync(
+      join(codexHome, 'config.toml'),
+      [
+        'check_for_update_on_startup = false',
+        `model = "${model}"`,
+        'model_provider = "proxy"',
+        'model_reasoning_effort = "low"',
+        'model_reasoning_summary = "auto"',
+        '[model_providers.proxy]',
+        'name = "proxy"',
+        `base_url = "${entry}"`,
+        'env_key = "OPENAI_API_KEY"',
+        'wire_api = "responses"',
+        '[analytics]',
+        'enabled = false',
+        '',
+      ].join('\n'),
+    );
+    return {
+      command: join(binDir, 'codex'),
+      args: ['exec', '--skip-git-repo-check', '-m', model, '--sandbox', 'read-only', PROMPT],
+      env: { ...common, CODEX_HOME: codexHome, OPENAI_API_KEY: FAKE_KEY },
+    };
+  }
+  // opencode: an @ai-sdk/openai-compatible provider at the entry; `reasoningEffort` in the model's
+  // options becomes the chat request's `reasoning_effort` (thinking on).
+  writeFileSync(
+    join(run.workDir, 'opencode.json'),
+    JSON.stringify({
+      $schema: 'https://opencode.ai/config.json',
+      autoupdate: false,
+      share: 'disabled',
+      provider: {
+        proxy: {
+          npm: '@ai-sdk/openai-compatible',
+          name: 'llm-proxy',
+          options: { baseURL: entry, apiKey: FAKE_KEY },
+          models: { [model]: { name: model, reasoning: true, tool_call: true, options: { reasoningEffort: 'low' } } },
+        },
+      },
+      model: `proxy/${model}`,
+    }),
+  );
+  return {
+    command: join(binDir, 'opencode'),
+    args: ['run', PROMPT],
+    env: { ...common, OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_SHARE: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1' },
+  };
+}

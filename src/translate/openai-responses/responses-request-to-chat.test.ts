@@ -50,12 +50,15 @@ describe('responsesRequestToChat', () => {
   it('maps function tools, tool_choice and text.format; warns about what has no chat equivalent', () => {
     const result = convert({
       input: 'x',
-      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }, { type: 'web_search' }],
+      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }, { type: 'web_search' }, { type: 'namespace', name: 'ns', description: 'grouped', tools: [{ type: 'function', name: 'g', description: 'in a namespace', parameters: { type: 'object' } }] }],
       tool_choice: { type: 'function', name: 'f' },
       text: { format: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true } },
       truncation: 'auto',
     });
-    expect(result.chat.tools).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }]);
+    expect(result.chat.tools).toEqual([
+      { type: 'function', function: { name: 'f', parameters: { type: 'object' } } },
+      { type: 'function', function: { name: 'g', description: 'in a namespace', parameters: { type: 'object' } } },
+    ]);
     expect(result.chat.tool_choice).toEqual({ type: 'function', function: { name: 'f' } });
     expect(result.chat.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object' }, strict: true } });
     expect(result.warnings).toEqual(['parameter "truncation" is not translated and was not sent', 'tool of type "web_search" has no chat equivalent and was not sent']);

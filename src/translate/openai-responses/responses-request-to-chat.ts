@@ -110,7 +110,10 @@ export function responsesRequestToChat(body: unknown): ResponsesToChat {
   }
 
   const tools: JsonObject[] = [];
-  for (const raw of asArray(request.tools)) {
+  // Codex groups MCP and dynamic tools in a `namespace` tool whose members the model calls by their
+  // own names (wire/openai-responses/request-to-conversation.ts): they are sent as plain functions.
+  const declared = asArray(request.tools).flatMap((raw) => (asObject(raw).type === 'namespace' ? asArray(asObject(raw).tools) : [raw]));
+  for (const raw of declared) {
     const tool = asObject(raw);
     if (tool.type === 'function' && typeof tool.name === 'string') {
       tools.push({ type: 'function', function: { name: tool.name, ...(typeof tool.description === 'string' ? { description: tool.description } : {}), ...(isObject(tool.parameters) ? { parameters: tool.parameters } : {}), ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}) } });
