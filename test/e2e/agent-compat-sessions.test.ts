@@ -7,7 +7,7 @@
 // whose signed reasoning was lost. Asserted: every answer the client gets, what reached the
 // provider (signed reasoning restored, never the refused shape), the records (complete, the compat
 // answer as the client received it), the thread, and the exported row field by field.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,9 @@ for (const session of sessions) {
       await waitFor(async () => (records = (await store.list({}, { limit: 100 })).items).length >= session.entry.length, 15_000, `${session.entry.length} records`);
       records = await Promise.all([...records].sort((a, b) => a.id.localeCompare(b.id)).map(async (record) => (await store.get(record.id))!));
       for await (const exported of exportRows(store, { formats: ['sharegpt'], filter: { sideCall: false }, status: 'all' })) if (exported.valid) rows.push(exported.row as ShareGptRow);
+      // DUMP_AGENT_ROWS=FILE appends the exported rows as JSONL (to run a checker on them by hand).
+      const dump = process.env['DUMP_AGENT_ROWS'];
+      if (dump) appendFileSync(dump, rows.map((exported) => JSON.stringify(exported) + '\n').join(''));
       await proxy.close();
       log = readFileSync(proxy.logFile!, 'utf8');
     });
