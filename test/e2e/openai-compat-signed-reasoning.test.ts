@@ -310,18 +310,22 @@ describe('signed reasoning at /v1/responses', () => {
     expect((fake.last('/v1/messages').json as Json).messages[1].content[0]).toMatchObject({ type: 'thinking', signature: THINKING_SIGNATURE });
   });
 
-  it('a cache miss (a new proxy, the reasoning item dropped): Claude is asked with thinking off and a warning is logged', async () => {
+  it('a cache miss (a new proxy, the signed parts dropped): Claude is asked with thinking off, Gemini 3 with the skip signature, and a warning is logged', async () => {
     const answer = await ask(first.client, CLAUDE, [userTurn]);
     const other = await startProxy();
     try {
       const followUp = await ask(other.client, CLAUDE, followUpInput(answer.output, (item) => item.type !== 'reasoning'));
       expect(followUp.output_text).toBe('It is 18°C in Paris.');
       expect(fake.last('/v1/messages').json.thinking).toBeUndefined();
+      // A client that rebuilt the call with an id of its own: no carrier, nothing cached.
+      const geminiFollowUp = await ask(other.client, GEMINI, [userTurn, { type: 'function_call', call_id: 'call_own', name: 'get_weather', arguments: '{"city":"Paris"}' }, { type: 'function_call_output', call_id: 'call_own', output: '18°C' }]);
+      expect(geminiFollowUp.output_text).toBe('It is 18°C in Paris.');
+      expect(((fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!).parts[0].thoughtSignature).toBe('skip_thought_signature_validator');
     } finally {
       await other.proxy.close();
     }
     const log = () => readFileSync(other.proxy.logFile!, 'utf8');
-    await waitFor(() => log().includes('thinking turned off'));
-    expect(log().split('\n').filter((line) => line.includes('without their signed reasoning'))).toHaveLength(1);
+    await waitFor(() => log().includes('skip_thought_signature_validator'));
+    expect(log().split('\n').filter((line) => line.includes('without their signed reasoning'))).toHaveLength(2);
   });
 });
