@@ -82,6 +82,8 @@ for (const session of sessions) {
     let proxy: TestProxy;
     let store: Store;
     const answers: Array<{ status: number; text: string }> = [];
+    /** The bodies replayed (the recorded ones, with this run's call ids). */
+    const sentBodies: string[] = [];
     let records: StoredExchange[] = [];
     let rows: ShareGptRow[] = [];
     let log = '';
@@ -123,6 +125,7 @@ for (const session of sessions) {
       for (const [index, { request }] of session.entry.entries()) {
         let body = JSON.stringify(request.body);
         for (const [recorded, replayed] of renamed) body = body.replaceAll(recorded, replayed);
+        sentBodies.push(body);
         const response = await fetch(`${proxy.url}${request.path}`, { method: request.method, headers: { ...request.headers, authorization: 'Bearer fake-agent-key' }, body });
         const text = await response.text();
         answers.push({ status: response.status, text });
@@ -165,6 +168,7 @@ for (const session of sessions) {
         const assistant = asArray(last['messages']).filter(isObject).find((message) => message['role'] === 'assistant')!;
         expect(asArray(assistant['content'])[0]).toEqual({ type: 'thinking', thinking: SCRIPTED_REASONING['tool-call'], signature: SIGNATURE });
       } else {
+        expect(last['generationConfig']).toMatchObject({ thinkingConfig: { includeThoughts: true } });
         const model = asArray(last['contents']).filter(isObject).find((content) => content['role'] === 'model')!;
         expect(asArray(model['parts']).find((part) => isObject(part) && isObject(part['functionCall']))).toMatchObject({ thoughtSignature: SIGNATURE });
       }
@@ -191,7 +195,7 @@ for (const session of sessions) {
       expect(records).toHaveLength(session.entry.length);
       for (const [index, record] of records.entries()) {
         expect(record).toMatchObject({ path: endpoint, wireFormat: session.cli === 'codex' ? 'openai-responses' : 'openai-chat', upstreamProvider: claude ? 'anthropic' : 'google', streamed: true, incomplete: false, error: null, status: 200 });
-        if (index === 0) expect(JSON.parse(record.requestBody)).toEqual(session.entry[0]!.request.body);
+        expect(record.requestBody).toBe(sentBodies[index]);
         // A stream is stored as the whole answer it adds up to (for Responses: the completed response).
         const stored = JSON.parse(record.responseBody) as Json;
         if (session.cli === 'codex') expect(stored).toEqual(completedResponse(answers[index]!.text));
