@@ -186,8 +186,10 @@ for (const session of sessions) {
       it('Codex sent the signed reasoning back in the Responses shape it was handed out in', () => {
         const back = session.entry.at(-1)!.request.body as Json;
         const items = asArray(back['input']).filter(isObject);
-        if (claude) expect(items.find((item) => item['type'] === 'reasoning')).toMatchObject({ encrypted_content: expect.stringMatching(/^llm-proxy\.thinking-blocks\.v1:/) });
-        else expect(items.find((item) => item['type'] === 'function_call')).toMatchObject({ call_id: expect.stringContaining('.llm-proxy-ts.') });
+        const carrier = claude ? /^llm-proxy\.thinking-blocks\.v1:/ : /^llm-proxy\.thought-signatures\.v1:/;
+        expect(items.find((item) => item['type'] === 'reasoning')).toMatchObject({ encrypted_content: expect.stringMatching(carrier) });
+        // Call ids stay the plain ids (they reach the exported rows).
+        expect(items.find((item) => item['type'] === 'function_call')).toMatchObject({ call_id: expect.stringMatching(/^(toolu|call)_[A-Za-z0-9_-]+$/) });
       });
     }
 
@@ -204,7 +206,7 @@ for (const session of sessions) {
       }
       // The signed reasoning the client received is in the stored answer of the tool-call step.
       const step = records.find((record) => record.responseBody.includes('tool_call') || record.responseBody.includes('function_call'))!;
-      if (session.cli === 'codex') expect(step.responseBody).toContain(claude ? '"encrypted_content":"llm-proxy.thinking-blocks.v1:' : '.llm-proxy-ts.');
+      if (session.cli === 'codex') expect(step.responseBody).toContain(claude ? '"encrypted_content":"llm-proxy.thinking-blocks.v1:' : '"encrypted_content":"llm-proxy.thought-signatures.v1:');
       else expect(step.responseBody).toContain(claude ? `"thinking_blocks":[{"type":"thinking","thinking":${JSON.stringify(SCRIPTED_REASONING['tool-call'])},"signature":"${SIGNATURE}"}]` : `"thought_signature":"${SIGNATURE}"`);
     });
 

@@ -250,8 +250,7 @@ describe('signed reasoning the client drops', () => {
 });
 
 // The same through `/v1/responses` (Codex's API): the signed thinking block goes out as the
-// reasoning item's `encrypted_content`, Gemini's thought signature inside the function call's
-// `call_id`; a client that sends the output items back as they came gets them restored from there,
+// reasoning item's `encrypted_content`, and so do Gemini's thought signatures (by call id); a client that sends the output items back as they came gets them restored from there,
 // one that drops the reasoning item from the cache (by call_id), and a miss is made acceptable.
 describe('signed reasoning at /v1/responses', () => {
   let first: Awaited<ReturnType<typeof startProxy>>;
@@ -290,14 +289,17 @@ describe('signed reasoning at /v1/responses', () => {
     expect((fake.last('/v1/messages').json as Json).messages[1].content[0]).toEqual({ type: 'thinking', thinking: 'I should look the weather up.', signature: THINKING_SIGNATURE });
   });
 
-  it('Gemini 3: the thought signature rides in call_id and comes back with it', async () => {
+  it('Gemini 3: the thought signature rides in the reasoning item’s encrypted_content and comes back with it', async () => {
     const answer = await ask(first.client, GEMINI, [userTurn]);
-    const followUp = await ask(first.client, GEMINI, followUpInput(answer.output, () => true));
+    const call = answer.output.find((item) => item.type === 'function_call')!;
+    expect(answer.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.stringMatching(/^llm-proxy\.thought-signatures\.v1:/) });
+    expect(call).toMatchObject({ call_id: expect.stringMatching(/^call_[A-Za-z0-9_-]+$/) });
+    // A new proxy (nothing cached): the signature can only come from the item sent back.
+    const other = await startProxy();
+    const followUp = await ask(other.client, GEMINI, followUpInput(answer.output, () => true)).finally(() => other.proxy.close());
     expect(followUp.output_text).toBe('It is 18°C in Paris.');
     const model = (fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!;
     expect(model.parts[0].thoughtSignature).toBe(THOUGHT_SIGNATURE);
-    // The tool result is paired with the call by its plain id, not the carrier.
-    expect(JSON.stringify(fake.last(`/v1beta/models/${GEMINI}`).json)).not.toContain('.llm-proxy-ts.');
   });
 
   it('streamed: the completed response carries the signed block, and a dropped one comes from the cache', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
+import { signaturesToEncryptedContent, thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
 import { responsesRequestToChat } from './responses-request-to-chat.js';
 
 function convert(body: Record<string, unknown>) {
@@ -40,6 +40,25 @@ describe('responsesRequestToChat', () => {
       },
       { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
     ]);
+  });
+
+  it('puts the Gemini thought signatures a reasoning item carries back on their calls; reads the old call_id carrier too', () => {
+    const { chat } = convert({
+      input: [
+        { role: 'user', content: 'x' },
+        { type: 'reasoning', summary: [], encrypted_content: signaturesToEncryptedContent({ call_a: 'sig-a' }) },
+        { type: 'function_call', call_id: 'call_a', name: 'f', arguments: '{}' },
+        { type: 'function_call', call_id: `call_b.llm-proxy-ts.${Buffer.from('sig-b').toString('base64url')}`, name: 'f', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_a', output: '1' },
+      ],
+    });
+    expect(chat.messages[1]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [
+        { id: 'call_a', extra_content: { google: { thought_signature: 'sig-a' } } },
+        { id: 'call_b', extra_content: { google: { thought_signature: 'sig-b' } } },
+      ],
+    });
   });
 
   it('keeps OpenAI’s own encrypted reasoning out of thinking blocks', () => {
