@@ -41,7 +41,8 @@ function loadSession(cli: string): AgentSession {
 }
 
 const sessions = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  // compat-* sessions ran at the OpenAI-compatible entry: test/e2e/agent-compat-sessions.test.ts.
+  .filter((entry) => entry.isDirectory() && !entry.name.startsWith('compat-'))
   .map((entry) => loadSession(entry.name));
 
 /** The provider each CLI's recorded session speaks (its default provider, as run by scripts/agent-clis.ts). */
