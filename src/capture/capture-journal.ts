@@ -8,7 +8,9 @@
 // flushed everything accepted before the cut (into the database or its spool), the segment is
 // deleted. At start, segments a previous run left are replayed into the backend first. Each entry
 // carries the record id it will be stored under, and insertBatch is idempotent on id, so an entry
-// that was already stored before the crash is not stored twice.
+// that was already stored before the crash is not stored twice. close() waits for the bytes to be
+// on disk, never for the backend: a shutdown with a blocked store leaves the segments in place
+// (open-recording.ts), and the next start replays them.
 //
 // Entry: u32 meta length · u32 request length · u32 response length (big-endian) · meta (JSON) ·
 // request bytes · response bytes. A last entry cut short by a crash is ignored.
@@ -42,6 +44,8 @@ export interface CaptureJournal {
   /** Commits what is pending, stops, and removes the segments (call after the backend flushed). */
   close(): Promise<void>;
   stats(): { committed: number; replayed: number; segments: number };
+  /** Exchanges accepted that the backend has not yet confirmed stored (a flush after their segment closed). */
+  unconfirmed(): number;
 }
 
 const HEADER_BYTES = 12;
@@ -104,7 +108,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   const segmentMs = options.segmentMs ?? 1_000;
   const fsync = options.fsync ?? true;
   const nextId = monotonicFactory();
-  const counters = { committed: 0, replayed: 0 };
+  const counters = { committed: 0, replayed: 0, accepted: 0, confirmed: 0 };
   mkdirSync(options.dir, { recursive: true });
 
   // ---- replay what a previous run left -------------------------------------------------------
@@ -191,14 +195,21 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   };
 
   /** Closes the current segment, starts the next, and deletes the old one once the backend has it all. */
+  // The segment being rotated out: close() waits for its bytes to be on disk, never for the
+  // backend's flush (a blocked store would hold the shutdown).
+  let rotatingOut: Segment | null = null;
   const rotate = async () => {
     if (closed || (!current.used && pending.length === 0)) return;
     const old = current;
+    rotatingOut = old;
     commit();
+    const acceptedAtCut = counters.accepted;
     current = openSegment();
     await old.committed;
     await old.synced;
     await backend.flush();
+    counters.confirmed = Math.max(counters.confirmed, acceptedAtCut);
+    if (rotatingOut === old) rotatingOut = null;
     await new Promise<void>((resolve) => close(old.fd, () => resolve()));
     try {
       unlinkSync(join(options.dir, segmentName(old.sequence)));
@@ -215,6 +226,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   return {
     accept(raw) {
       const withId = { ...raw, id: raw.id ?? nextId(raw.startedAt) };
+      counters.accepted++;
       if (!closed && !failed) {
         for (const part of encode(withId)) pending.push(part);
         pendingCount++;
@@ -227,12 +239,17 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       clearInterval(rotateTimer);
       if (commitTimer !== null) clearTimeout(commitTimer);
       commit();
-      await rotating;
+      const outgoing = rotatingOut as Segment | null;
+      if (outgoing !== null) {
+        await outgoing.committed;
+        await outgoing.synced;
+      }
       await current.committed;
       await current.synced;
       await new Promise<void>((resolve) => close(current.fd, () => resolve()));
     },
     stats: () => ({ committed: counters.committed, replayed: counters.replayed, segments: sequence }),
+    unconfirmed: () => counters.accepted - counters.confirmed,
   };
 }
 

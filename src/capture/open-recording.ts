@@ -2,10 +2,18 @@
 // worker thread (the default when running the built code) or the same pipeline inline (tests,
 // which run TypeScript sources a worker cannot load). Closing drains in order: ended exchanges →
 // processing → writer queue → database.
+//
+// Shutdown with a backlog (a slow or blocked store, a long spool): the drain gets `shutdownMs`
+// (default 5 s). What is not stored by then is already in the capture journal, whose segments
+// are then kept instead of cleared: the worker is stopped (an insert in progress is rolled back
+// by SQLite, or committed and then skipped on replay: insertBatch is idempotent on id), and the
+// next start replays the journal before anything else. One log line says which way it went: how
+// many exchanges were drained, how many were handed to the journal, and how long it took.
 import { Worker } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
+import type { Store } from '../store/store.js';
 import { defaultSpoolPath, describeLocator, openStore } from '../store/open-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
 import { clearCaptureJournal, openCaptureJournal } from './capture-journal.js';
@@ -26,6 +34,10 @@ export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'>
   inline?: boolean;
   /** The capture journal (crash durability): its directory, default `<dbPath>.journal`; false turns it off. */
   journal?: { dir?: string; groupCommitMs?: number; fsync?: boolean } | false;
+  /** How long a shutdown waits for the backlog to be stored before handing it to the journal (default 5,000 ms). */
+  shutdownMs?: number;
+  /** Tests: wraps the inline pipeline's store (a slow or blocked store). */
+  interceptStore?: (store: Store) => Store;
 }
 
 /** Where raw exchanges go to be processed and stored: the worker thread, or inline. */
@@ -37,7 +49,11 @@ export interface RecordingBackend {
   /** Resolves once everything accepted before the call is in the database or the spool. */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** Stops at once, leaving whatever is not stored yet (the journal has it): after a close that took too long. */
+  abort(): Promise<void>;
 }
+
+const DEFAULT_SHUTDOWN_MS = 5_000;
 
 const WORKER_URL = new URL('./recording-worker.js', import.meta.url);
 const RUNNING_COMPILED = import.meta.url.endsWith('.js');
@@ -53,14 +69,33 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
     ...(options.journal?.groupCommitMs !== undefined ? { groupCommitMs: options.journal.groupCommitMs } : {}),
     ...(options.journal?.fsync !== undefined ? { fsync: options.journal.fsync } : {}),
   });
+  const shutdownMs = options.shutdownMs ?? DEFAULT_SHUTDOWN_MS;
   return recordingServiceOver(
     {
       accept: (raw) => journal.accept(raw),
       health: () => backend.health(),
       async close() {
+        const started = performance.now();
+        const backlog = journal.unconfirmed();
+        const before = await statsWithin(backend, 300);
         await journal.close();
-        await backend.close();
-        clearCaptureJournal(dir); // everything is in the database or the spool now
+        let timer: NodeJS.Timeout | undefined;
+        const inTime = await Promise.race([
+          backend.close().then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), shutdownMs))),
+        ]).finally(() => clearTimeout(timer));
+        if (inTime) {
+          clearCaptureJournal(dir); // everything is in the database or the spool now
+          options.logger.info({ drained: backlog, handedToJournal: 0, ms: Math.round(performance.now() - started) }, 'recording stopped: backlog drained');
+          return;
+        }
+        const after = await statsWithin(backend, 300);
+        await backend.abort();
+        const drained = before !== null && after !== null ? Math.min(backlog, Math.max(0, after.written - before.written)) : 0;
+        options.logger.warn(
+          { drained, handedToJournal: backlog - drained, ms: Math.round(performance.now() - started), journal: dir },
+          `recording stopped with a backlog: ${backlog - drained} exchange(s) not stored within ${shutdownMs} ms are left in the capture journal and stored at the next start`,
+        );
       },
     },
     options.dbPath,
@@ -69,11 +104,23 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   );
 }
 
+/** The writer's counters if the backend answers in time (a worker inside a long insert may not). */
+async function statsWithin(backend: RecordingBackend, ms: number): Promise<BatchWriterStats | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const answer = await Promise.race([
+    backend.health().then((health) => (health.stats.written < 0 ? null : health.stats)).catch(() => null),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms))),
+  ]).finally(() => clearTimeout(timer));
+  return answer;
+}
+
 export function openRecordingBackend(options: RecordingOptions): Promise<RecordingBackend> {
-  const { logger, inline, spoolPath, maxResponseBytes, ...rest } = options;
+  const { logger, inline, spoolPath, maxResponseBytes, shutdownMs, interceptStore, journal, ...rest } = options;
   void maxResponseBytes;
+  void shutdownMs;
+  void journal;
   const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? defaultSpoolPath(options.dbPath) };
-  return inline === true || !RUNNING_COMPILED ? openInline(data, logger) : openWorker(data, logger);
+  return inline === true || !RUNNING_COMPILED ? openInline(data, logger, interceptStore) : openWorker(data, logger);
 }
 
 /** The RecordingService the app uses, over any backend (local, or the cluster primary's). */
@@ -113,8 +160,9 @@ export function recordingServiceOver(
   };
 }
 
-async function openInline(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
-  const store = await openStore(data.dbPath, storeOptionsOf(data));
+async function openInline(data: RecordingWorkerData, logger: Logger, interceptStore?: (store: Store) => Store): Promise<RecordingBackend> {
+  const opened = await openStore(data.dbPath, storeOptionsOf(data));
+  const store = interceptStore ? interceptStore(opened) : opened;
   const writer = createBatchWriter({
     store,
     spoolPath: data.spoolPath,
@@ -142,6 +190,10 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
     async close() {
       await writer.close();
       await store.close();
+      await tracer?.shutdown();
+    },
+    async abort() {
+      // The queue is abandoned (the journal has it); the process is about to exit.
       await tracer?.shutdown();
     },
   };
@@ -245,6 +297,13 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         post({ type: 'close' });
       });
       await worker.terminate();
+    },
+    async abort() {
+      closing = true;
+      const worker = await current;
+      // terminate() takes effect when the worker is back in JavaScript: an insert in progress
+      // completes or rolls back as one transaction.
+      await worker?.terminate();
     },
   };
 }
