@@ -54,6 +54,8 @@ export interface RecordingBackend {
 }
 
 const DEFAULT_SHUTDOWN_MS = 5_000;
+/** After the drain timed out: how long the worker gets to finish its statement in progress and stop. */
+const ABORT_WAIT_MS = 15_000;
 
 // The worker's young generation. V8 grows it to 32 MB under a steady stream of exchanges (as it
 // does the proxy thread's), though what the worker keeps between two batches is a few megabytes:
@@ -315,9 +317,17 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
     async abort() {
       closing = true;
       const worker = await current;
-      // terminate() takes effect when the worker is back in JavaScript: an insert in progress
-      // completes or rolls back as one transaction.
-      await worker?.terminate();
+      if (!worker) return;
+      // Not terminate(): a worker terminated inside a SQLite call that then fails (busy) takes
+      // the whole process down (better-sqlite3 cannot throw into a terminating isolate). The
+      // worker ends itself at its next turn, after the statement in progress (bounded by the
+      // store's busy or statement timeout); terminate() only if it does not within ABORT_WAIT_MS.
+      const exited = new Promise<boolean>((resolve) => {
+        worker.once('exit', () => resolve(true));
+        setTimeout(() => resolve(false), ABORT_WAIT_MS).unref();
+      });
+      worker.postMessage({ type: 'abort' } satisfies ToWorker);
+      if (!(await exited)) await worker.terminate();
     },
   };
 }
