@@ -5,7 +5,7 @@
 //   near:  MinHash over word shingles of the turns (minhash.ts) at or above the threshold. The
 //          system prompt and the tool schemas are left out here: an agent sends the same long
 //          instructions with every task, which would make all its tasks look alike.
-// Memory: about 40 bytes per distinct conversation for the exact pass (exact-index.ts), and for the
+// Memory: about 50 bytes per distinct conversation for the exact pass (exact-index.ts), and for the
 // near pass the signatures of the last NEAR_WINDOW kept records only (near-index.ts: a fixed
 // ceiling of about 28 MB), so a near-duplicate is found when its kept record is among the last
 // 32,768 kept ones (retries and re-runs of a task come close together in id order). Removed

@@ -1,7 +1,7 @@
 // The exact-duplicate pass's memory (deduplicate-records.ts): 64-bit fingerprints of the normalised
 // rows (the first 8 bytes of their sha-256) in an open-addressing table of typed arrays, each with
 // the number of the kept record it belongs to; the kept records' ids are kept once each, as the
-// 26-byte ULIDs they are (any other id as a string). About 40 bytes per distinct conversation,
+// 26-byte ULIDs they are (any other id as a string). About 50 bytes per distinct conversation,
 // where a Map of base64 digests to id strings took some 150. Two different conversations share a
 // fingerprint with a probability of about n²/2^65 (1e-8 at a million).
 export class ExactIndex {
