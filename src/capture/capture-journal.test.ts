@@ -52,7 +52,7 @@ describe('capture journal', () => {
     expect(second.accepted.map((exchange) => Buffer.concat(exchange.responseChunks).toString())).toEqual(['{"a":0}', '{"a":1}', '{"a":2}']);
     expect(second.accepted[1]!.requestBody.toString()).toBe('{"n":1}');
     expect(readdirSync(dir)).toHaveLength(1); // the replayed segment is gone; the new one is open
-    await replayed.close(async () => {});
+    await replayed.close(async () => true);
   });
 
   it('deletes a segment once it is closed and the backend has flushed', async () => {
@@ -63,7 +63,7 @@ describe('capture journal', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(flushes).toBeGreaterThan(0);
     expect(readdirSync(dir)).toHaveLength(1); // only the current (new) segment
-    await journal.close(async () => {});
+    await journal.close(async () => true);
   });
 });
 
@@ -116,7 +116,7 @@ describe('capture journal, when the recording side is behind', () => {
     journal.accept(raw(21)); // caught up: straight to the backend again
     expect(side.accepted).toHaveLength(22);
     await waitFor(() => readdirSync(dir).length === 1); // replayed segments deleted once flushed
-    await journal.close(async () => {});
+    await journal.close(async () => true);
     expect(readdirSync(dir)).toHaveLength(0);
   });
 
@@ -130,6 +130,7 @@ describe('capture journal, when the recording side is behind', () => {
     let drained = false;
     const { leftInJournal } = await journal.close(async () => {
       drained = true;
+      return true;
     });
     expect(drained).toBe(true);
     expect(leftInJournal).toBe(10);
@@ -142,7 +143,7 @@ describe('capture journal, when the recording side is behind', () => {
     for (const exchange of next.accepted) ids.add(exchange.id!);
     expect(ids.size).toBe(10);
     expect(next.accepted.map((exchange) => exchange.requestBody.toString())).toEqual(Array.from({ length: 10 }, (_, index) => `{"n":${index}}`));
-    await reopened.close(async () => {});
+    await reopened.close(async () => true);
   });
 
   it('a deferred segment is cut at its size limit; each is recorded once at the next start', async () => {
@@ -153,12 +154,12 @@ describe('capture journal, when the recording side is behind', () => {
     for (let index = 0; index < 12; index++) journal.accept(raw(index));
     await sleep(50);
     expect(readdirSync(dir).length).toBeGreaterThan(3); // ~100 bytes an entry: a segment every two
-    await journal.close(async () => {});
+    await journal.close(async () => true);
 
     const next = backend();
     const reopened = await openCaptureJournal(next, { dir, logger, groupCommitMs: 1, segmentMs: 60_000 });
     await waitFor(() => next.accepted.length === 12);
     expect(new Set(next.accepted.map((exchange) => exchange.id)).size).toBe(12);
-    await reopened.close(async () => {});
+    await reopened.close(async () => true);
   });
 });

@@ -61,11 +61,14 @@ export interface CaptureJournal {
   /** Assigns the exchange its record id, logs it, and hands it to the backend. */
   accept(raw: RawExchange): void;
   /**
-   * Commits what is pending and stops; once `drained` resolved (the backend stored everything it
-   * was handed), removes every segment but the deferred ones, which the next start records.
+   * Commits what is pending and stops; once `drained` resolved true (the backend stored everything
+   * it was handed), removes every segment but the deferred ones, which the next start records.
+   * false (the drain gave up) keeps every segment.
    */
-  close(drained: () => Promise<void>): Promise<{ leftInJournal: number }>;
+  close(drained: () => Promise<boolean>): Promise<{ leftInJournal: number }>;
   stats(): { committed: number; replayed: number; deferred: number; segments: number; behind: boolean };
+  /** Exchanges handed to the backend that it has not yet confirmed stored (a flush after their hand-over). */
+  unconfirmed(): number;
 }
 
 const HEADER_BYTES = 12;
@@ -126,6 +129,8 @@ interface Segment {
   deferred: boolean;
   bytes: number;
   entries: number;
+  /** Exchanges handed to the backend when this segment was cut: confirmed once it flushed. */
+  handedAtCut: number;
 }
 
 interface DeferredSegment {
@@ -142,7 +147,14 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   const maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
   const backlog = (): number => backend.backlogBytes?.() ?? 0;
   const nextId = monotonicFactory();
-  const counters = { committed: 0, replayed: 0, deferred: 0 };
+  const counters = { committed: 0, replayed: 0, deferred: 0, handed: 0, confirmed: 0 };
+  const handOver = (raw: RawExchange): void => {
+    counters.handed++;
+    backend.accept(raw);
+  };
+  const confirm = (handedBefore: number): void => {
+    counters.confirmed = Math.max(counters.confirmed, handedBefore);
+  };
   mkdirSync(options.dir, { recursive: true });
 
   // ---- what a previous run left: replayed by the catch-up loop, not before serving -----------
@@ -168,6 +180,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       deferred,
       bytes: 0,
       entries: 0,
+      handedAtCut: 0,
     };
   };
   let deferring = false;
@@ -236,6 +249,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   const cut = (nextDeferred: boolean): Segment => {
     commit();
     const old = current;
+    old.handedAtCut = counters.handed;
     current = openSegment(nextDeferred);
     return old;
   };
@@ -251,6 +265,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
     }
     if (!deleteHanded) return;
     await backend.flush();
+    confirm(old.handedAtCut);
     removeSegment(old.sequence);
   };
   const removeSegment = (number: number): void => {
@@ -300,11 +315,13 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       for (let index = 0; index < entries.length && !closed; ) {
         while (backlog() > highWater && !closed) await delay(10);
         const end = Math.min(entries.length, index + 64);
-        for (; index < end; index++) backend.accept(entries[index]!);
+        for (; index < end; index++) handOver(entries[index]!);
         await delay(0);
       }
       if (closed) return; // kept: replayed again next time, stored once (ids are fixed)
+      const handedBefore = counters.handed;
       await backend.flush();
+      confirm(handedBefore);
       removeSegment(next.sequence);
       deferredQueue.shift();
       counters.replayed += entries.length;
@@ -332,7 +349,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
     accept(raw) {
       const withId = { ...raw, id: raw.id ?? nextId(raw.startedAt) };
       if (closed || failed) {
-        backend.accept(withId);
+        handOver(withId);
         return;
       }
       if (!deferring && backend.backlogBytes !== undefined && backlog() > highWater) {
@@ -353,7 +370,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       current.entries++;
       if (commitTimer === null) commitTimer = setTimeout(commit, groupCommitMs);
       if (!current.deferred) {
-        backend.accept(withId);
+        handOver(withId);
         return;
       }
       counters.deferred++;
@@ -371,23 +388,32 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       await rotating;
       const last = current;
       await finish(last, false);
-      // Everything handed over is in the database or the spool once the backend drained.
-      await drained();
-      const kept = new Set(deferredQueue.map((segment) => segment.sequence));
-      for (const name of readdirSync(options.dir).filter((entry) => SEGMENT_FILE.test(entry))) {
-        if (!kept.has(Number(name.slice(0, 12)))) removeSegment(Number(name.slice(0, 12)));
+      // Everything handed over is in the database or the spool once the backend drained; if it
+      // gave up, every segment stays for the next start.
+      if (await drained()) {
+        const kept = new Set(deferredQueue.map((segment) => segment.sequence));
+        for (const name of readdirSync(options.dir).filter((entry) => SEGMENT_FILE.test(entry))) {
+          if (!kept.has(Number(name.slice(0, 12)))) removeSegment(Number(name.slice(0, 12)));
+        }
       }
-      const left = deferredQueue.reduce((sum, segment) => sum + Math.max(0, segment.entries), 0);
-      if (deferredQueue.length > 0) {
-        options.logger.warn(
-          { segments: deferredQueue.length, exchanges: deferredQueue.some((segment) => segment.entries < 0) ? undefined : left, dir: options.dir },
-          'recording stopped behind: exchanges left in the capture journal are recorded at the next start',
-        );
+      // Segments a previous run left and that were not replayed yet count their entries now.
+      let left = 0;
+      for (const segment of deferredQueue) {
+        left += segment.entries >= 0 ? segment.entries : countEntries(join(options.dir, segmentName(segment.sequence)));
       }
-      return { leftInJournal: deferredQueue.length === 0 ? 0 : Math.max(left, 1) };
+      return { leftInJournal: left };
     },
+    unconfirmed: () => counters.handed - counters.confirmed,
     stats: () => ({ committed: counters.committed, replayed: counters.replayed, deferred: counters.deferred, segments: sequence, behind: deferring || deferredQueue.length > 0 }),
   };
+}
+
+function countEntries(path: string): number {
+  try {
+    return decodeSegment(readFileSync(path)).length;
+  } catch {
+    return 0;
+  }
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

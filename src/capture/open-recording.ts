@@ -2,10 +2,19 @@
 // worker thread (the default when running the built code) or the same pipeline inline (tests,
 // which run TypeScript sources a worker cannot load). Closing drains in order: ended exchanges →
 // processing → writer queue → database.
+//
+// Shutdown with a backlog (a slow or blocked store, a long spool): the drain gets `shutdownMs`
+// (default 5 s). What is not stored by then is already in the capture journal, whose segments
+// are then kept instead of cleared: the worker is stopped (an insert in progress is rolled back
+// by SQLite, or committed and then skipped on replay: insertBatch is idempotent on id), and the
+// next start replays the journal (in the background, once listening). Exchanges that were waiting
+// in the journal because recording was behind stay there in any case. One log line says which way
+// it went: how many exchanges were drained, how many were left in the journal, and how long it took.
 import { Worker } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
+import type { Store } from '../store/store.js';
 import { defaultSpoolPath, describeLocator, openStore } from '../store/open-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
 import { openCaptureJournal, type CaptureJournal } from './capture-journal.js';
@@ -26,6 +35,10 @@ export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'>
   inline?: boolean;
   /** The capture journal (crash durability): its directory, default `<dbPath>.journal`; false turns it off. */
   journal?: { dir?: string; groupCommitMs?: number; fsync?: boolean; backlogHighWaterBytes?: number } | false;
+  /** How long a shutdown waits for the backlog to be stored before handing it to the journal (default 5,000 ms). */
+  shutdownMs?: number;
+  /** Tests: wraps the inline pipeline's store (a slow or blocked store). */
+  interceptStore?: (store: Store) => Store;
 }
 
 /** Where raw exchanges go to be processed and stored: the worker thread, or inline. */
@@ -39,6 +52,22 @@ export interface RecordingBackend {
   /** Bytes handed to the recording worker that it has not processed yet (inline: absent). */
   backlogBytes?(): number;
   close(): Promise<void>;
+  /** Stops at once, leaving whatever is not stored yet (the journal has it): after a close that took too long. */
+  abort(): Promise<void>;
+}
+
+const DEFAULT_SHUTDOWN_MS = 5_000;
+/** After the drain timed out: how long the worker gets to finish its statement in progress and stop. */
+const ABORT_WAIT_MS = 15_000;
+
+// The worker's young generation. V8 grows it to 32 MB under a steady stream of exchanges (as it
+// does the proxy thread's), though what the worker keeps between two batches is a few megabytes:
+// 8 MB took 30 MB off the proxy's RSS under load (README, Performance). The bench may try others
+// with RECORDING_WORKER_YOUNG_MB.
+const WORKER_YOUNG_GENERATION_MB = 8;
+function workerYoungGenerationMb(): number {
+  const fromEnv = Number(process.env['RECORDING_WORKER_YOUNG_MB']);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : WORKER_YOUNG_GENERATION_MB;
 }
 
 const WORKER_URL = new URL('./recording-worker.js', import.meta.url);
@@ -57,14 +86,35 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
     ...(journalOptions.fsync !== undefined ? { fsync: journalOptions.fsync } : {}),
     ...(journalOptions.backlogHighWaterBytes !== undefined ? { backlogHighWaterBytes: journalOptions.backlogHighWaterBytes } : {}),
   });
+  const shutdownMs = options.shutdownMs ?? DEFAULT_SHUTDOWN_MS;
   return recordingServiceOver(
     {
       accept: (raw) => journal.accept(raw),
       health: () => backend.health(),
       journal: () => journal.stats(),
       async close() {
-        // The backend drains what it was handed; what waits in deferred segments stays on disk.
-        await journal.close(() => backend.close());
+        const started = performance.now();
+        const backlog = journal.unconfirmed();
+        const before = await statsWithin(backend, 300);
+        let drained = backlog;
+        // The backend drains what it was handed, within shutdownMs; what waits in deferred
+        // segments stays on disk either way, and on a timeout every segment stays.
+        const { leftInJournal } = await journal.close(async () => {
+          let timer: NodeJS.Timeout | undefined;
+          const inTime = await Promise.race([
+            backend.close().then(() => true),
+            new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), shutdownMs))),
+          ]).finally(() => clearTimeout(timer));
+          if (inTime) return true;
+          const after = await statsWithin(backend, 300);
+          await backend.abort();
+          drained = before !== null && after !== null ? Math.min(backlog, Math.max(0, after.written - before.written)) : 0;
+          return false;
+        });
+        const handedToJournal = leftInJournal + (backlog - drained);
+        const fields = { drained, handedToJournal, ms: Math.round(performance.now() - started) };
+        if (handedToJournal === 0) options.logger.info(fields, 'recording stopped: backlog drained');
+        else options.logger.warn({ ...fields, journal: dir }, `recording stopped with a backlog: ${handedToJournal} exchange(s) left in the capture journal are stored at the next start`);
       },
     },
     options.dbPath,
@@ -73,11 +123,23 @@ export async function openRecording(options: RecordingOptions): Promise<Recordin
   );
 }
 
+/** The writer's counters if the backend answers in time (a worker inside a long insert may not). */
+async function statsWithin(backend: RecordingBackend, ms: number): Promise<BatchWriterStats | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const answer = await Promise.race([
+    backend.health().then((health) => (health.stats.written < 0 ? null : health.stats)).catch(() => null),
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms))),
+  ]).finally(() => clearTimeout(timer));
+  return answer;
+}
+
 export function openRecordingBackend(options: RecordingOptions): Promise<RecordingBackend> {
-  const { logger, inline, spoolPath, maxResponseBytes, ...rest } = options;
+  const { logger, inline, spoolPath, maxResponseBytes, shutdownMs, interceptStore, journal, ...rest } = options;
   void maxResponseBytes;
+  void shutdownMs;
+  void journal;
   const data: RecordingWorkerData = { ...rest, spoolPath: spoolPath ?? defaultSpoolPath(options.dbPath) };
-  return inline === true || !RUNNING_COMPILED ? openInline(data, logger) : openWorker(data, logger);
+  return inline === true || !RUNNING_COMPILED ? openInline(data, logger, interceptStore) : openWorker(data, logger);
 }
 
 /** The RecordingService the app uses, over any backend (local, or the cluster primary's). */
@@ -118,8 +180,9 @@ export function recordingServiceOver(
   };
 }
 
-async function openInline(data: RecordingWorkerData, logger: Logger): Promise<RecordingBackend> {
-  const store = await openStore(data.dbPath, storeOptionsOf(data));
+async function openInline(data: RecordingWorkerData, logger: Logger, interceptStore?: (store: Store) => Store): Promise<RecordingBackend> {
+  const opened = await openStore(data.dbPath, storeOptionsOf(data));
+  const store = interceptStore ? interceptStore(opened) : opened;
   const writer = createBatchWriter({
     store,
     spoolPath: data.spoolPath,
@@ -149,6 +212,10 @@ async function openInline(data: RecordingWorkerData, logger: Logger): Promise<Re
       await store.close();
       await tracer?.shutdown();
     },
+    async abort() {
+      // The queue is abandoned (the journal has it); the process is about to exit.
+      await tracer?.shutdown();
+    },
   };
 }
 
@@ -163,7 +230,11 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   let closed: (() => void) | null = null;
 
   const spawn = async (restarted = false): Promise<Worker> => {
-    const started = new Worker(WORKER_URL, { workerData: restarted ? { ...data, restarted } : data, name: 'recording' });
+    const started = new Worker(WORKER_URL, {
+      workerData: restarted ? { ...data, restarted } : data,
+      name: 'recording',
+      resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb() },
+    });
     await new Promise<void>((resolve, reject) => {
       started.once('error', reject);
       started.on('message', function onReady(message: FromWorker) {
@@ -257,6 +328,21 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
         post({ type: 'close' });
       });
       await worker.terminate();
+    },
+    async abort() {
+      closing = true;
+      const worker = await current;
+      if (!worker) return;
+      // Not terminate(): a worker terminated inside a SQLite call that then fails (busy) takes
+      // the whole process down (better-sqlite3 cannot throw into a terminating isolate). The
+      // worker ends itself at its next turn, after the statement in progress (bounded by the
+      // store's busy or statement timeout); terminate() only if it does not within ABORT_WAIT_MS.
+      const exited = new Promise<boolean>((resolve) => {
+        worker.once('exit', () => resolve(true));
+        setTimeout(() => resolve(false), ABORT_WAIT_MS).unref();
+      });
+      worker.postMessage({ type: 'abort' } satisfies ToWorker);
+      if (!(await exited)) await worker.terminate();
     },
   };
 }

@@ -88,6 +88,10 @@ port.on('message', (message: ToWorker) => {
         .catch((error: unknown) => send({ type: 'log', level: 'error', message: 'closing the recording store failed', error: (error as Error).message }))
         .finally(() => send({ type: 'closed' }));
       return;
+    case 'abort':
+      // Handled between two operations (never inside a SQLite call): the thread ends here, its
+      // database connection closes, and whatever was not stored is in the capture journal.
+      process.exit(0);
   }
 });
 

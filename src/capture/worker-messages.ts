@@ -36,7 +36,9 @@ export type ToWorker =
   | { type: 'exchanges'; items: TransferableExchange[] }
   | { type: 'health'; requestId: number }
   | { type: 'flush'; requestId: number }
-  | { type: 'close' };
+  | { type: 'close' }
+  /** Stop now, between two operations, leaving the queue and the spool (the capture journal has them). */
+  | { type: 'abort' };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -102,6 +102,7 @@ export async function* exportRecords(
     selectStats,
   );
 
+  const ancestorAnswers = new AncestorAnswers();
   let exported = 0;
   try {
     for await (const record of selected) {
@@ -110,7 +111,7 @@ export async function* exportRecords(
       const keepBillingHeader = options.keepBillingHeader === true;
       const cleaned = keepBillingHeader ? readRecord(record) : withoutBillingHeader(readRecord(record));
       const reading: RecordReading & { billingHeaderRemoved?: boolean; reasoningFilled?: boolean } =
-        training.reasoning === 'keep' ? await withThreadReasoning(store, record, cleaned) : cleaned;
+        training.reasoning === 'keep' ? await withThreadReasoning(store, record, cleaned, ancestorAnswers) : cleaned;
       // A row whose reasoning came from the thread is derived again from the filled conversation.
       const source = shareGptSourceOf(reading.reasoningFilled === true ? { ...record, sharegpt: null } : record, reading);
       const repaired = source === null ? null : withFilledRepair(withoutRowBillingHeader(repairSource(source, reading, training), keepBillingHeader), reading.reasoningFilled === true && source.edited !== true);
@@ -161,21 +162,52 @@ function repairSource(source: ShareGptSource, reading: RecordReading, training: 
 }
 
 const MAX_ANCESTORS = 1_000;
+const CACHED_ANCESTORS = 4_096;
+
+interface AncestorAnswer {
+  parentId: string | null;
+  /** The last message of the ancestor's conversation when it is the assistant's; else null. */
+  last: AssistantMessage | null;
+}
+
+/**
+ * What withThreadReasoning reads of an ancestor, for the last CACHED_ANCESTORS ancestors read:
+ * sessions forked from one prefix (a retried or branched agent run) share their early steps, and
+ * each exported leaf walks them; reading one means decompressing its whole request history.
+ */
+class AncestorAnswers {
+  readonly #entries = new Map<string, AncestorAnswer | null>();
+
+  async get(store: Store, id: string): Promise<AncestorAnswer | null> {
+    const cached = this.#entries.get(id);
+    if (cached !== undefined) {
+      // Most recently used last.
+      this.#entries.delete(id);
+      this.#entries.set(id, cached);
+      return cached;
+    }
+    const ancestor = await store.get(id);
+    const last = ancestor === null ? undefined : readRecord(ancestor).conversation?.messages.at(-1);
+    const answer = ancestor === null ? null : { parentId: ancestor.parentId, last: last?.role === 'assistant' ? last : null };
+    if (this.#entries.size >= CACHED_ANCESTORS) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(id, answer);
+    return answer;
+  }
+}
 
 /**
  * The conversation with the reasoning of its earlier steps taken from the records that produced
  * them (fill-reasoning.ts), when the client did not send it back. Reads the ancestors only then.
  */
-async function withThreadReasoning<T extends RecordReading>(store: Store, record: StoredExchange, reading: T): Promise<T & { reasoningFilled?: boolean }> {
+async function withThreadReasoning<T extends RecordReading>(store: Store, record: StoredExchange, reading: T, answers: AncestorAnswers): Promise<T & { reasoningFilled?: boolean }> {
   const conversation = reading.conversation;
   if (conversation === null || record.parentId === null || !lacksEarlierReasoning(conversation)) return reading;
   const responses: AssistantMessage[] = [];
   let parentId: string | null = record.parentId;
   for (let steps = 0; parentId !== null && steps < MAX_ANCESTORS; steps++) {
-    const ancestor = await store.get(parentId);
+    const ancestor = await answers.get(store, parentId);
     if (ancestor === null) break;
-    const last = readRecord(ancestor).conversation?.messages.at(-1);
-    if (last?.role === 'assistant') responses.push(last);
+    if (ancestor.last !== null) responses.push(ancestor.last);
     parentId = ancestor.parentId;
   }
   const filled = fillMissingReasoning(conversation, responses);

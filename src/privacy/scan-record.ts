@@ -3,7 +3,8 @@
 // row), counted per kind, and the MinHash signature and LSH band keys of its turns, computed as
 // the export's near-dedup computes them (export/dedup/deduplicate-records.ts turnText), so a
 // record's near-duplicates in the UI are the records the export would group with it.
-import { bandKeys, PERMUTATIONS, shingleHashes, signatureOf, similarity, wordsOf } from '../export/dedup/minhash.js';
+import { PERMUTATIONS, shingleHashes, signatureOf, similarity, wordsOf } from '../export/dedup/minhash.js';
+import { bandHashes } from '../export/dedup/near-index.js';
 import { turnText } from '../export/dedup/deduplicate-records.js';
 import type { StoredExchange } from '../store/exchange-record.js';
 import type { RecordScan } from '../store/store.js';
@@ -51,4 +52,9 @@ export function storedSimilarity(a: Uint8Array, b: Uint8Array): number | null {
   const left = signatureFromBytes(a);
   const right = signatureFromBytes(b);
   return left === null || right === null ? null : similarity(left, right);
+}
+
+/** The export's LSH bands (near-index.ts bandHashes) as store keys: the band number above the 32-bit hash, so bands never collide. */
+function bandKeys(signature: Uint32Array): number[] {
+  return Array.from(bandHashes(signature), (hash, band) => band * 4_294_967_296 + hash);
 }

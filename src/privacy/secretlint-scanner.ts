@@ -10,9 +10,13 @@
 // the texts of one record are scanned as one source, joined by a separator no rule matches across
 // (rules stop at whitespace or need a whole key block); a report that spans a separator, or a
 // JSON-file rule (GCP service-account keys), is re-checked on the single texts concerned.
+//
+// Before any of that, a text no rule can report (secret-candidates.ts: none of the rules' literal
+// anchors in it) is not handed to secretlint: most texts of a record are such texts.
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { mayHoldSecret } from './secret-candidates.js';
 
 // The types from lintSource itself: @secretlint/types is not a dependency of ours.
 type SecretLintCoreConfig = Parameters<typeof lintSource>[0]['options']['config'];
@@ -60,12 +64,13 @@ export async function scanForSecrets(texts: readonly string[]): Promise<SecretHi
   const hits: SecretHit[][] = texts.map(() => []);
   const pending: number[] = [];
   for (const [index, text] of texts.entries()) {
+    if (!mayHoldSecret(text)) continue;
     const cached = text.length >= CACHE_MIN_LENGTH ? cache.get(text) : undefined;
     if (cached === undefined) pending.push(index);
     else hits[index] = cached.map((hit) => ({ ...hit }));
   }
   if (pending.length === 0) return hits;
-  const scanned = await scanUncached(pending.map((index) => texts[index]!));
+  const scanned = await scanWithoutPrefilter(pending.map((index) => texts[index]!));
   for (const [position, index] of pending.entries()) {
     const text = texts[index]!;
     hits[index] = scanned[position]!;
@@ -77,7 +82,8 @@ export async function scanForSecrets(texts: readonly string[]): Promise<SecretHi
   return hits;
 }
 
-async function scanUncached(texts: readonly string[]): Promise<SecretHit[][]> {
+/** Every text through secretlint, without the prefilter or the cache (and for secret-candidates.test.ts). */
+export async function scanWithoutPrefilter(texts: readonly string[]): Promise<SecretHit[][]> {
   const hits: SecretHit[][] = texts.map(() => []);
   if (texts.length === 0) return hits;
   const starts: number[] = [];

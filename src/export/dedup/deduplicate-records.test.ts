@@ -107,3 +107,39 @@ describe('MinHash', () => {
     }
   });
 });
+
+describe('Deduplicator memory', () => {
+  it('hashes shingles as FNV-1a of the words joined by spaces', () => {
+    const words = wordsOf(prose(8, 12));
+    const fnv = (text: string) => {
+      let h = 0x811c9dc5;
+      for (let index = 0; index < text.length; index += 1) h = Math.imul(h ^ text.charCodeAt(index), 0x01000193);
+      return h >>> 0;
+    };
+    const expected = new Set(Array.from({ length: words.length - 4 }, (_, start) => fnv(words.slice(start, start + 5).join(' '))));
+    expect(new Set(shingleHashes(words))).toEqual(expected);
+  });
+
+  it('finds near-duplicates within its window of kept records, and forgets the ones that left it', () => {
+    const dedup = new Deduplicator({ mode: 'near', threshold: 0.8 }, 8);
+    expect(dedup.check('old', 'openai-messages', openAiRow(1))).toBeNull();
+    for (let index = 2; index < 10; index += 1) expect(dedup.check(`r${index}`, 'openai-messages', openAiRow(index))).toBeNull();
+    // r2..r9 fill the window of 8: the first record has left it, its near-duplicate is not found.
+    expect(dedup.check('late', 'openai-messages', edited(1))).toBeNull();
+    // r9 is still in the window.
+    expect(dedup.check('recent', 'openai-messages', edited(9))).toMatchObject({ kind: 'near', of: 'r9' });
+    // Exact copies are found whatever the window.
+    expect(dedup.check('copy', 'openai-messages', respaced(openAiRow(1)))).toMatchObject({ kind: 'exact', of: 'old' });
+  });
+
+  it('keeps ULID ids and other ids apart in its exact table', () => {
+    const dedup = new Deduplicator({ mode: 'exact', threshold: 0.8 });
+    const ulid = '01JD0000000000000000000000';
+    expect(dedup.check(ulid, 'openai-messages', openAiRow(1))).toBeNull();
+    expect(dedup.check('plain-id', 'openai-messages', openAiRow(2))).toBeNull();
+    for (let index = 3; index < 3_000; index += 1) dedup.check(`id-${index}`, 'openai-messages', openAiRow(index));
+    expect(dedup.check('again-1', 'openai-messages', openAiRow(1))).toMatchObject({ of: ulid });
+    expect(dedup.check('again-2', 'openai-messages', openAiRow(2))).toMatchObject({ of: 'plain-id' });
+    expect(dedup.check('again-2999', 'openai-messages', openAiRow(2999))).toMatchObject({ of: 'id-2999' });
+  });
+});

@@ -5,9 +5,15 @@
 //   near:  MinHash over word shingles of the turns (minhash.ts) at or above the threshold. The
 //          system prompt and the tool schemas are left out here: an agent sends the same long
 //          instructions with every task, which would make all its tasks look alike.
-// Memory: one hash per kept record, plus one signature and its band keys in `near` mode.
+// Memory: about 50 bytes per distinct conversation for the exact pass (exact-index.ts), and for the
+// near pass the signatures of the last NEAR_WINDOW kept records only (near-index.ts: a fixed
+// ceiling of about 28 MB), so a near-duplicate is found when its kept record is among the last
+// 32,768 kept ones (retries and re-runs of a task come close together in id order). Removed
+// records are listed per group for the report.
 import { createHash } from 'node:crypto';
-import { bandKeys, shingleHashes, signatureOf, similarity, wordsOf } from './minhash.js';
+import { ExactIndex } from './exact-index.js';
+import { shingleHashes, signatureOf, similarity, wordsOf } from './minhash.js';
+import { bandHashes, NEAR_WINDOW, NearIndex } from './near-index.js';
 
 export type DedupMode = 'off' | 'exact' | 'near';
 
@@ -45,58 +51,44 @@ export const DEDUP_REASONS = {
 
 const MAX_LISTED = 1_000;
 
-interface Representative {
-  id: string;
-  signature: Uint32Array;
-}
-
 export class Deduplicator {
   readonly #options: DedupOptions;
-  readonly #exact = new Map<string, string>();
-  readonly #representatives: Representative[] = [];
-  readonly #buckets = new Map<number, number[]>();
+  readonly #exact = new ExactIndex();
+  readonly #near: NearIndex;
   readonly #groups = new Map<string, Array<{ id: string; kind: 'exact' | 'near' }>>();
 
-  constructor(options: DedupOptions) {
+  constructor(options: DedupOptions, nearWindow = NEAR_WINDOW) {
     if (!(options.threshold > 0 && options.threshold <= 1)) throw new RangeError('dedup threshold must be in (0, 1]');
     this.#options = options;
+    this.#near = new NearIndex(nearWindow);
   }
 
   /** Null when the record is new (and now known); else which kept record it duplicates. */
   check(id: string, format: string, row: unknown): DuplicateVerdict | null {
     if (this.#options.mode === 'off') return null;
-    const key = createHash('sha256').update(normalisedRow(format, row)).digest('base64');
+    const key = createHash('sha256').update(normalisedRow(format, row)).digest();
     const same = this.#exact.get(key);
     if (same !== undefined) return this.#remember(id, { kind: 'exact', of: same, similarity: 1 });
-    this.#exact.set(key, id);
-    if (this.#options.mode !== 'near') return null;
+    if (this.#options.mode !== 'near') {
+      this.#exact.set(key, id);
+      return null;
+    }
 
     const shingles = shingleHashes(wordsOf(turnText(format, row)));
-    if (shingles.length === 0) return null;
+    if (shingles.length === 0) {
+      this.#exact.set(key, id);
+      return null;
+    }
     const signature = signatureOf(shingles);
-    const keys = bandKeys(signature);
-    let best: { index: number; similarity: number } | null = null;
-    const seen = new Set<number>();
-    for (const bucketKey of keys) {
-      for (const index of this.#buckets.get(bucketKey) ?? []) {
-        if (seen.has(index)) continue;
-        seen.add(index);
-        const estimate = similarity(signature, this.#representatives[index]!.signature);
-        if (estimate >= this.#options.threshold && (best === null || estimate > best.similarity)) best = { index, similarity: estimate };
-      }
-    }
+    const bands = bandHashes(signature);
+    const best = this.#near.best(signature, bands, this.#options.threshold, similarity);
     if (best !== null) {
-      const kept = this.#representatives[best.index]!.id;
       // Its own text says the same as the kept one: remember it under the kept id for exact checks too.
-      this.#exact.set(key, kept);
-      return this.#remember(id, { kind: 'near', of: kept, similarity: best.similarity });
+      this.#exact.set(key, best.id);
+      return this.#remember(id, { kind: 'near', of: best.id, similarity: best.similarity });
     }
-    const index = this.#representatives.push({ id, signature }) - 1;
-    for (const bucketKey of keys) {
-      const bucket = this.#buckets.get(bucketKey);
-      if (bucket === undefined) this.#buckets.set(bucketKey, [index]);
-      else bucket.push(index);
-    }
+    this.#exact.set(key, id);
+    this.#near.add(id, signature, bands);
     return null;
   }
 

@@ -41,12 +41,23 @@ export function wordsOf(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
 }
 
-/** Hashes of the distinct SHINGLE_WORDS-word shingles (one shingle of all words when fewer). */
+/**
+ * Hashes of the distinct SHINGLE_WORDS-word shingles (one shingle of all words when fewer): FNV-1a
+ * of the words joined by single spaces, computed over the words in place (no joined string).
+ */
 export function shingleHashes(words: readonly string[], size = SHINGLE_WORDS): Uint32Array {
   const hashes = new Set<number>();
   if (words.length === 0) return new Uint32Array(0);
   if (words.length <= size) hashes.add(hashString(words.join(' ')));
-  for (let start = 0; start + size <= words.length; start += 1) hashes.add(hashString(words.slice(start, start + size).join(' ')));
+  for (let start = 0; start + size <= words.length; start += 1) {
+    let h = 0x811c9dc5;
+    for (let index = start; index < start + size; index += 1) {
+      if (index > start) h = Math.imul(h ^ 0x20, 0x01000193);
+      const word = words[index]!;
+      for (let char = 0; char < word.length; char += 1) h = Math.imul(h ^ word.charCodeAt(char), 0x01000193);
+    }
+    hashes.add(h >>> 0);
+  }
   return Uint32Array.from(hashes);
 }
 
@@ -67,17 +78,6 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   let equal = 0;
   for (let index = 0; index < PERMUTATIONS; index += 1) if (a[index] === b[index]) equal += 1;
   return equal / PERMUTATIONS;
-}
-
-/** One bucket key per band, distinct across bands (band number in the high part). */
-export function bandKeys(signature: Uint32Array): number[] {
-  const keys: number[] = [];
-  for (let band = 0; band < BANDS; band += 1) {
-    let h = band + 1;
-    for (let row = 0; row < ROWS; row += 1) h = fmix32(h ^ signature[band * ROWS + row]!) + Math.imul(h, 31);
-    keys.push(band * 4_294_967_296 + (h >>> 0));
-  }
-  return keys;
 }
 
 /** Exact Jaccard similarity of two shingle sets (tests and small inputs). */
