@@ -8,6 +8,7 @@ import type { ExchangeRecord } from './exchange-record.js';
 import {
   type EncodedRequest,
   type RequestBase,
+  PART_MIN_COMPRESS_BYTES,
   RequestCache,
   decodeShareGpt,
   encodeRequest,
@@ -81,7 +82,7 @@ export function encodeBatch(
     return {
       request,
       requestUtf8,
-      response: encodeBytes(responseUtf8),
+      response: encodeBytes(responseUtf8, PART_MIN_COMPRESS_BYTES),
       responseUtf8,
       sharegpt: record.sharegpt === null ? null : encodeShareGpt(record.sharegpt, { request: requestUtf8, response: responseUtf8 }),
     };
@@ -98,18 +99,25 @@ export function asKeyframe(requestUtf8: Buffer): EncodedRequest {
  * it can return the decoded bodies of every id in `ids` that has a row. Reads only what the cache
  * does not already hold, so a thread read in id order reads each row once.
  */
-export function* decodeRows(ids: readonly string[], cache: RequestCache): Generator<string[], Map<string, DecodedRecordBodies>, BodyRow[]> {
+export function* decodeRows(ids: readonly string[], cache: RequestCache): Generator<BodyRead, Map<string, DecodedRecordBodies>, BodyRow[]> {
   const rows = new Map<string, BodyRow>();
   // The wanted rows themselves (their response and ShareGPT bytes are needed even when the
   // request body is cached).
-  const first = yield [...new Set(ids)];
+  const first = yield { ids: [...new Set(ids)], chains: false };
   for (const row of first) rows.set(row.exchangeId, row);
   const present = ids.filter((id) => rows.has(id));
   let plan = planChains(present, rows, cache);
-  for (let round = 0; plan.missing.length > 0; round++) {
-    const found = yield plan.missing;
-    if (found.length === 0) throw new Error(`body-chains: the base ${plan.missing[0]} of a stored request body is missing`);
-    for (const row of found) rows.set(row.exchangeId, row);
+  // Then the bases the cache lacks, each with its whole chain (one query): normally none, as a
+  // thread read in id order finds its bases cached.
+  while (plan.missing.length > 0) {
+    const found = yield { ids: plan.missing, chains: true };
+    let added = 0;
+    for (const row of found) {
+      if (rows.has(row.exchangeId)) continue;
+      rows.set(row.exchangeId, row);
+      added++;
+    }
+    if (added === 0) throw new Error(`body-chains: the base ${plan.missing[0]} of a stored request body is missing`);
     plan = planChains(present, rows, cache);
   }
   const requests = resolveRequests(present, rows, plan.known, cache);
@@ -130,11 +138,20 @@ export function* decodeRows(ids: readonly string[], cache: RequestCache): Genera
   return out;
 }
 
+/**
+ * A read decodeRows asks for: the rows of `ids`, or (`chains`) those rows and every base down
+ * their chains, request columns only (response and ShareGPT bytes may be left empty).
+ */
+export interface BodyRead {
+  ids: string[];
+  chains: boolean;
+}
+
 /** Runs decodeRows with a synchronous reader (SQLite). */
-export function decodeRowsSync(ids: readonly string[], cache: RequestCache, read: (ids: string[]) => BodyRow[]): Map<string, DecodedRecordBodies> {
+export function decodeRowsSync(ids: readonly string[], cache: RequestCache, read: (wanted: BodyRead) => BodyRow[]): Map<string, DecodedRecordBodies> {
   const walk = decodeRows(ids, cache);
   let step = walk.next();
-  while (step.done !== true) step = walk.next(step.value.length === 0 ? [] : read(step.value));
+  while (step.done !== true) step = walk.next(step.value.ids.length === 0 ? [] : read(step.value));
   return step.value;
 }
 
@@ -142,12 +159,25 @@ export function decodeRowsSync(ids: readonly string[], cache: RequestCache, read
 export async function decodeRowsAsync(
   ids: readonly string[],
   cache: RequestCache,
-  read: (ids: string[]) => Promise<BodyRow[]>,
+  read: (wanted: BodyRead) => Promise<BodyRow[]>,
 ): Promise<Map<string, DecodedRecordBodies>> {
   const walk = decodeRows(ids, cache);
   let step = walk.next();
-  while (step.done !== true) step = walk.next(step.value.length === 0 ? [] : await read(step.value));
+  while (step.done !== true) step = walk.next(step.value.ids.length === 0 ? [] : await read(step.value));
   return step.value;
 }
 
 export { RequestCache };
+
+/**
+ * The SQL of a chain read (BodyRead.chains): the rows of the ids in `idsList` and, following
+ * base_id, every base down to a keyframe. Portable (SQLite and PostgreSQL), given how each binds
+ * a list of ids (`idsList` is the SQL of that list, e.g. `SELECT value FROM json_each(?)`).
+ */
+export function chainReadSql(idsList: string): string {
+  return `WITH RECURSIVE chain (exchange_id, base_id, chain_depth, request_bytes) AS (
+    SELECT exchange_id, base_id, chain_depth, request_bytes FROM exchange_bodies WHERE exchange_id IN (${idsList})
+    UNION
+    SELECT b.exchange_id, b.base_id, b.chain_depth, b.request_bytes FROM exchange_bodies AS b JOIN chain AS c ON b.exchange_id = c.base_id
+  ) SELECT exchange_id, base_id, chain_depth, request_bytes FROM chain`;
+}

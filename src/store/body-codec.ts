@@ -25,9 +25,12 @@ export function encodeBody(text: string): Buffer {
   return encodeBytes(Buffer.from(text, 'utf8'));
 }
 
-/** As encodeBody, for bytes that need not be whole UTF-8 text (a slice of a body, a delta). */
-export function encodeBytes(utf8: Buffer): Buffer {
-  if (utf8.length < MIN_COMPRESS_BYTES) return withTag(TAG_RAW, utf8);
+/**
+ * As encodeBody, for bytes that need not be whole UTF-8 text (a slice of a body, a delta).
+ * `minCompressBytes`: below it the bytes are kept raw (default MIN_COMPRESS_BYTES).
+ */
+export function encodeBytes(utf8: Buffer, minCompressBytes = MIN_COMPRESS_BYTES): Buffer {
+  if (utf8.length < minCompressBytes) return withTag(TAG_RAW, utf8);
   const compressed = brotliCompressSync(utf8, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: utf8.length },
   });

@@ -11,7 +11,8 @@
 //   bytes per record) at a fraction of its cost, and reading it is two copies.
 // - Bases form chains (a delta of a delta...): a record whose base is at depth MAX_CHAIN_DEPTH - 1
 //   is stored whole (a keyframe, depth 0), so reading one applies at most MAX_CHAIN_DEPTH - 1
-//   splices. A splice that would not save half of the body is not written either: keyframe.
+//   splices. A splice that would leave out less than MIN_SPLICE_SAVING bytes is not written
+//   either: keyframe.
 // - The derived ShareGPT row is stored as a fossil delta of the record's own request and response
 //   bodies (tag TAG_FOSSIL): its text is theirs, re-shaped. Its base is immutable (bodies are never
 //   rewritten) and belongs to the same record, so `rebuild` can replace the row freely and no other
@@ -26,8 +27,27 @@ import { createDelta } from 'fossil-delta';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { decodeBytes, encodeBytes } from './body-codec.js';
 
-/** Longest chain of bases: a record reads back after at most MAX_CHAIN_DEPTH - 1 splices. */
-export const MAX_CHAIN_DEPTH = 16;
+/**
+ * Longest chain of bases: a record reads back after at most MAX_CHAIN_DEPTH - 1 splices. A
+ * keyframe of a session costs its whole history at that point, so over N calls keyframes cost
+ * about N / (2 * MAX_CHAIN_DEPTH) times what the splices cost: 16 made the keyframe at call 16
+ * of the bench's 20-call sessions a sixth of the database (300 bytes per record); a splice reads
+ * back in a copy of the body, so even 63 of them cost a read well under a millisecond, and the
+ * stores read a chain in one query (body-chains.ts).
+ */
+export const MAX_CHAIN_DEPTH = 64;
+
+/**
+ * A splice is written when it leaves out at least this many bytes of the body. Measured: a rule
+ * of "saves half" stored the first calls of every session whole (their parent is short).
+ */
+const MIN_SPLICE_SAVING = 256;
+
+/**
+ * Small parts (a splice's middle, a response, a ShareGPT delta) are compressed from this size: the
+ * records are many and each part a few hundred bytes; brotli takes a third off a 500-byte response.
+ */
+export const PART_MIN_COMPRESS_BYTES = 128;
 
 const TAG_SPLICE = 0x10;
 const TAG_FOSSIL = 0x11;
@@ -53,9 +73,9 @@ export function encodeRequest(request: Buffer, base: RequestBase | null): Encode
     const prefix = commonPrefix(base.request, request);
     const suffix = commonSuffix(base.request, request, prefix);
     const middle = request.subarray(prefix, request.length - suffix);
-    if (middle.length * 2 < request.length) {
+    if (prefix + suffix >= MIN_SPLICE_SAVING) {
       const head = Buffer.concat([Buffer.from([TAG_SPLICE]), varint(prefix), varint(suffix)]);
-      return { bytes: Buffer.concat([head, encodeBytes(middle)]), baseId: base.id, depth: base.depth + 1 };
+      return { bytes: Buffer.concat([head, encodeBytes(middle, PART_MIN_COMPRESS_BYTES)]), baseId: base.id, depth: base.depth + 1 };
     }
   }
   return { bytes: encodeBytes(request), baseId: null, depth: 0 };
@@ -87,8 +107,8 @@ export interface ShareGptOrigin {
 export function encodeShareGpt(row: ShareGptRow, origin: ShareGptOrigin): Buffer {
   const target = Buffer.from(JSON.stringify(row), 'utf8');
   const delta = Buffer.from(createDelta(originBytes(origin), target));
-  if (delta.length >= target.length) return encodeBytes(target);
-  return Buffer.concat([Buffer.from([TAG_FOSSIL]), encodeBytes(delta)]);
+  if (delta.length >= target.length) return encodeBytes(target, PART_MIN_COMPRESS_BYTES);
+  return Buffer.concat([Buffer.from([TAG_FOSSIL]), encodeBytes(delta, PART_MIN_COMPRESS_BYTES)]);
 }
 
 export function decodeShareGpt(bytes: Uint8Array, origin: ShareGptOrigin): ShareGptRow {

@@ -15,6 +15,7 @@ import {
   RequestCache,
   asKeyframe,
   basesToRead,
+  chainReadSql,
   decodeRowsAsync,
   encodeBatch,
 } from '../body-chains.js';
@@ -149,6 +150,7 @@ interface StoredBodyRow {
 
 const BODY_COLUMNS = ['exchange_id', 'base_id', 'chain_depth', 'request_bytes', 'response_bytes', 'sharegpt_bytes'];
 const READ_BODIES_SQL = `SELECT ${BODY_COLUMNS.join(', ')} FROM exchange_bodies WHERE exchange_id = ANY($1::text[])`;
+const READ_CHAINS_SQL = chainReadSql('SELECT unnest($1::text[])');
 
 function bodyRowOf(row: StoredBodyRow): BodyRow {
   return {
@@ -156,8 +158,9 @@ function bodyRowOf(row: StoredBodyRow): BodyRow {
     baseId: row.base_id,
     depth: row.chain_depth,
     request: row.request_bytes,
-    response: row.response_bytes,
-    sharegpt: row.sharegpt_bytes,
+    // Absent from a chain read (bases: only their request bodies are needed).
+    response: row.response_bytes ?? Buffer.alloc(0),
+    sharegpt: row.sharegpt_bytes ?? null,
   };
 }
 
@@ -578,7 +581,7 @@ class PostgresStore implements Store {
     for (let attempt = 1; ; attempt++) {
       try {
         return await decodeRowsAsync(ids, this.#read, async (wanted) =>
-          (await client.query<StoredBodyRow>(READ_BODIES_SQL, [wanted])).rows.map(bodyRowOf),
+          (await client.query<StoredBodyRow>(wanted.chains ? READ_CHAINS_SQL : READ_BODIES_SQL, [wanted.ids])).rows.map(bodyRowOf),
         );
       } catch (error) {
         // A base deleted between two reads of a chain: its dependant was stored whole in the
