@@ -80,10 +80,6 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     throw explainOpenError(error, path) ?? error;
   }
   try {
-    // 16 KB pages for a new database (ignored by an existing one): the bodies table's rows are 1-2 KB,
-    // and 4 KB pages held two of them with a third of the page unused. Measured on the bench mix:
-    // 2,977 -> 2,758 bytes per record, reads faster. Must precede WAL (the size is fixed after).
-    db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
