@@ -100,7 +100,7 @@ describe('request bodies stored against their base', () => {
     expect(depths.slice(0, MAX_CHAIN_DEPTH + 1)).toEqual([...Array.from({ length: MAX_CHAIN_DEPTH }, (_, index) => index), 0]);
   });
 
-  it('stores a body whole when the splice would not save half of it', () => {
+  it('stores a body whole when the splice would leave out too little of it', () => {
     const parent = Buffer.from('a'.repeat(2_000));
     const child = Buffer.from('b'.repeat(2_000));
     const encoded = encodeRequest(child, { id: 'p', depth: 0, request: parent });
