@@ -1,11 +1,13 @@
 // How an exchange maps onto a row of `exchanges` in PostgreSQL: the column lists, the values an
-// insert binds, and the row -> StoredExchange / ExchangeSummary conversions. Bodies go through
-// body-codec (the same bytes as in SQLite, so `migrate` copies them as they are); text through
-// pg-text (no U+0000 in PostgreSQL text).
+// insert binds, and the row -> StoredExchange / ExchangeSummary conversions. Bodies of new
+// records go to `exchange_bodies` (record-bodies.ts, migration 5; the same bytes as in SQLite) and
+// leave the `exchanges` body columns empty; older records' bodies are read from those columns.
+// Text goes through pg-text (no U+0000 in PostgreSQL text).
 import type { Usage } from '../../conversation/model.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
-import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
+import { decodeBody, decodeJson } from '../body-codec.js';
+import type { EncodedRecordBodies } from '../body-chains.js';
 import type { ApiKind, ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { ExchangeSummary } from '../store.js';
 import { EXCHANGE_META_COLUMNS, usageColumns, usageKeys } from '../schema/exchange-columns.js';
@@ -43,21 +45,16 @@ export const summarySelectList = [
 /** A record ready to insert: everything costly (compression, word splitting) done before the transaction. */
 export interface PreparedRecord {
   record: ExchangeRecord;
-  request: Buffer;
-  response: Buffer;
-  sharegpt: Buffer | null;
+  bodies: EncodedRecordBodies;
   lexemes: string[];
 }
 
-export function prepareRecord(record: ExchangeRecord): PreparedRecord {
-  return {
-    record,
-    request: encodeBody(record.requestBody),
-    response: encodeBody(record.responseBody),
-    sharegpt: record.sharegpt === null ? null : encodeJson(record.sharegpt),
-    lexemes: indexLexemes(record.searchText),
-  };
+export function prepareRecord(record: ExchangeRecord, bodies: EncodedRecordBodies): PreparedRecord {
+  return { record, bodies, lexemes: indexLexemes(record.searchText) };
 }
+
+/** What a new record's `exchanges` body columns hold: nothing (its bodies are in exchange_bodies). */
+export const BODY_ELSEWHERE = Buffer.alloc(0);
 
 /**
  * The values of one inserted row. Review state and edit fields are parameters too, so `migrate`
@@ -105,9 +102,9 @@ export function insertValues(
     record.functionCallOnly,
     stored?.editedFunctionCallOnly ?? null,
     prepared.lexemes,
-    prepared.request,
-    prepared.response,
-    prepared.sharegpt,
+    BODY_ELSEWHERE,
+    BODY_ELSEWHERE,
+    null,
     stored?.editedSharegpt ?? null,
   ];
 }
@@ -209,12 +206,16 @@ function usageFromRow(row: MetaRow): Usage | null {
   return usage;
 }
 
-export function exchangeFromRow(row: FullRow): StoredExchange {
+/** `bodies`: the record's bodies from exchange_bodies; absent for a record stored before it (read from its own columns). */
+export function exchangeFromRow(
+  row: FullRow,
+  bodies?: { requestBody: string; responseBody: string; sharegpt: ShareGptRow | null },
+): StoredExchange {
   return {
     ...metaFromRow(row),
-    requestBody: decodeBody(row.request_body),
-    responseBody: decodeBody(row.response_body),
-    sharegpt: row.sharegpt === null ? null : decodeJson<ShareGptRow>(row.sharegpt),
+    requestBody: bodies?.requestBody ?? decodeBody(row.request_body),
+    responseBody: bodies?.responseBody ?? decodeBody(row.response_body),
+    sharegpt: bodies !== undefined ? bodies.sharegpt : row.sharegpt === null ? null : decodeJson<ShareGptRow>(row.sharegpt),
     editedSharegpt: row.edited_sharegpt === null ? null : decodeJson<ShareGptRow>(row.edited_sharegpt),
   };
 }

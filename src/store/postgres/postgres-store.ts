@@ -9,6 +9,17 @@
 import pg from 'pg';
 import type { ReviewState, StoredExchange, ExchangeRecord } from '../exchange-record.js';
 import { encodeJson } from '../body-codec.js';
+import {
+  type BodyRow,
+  type DecodedRecordBodies,
+  RequestCache,
+  asKeyframe,
+  basesToRead,
+  chainReadSql,
+  decodeRowsAsync,
+  encodeBatch,
+} from '../body-chains.js';
+import { type RequestBase, encodeShareGpt } from '../record-bodies.js';
 import type {
   AggregateOptions,
   Annotation,
@@ -132,10 +143,42 @@ function withSslMode(url: string, sslmode: string | undefined): string {
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+interface StoredBodyRow {
+  exchange_id: string;
+  base_id: string | null;
+  chain_depth: number;
+  request_bytes: Buffer;
+  response_bytes: Buffer;
+  sharegpt_bytes: Buffer | null;
+}
+
+const BODY_COLUMNS = ['exchange_id', 'base_id', 'chain_depth', 'request_bytes', 'response_bytes', 'sharegpt_bytes'];
+const READ_BODIES_SQL = `SELECT ${BODY_COLUMNS.join(', ')} FROM exchange_bodies WHERE exchange_id = ANY($1::text[])`;
+const READ_CHAINS_SQL = chainReadSql('SELECT unnest($1::text[])');
+
+function bodyRowOf(row: StoredBodyRow): BodyRow {
+  return {
+    exchangeId: row.exchange_id,
+    baseId: row.base_id,
+    depth: row.chain_depth,
+    request: row.request_bytes,
+    // Absent from a chain read (bases: only their request bodies are needed).
+    response: row.response_bytes ?? Buffer.alloc(0),
+    sharegpt: row.sharegpt_bytes ?? null,
+  };
+}
+
+/** How often a read retries decoding when a base went away under it (a delete stored its dependants whole meanwhile). */
+const DECODE_ATTEMPTS = 3;
+
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   #scanTables: ReturnType<typeof createPostgresScanTables> | undefined;
   #closed = false;
+  /** Request bodies this instance wrote, by id and thread key: what the next call of a session is stored against. */
+  readonly #written = new RequestCache();
+  /** Request bodies decoded by reads (bases of the records read next). */
+  readonly #read = new RequestCache();
 
   #migrationPending = false;
 
@@ -187,13 +230,26 @@ class PostgresStore implements Store {
       this.#migrationPending = false;
     }
     // Compress and split words before taking the lock: other writers wait only for the inserts.
-    const prepared = records.map(prepareRecord);
+    // Each request is stored against its parent's (record-bodies.ts), cached from this instance's
+    // last writes; a parent written by another instance (or before a restart) is read here, in
+    // one query for the batch.
+    const toRead = basesToRead(records, this.#written);
+    const readBases = toRead.length === 0 ? new Map<string, RequestBase>() : await this.#readBases(toRead);
+    const encoded = encodeBatch(records, this.#written, readBases);
+    const prepared = records.map((record, index) => prepareRecord(record, encoded[index]!));
     await this.#transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
       const ids = [...new Set(records.map((record) => record.id))];
-      const existing = new Set(
-        (await client.query<{ id: string }>('SELECT id FROM exchanges WHERE id = ANY($1::text[])', [ids])).rows.map((row) => row.id),
+      const bases = [...new Set(encoded.flatMap((bodies) => (bodies.request.baseId === null ? [] : [bodies.request.baseId])))];
+      // One read: the ids already stored, and which bases still exist (one may have been deleted
+      // since it was cached: under the write lock, no delete runs until this batch commits).
+      const found = await client.query<{ id: string; kind: 'record' | 'base' }>(
+        `SELECT id, 'record' AS kind FROM exchanges WHERE id = ANY($1::text[])
+         UNION ALL SELECT exchange_id, 'base' FROM exchange_bodies WHERE exchange_id = ANY($2::text[])`,
+        [ids, bases],
       );
+      const existing = new Set(found.rows.filter((row) => row.kind === 'record').map((row) => row.id));
+      const basesStored = new Set(found.rows.filter((row) => row.kind === 'base').map((row) => row.id));
       const storedParents = await this.#storedParents(client, records);
       // Records of this batch by selfKey, for children later in the same batch.
       const inBatch = new Map<string, Array<{ id: string; threadId: string }>>();
@@ -209,6 +265,9 @@ class PostgresStore implements Store {
           }
         }
         const threadId = parent?.threadId ?? record.id;
+        const baseId = item.bodies.request.baseId;
+        if (baseId !== null && !basesStored.has(baseId)) item.bodies.request = asKeyframe(item.bodies.requestUtf8);
+        basesStored.add(record.id);
         rows.push({ prepared: item, parentId: parent?.id ?? null, threadId });
         if (record.selfKey !== null) {
           const list = inBatch.get(record.selfKey) ?? [];
@@ -230,6 +289,19 @@ class PostgresStore implements Store {
         await client.query(
           `INSERT INTO exchanges (${insertColumns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
           params,
+        );
+        const bodies = chunk.map((row) => row.prepared.bodies);
+        await client.query(
+          `INSERT INTO exchange_bodies (${BODY_COLUMNS.join(', ')})
+           SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::bytea[], $5::bytea[], $6::bytea[])`,
+          [
+            chunk.map((row) => row.prepared.record.id),
+            bodies.map((body) => body.request.baseId),
+            bodies.map((body) => body.request.depth),
+            bodies.map((body) => body.request.bytes),
+            bodies.map((body) => body.response),
+            bodies.map((body) => body.sharegpt),
+          ],
         );
       }
       await this.#adoptOrphans(
@@ -302,12 +374,12 @@ class PostgresStore implements Store {
 
   async get(id: string): Promise<StoredExchange | null> {
     const result = await this.#pool.query<FullRow>(`SELECT ${fullSelectList} FROM exchanges WHERE id = $1`, [id]);
-    const row = result.rows[0];
-    return row === undefined ? null : exchangeFromRow(row);
+    return (await this.#withBodies(result.rows))[0] ?? null;
   }
 
   async list(filter: ListFilter, options: ListOptions): Promise<ListPage> {
-    return this.#page(filter, options, fullSelectList, (row) => exchangeFromRow(row as FullRow));
+    const page = await this.#page(filter, options, fullSelectList, (row) => row as FullRow);
+    return { ...page, items: await this.#withBodies(page.items) };
   }
 
   async listSummaries(filter: ListFilter, options: ListOptions): Promise<ListPage<ExchangeSummary>> {
@@ -323,7 +395,7 @@ class PostgresStore implements Store {
     for (;;) {
       // One short query per batch: no cursor or transaction stays open across the consumer's awaits.
       const rows = (await this.#pool.query<FullRow>(sql, [...condition.params, after, size])).rows;
-      for (const row of rows) yield exchangeFromRow(row);
+      for (const record of await this.#withBodies(rows)) yield record;
       if (rows.length < size) return;
       after = rows[rows.length - 1]!.id;
     }
@@ -411,11 +483,20 @@ class PostgresStore implements Store {
   }
 
   async updateDerived(id: string, derived: DerivedFields): Promise<boolean> {
+    // A record with its bodies in exchange_bodies keeps its ShareGPT row there, as a delta of its
+    // own bodies (no other record's row depends on it: it can be replaced freely).
+    const bodies = (await this.#decodeBodies(this.#pool, [id])).get(id);
+    if (bodies !== undefined) {
+      await this.#pool.query('UPDATE exchange_bodies SET sharegpt_bytes = $1 WHERE exchange_id = $2', [
+        derived.sharegpt === null ? null : encodeShareGpt(derived.sharegpt, { request: bodies.requestUtf8, response: bodies.responseUtf8 }),
+        id,
+      ]);
+    }
     const result = await this.#pool.query(
       `UPDATE exchanges SET sharegpt = $1, converter_version = $2, turn_count = $3, has_tools = $4, preview = $5,
         function_call_only = $6, search_vector = array_to_tsvector($7::text[]) WHERE id = $8`,
       [
-        derived.sharegpt === null ? null : encodeJson(derived.sharegpt),
+        derived.sharegpt === null || bodies !== undefined ? null : encodeJson(derived.sharegpt),
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools,
@@ -431,14 +512,96 @@ class PostgresStore implements Store {
   // Deleting a record deletes its annotation and tags too: foreign keys ON DELETE CASCADE (schema.ts).
   async delete(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const result = await this.#pool.query('DELETE FROM exchanges WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
-    return result.rowCount ?? 0;
+    return this.#deleteMatching('id = ANY($1::text[])', [[...new Set(ids)]]);
   }
 
   async deleteWhere(filter: ListFilter): Promise<number> {
     const condition = filterToSql(filter);
-    const result = await this.#pool.query(`DELETE FROM exchanges WHERE ${condition.where}`, condition.params);
-    return result.rowCount ?? 0;
+    return this.#deleteMatching(condition.where, condition.params);
+  }
+
+  /**
+   * Deletes the records matching `where` (over `exchanges`), after storing whole the request
+   * bodies of the records stored against them (record-bodies.ts): decoding never needs a row
+   * that is gone. Under the write lock, so no batch stores a record against one being deleted.
+   */
+  async #deleteMatching(where: string, params: unknown[]): Promise<number> {
+    let removed = 0;
+    await this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      const dependants = (
+        await client.query<{ exchange_id: string }>(
+          `SELECT exchange_id FROM exchange_bodies
+           WHERE base_id IN (SELECT id FROM exchanges WHERE ${where}) AND exchange_id NOT IN (SELECT id FROM exchanges WHERE ${where})`,
+          params,
+        )
+      ).rows.map((row) => row.exchange_id);
+      if (dependants.length > 0) {
+        const decoded = await this.#decodeBodies(client, dependants);
+        const rewritten = [...decoded];
+        await client.query(
+          `UPDATE exchange_bodies SET request_bytes = k.bytes, base_id = NULL, chain_depth = 0
+           FROM unnest($1::text[], $2::bytea[]) AS k(id, bytes) WHERE exchange_bodies.exchange_id = k.id COLLATE "C"`,
+          [rewritten.map(([id]) => id), rewritten.map(([, bodies]) => asKeyframe(bodies.requestUtf8).bytes)],
+        );
+      }
+      const deleted = await client.query<{ id: string }>(`DELETE FROM exchanges WHERE ${where} RETURNING id`, params);
+      for (const row of deleted.rows) {
+        this.#written.delete(row.id);
+        this.#read.delete(row.id);
+      }
+      removed = deleted.rowCount ?? 0;
+    });
+    return removed;
+  }
+
+  /** A batch's bases that this instance did not cache: each child's stored parent, decoded (reads per batch, never per record). */
+  async #readBases(records: readonly ExchangeRecord[]): Promise<Map<string, RequestBase>> {
+    const out = new Map<string, RequestBase>();
+    try {
+      const parents = await this.#pool.query<{ child_id: string; id: string }>(
+        `SELECT wanted.child_id, parent.id
+         FROM unnest($1::text[], $2::text[]) AS wanted(parent_key, child_id)
+         CROSS JOIN LATERAL (
+           SELECT id FROM exchanges WHERE self_key = wanted.parent_key AND id < wanted.child_id COLLATE "C" ORDER BY id DESC LIMIT 1
+         ) AS parent`,
+        [records.map((record) => toPgText(record.parentKey!)), records.map((record) => record.id)],
+      );
+      if (parents.rows.length === 0) return out;
+      const decoded = await this.#decodeBodies(this.#pool, [...new Set(parents.rows.map((row) => row.id))]);
+      for (const row of parents.rows) {
+        const bodies = decoded.get(row.id);
+        if (bodies !== undefined) out.set(row.child_id, { id: row.id, depth: bodies.depth, request: bodies.requestUtf8 });
+      }
+    } catch (error) {
+      // A base that cannot be read only costs the delta (the body is stored whole); a database
+      // that is down fails the insert itself, just after.
+      if (isUnavailable(error)) throw error;
+    }
+    return out;
+  }
+
+  /** Decoded bodies of the ids stored in exchange_bodies (older records have none: their bodies are in `exchanges`). */
+  async #decodeBodies(client: Queryable, ids: readonly string[]): Promise<Map<string, DecodedRecordBodies>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await decodeRowsAsync(ids, this.#read, async (wanted) =>
+          (await client.query<StoredBodyRow>(wanted.chains ? READ_CHAINS_SQL : READ_BODIES_SQL, [wanted.ids])).rows.map(bodyRowOf),
+        );
+      } catch (error) {
+        // A base deleted between two reads of a chain: its dependant was stored whole in the
+        // delete's transaction, so reading again from the start finds it.
+        if (attempt >= DECODE_ATTEMPTS || !/base .* is missing/u.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  /** Full rows with their bodies: from exchange_bodies when the row's own body columns are empty (migration 5). */
+  async #withBodies(rows: readonly FullRow[]): Promise<StoredExchange[]> {
+    const elsewhere = rows.filter((row) => row.request_body.length === 0).map((row) => row.id);
+    const bodies = elsewhere.length === 0 ? new Map<string, DecodedRecordBodies>() : await this.#decodeBodies(this.#pool, elsewhere);
+    // A row whose bodies are gone was deleted after the page was read: it is left out.
+    return rows.filter((row) => row.request_body.length > 0 || bodies.has(row.id)).map((row) => exchangeFromRow(row, bodies.get(row.id)));
   }
 
   async count(filter: ListFilter = {}): Promise<number> {

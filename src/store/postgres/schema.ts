@@ -122,6 +122,32 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     ],
   },
   {
+    version: 5,
+    name: 'bodies apart, stored against their parent',
+    // As SQLite's migration 7: bodies in a side table written by store/record-bodies.ts (a request
+    // body as a splice of its base's, the ShareGPT row as a delta of its own bodies). Older records
+    // keep theirs in the `exchanges` columns and are read from there (nothing is moved). A record's
+    // bodies go with it (cascade); `base_id` refuses the deletion of a base whose dependants were
+    // not stored whole first (the store does that in the delete's transaction), so a missed case
+    // fails the delete instead of leaving a body that cannot be read.
+    statements: [
+      // IF NOT EXISTS: tests take a database back to an earlier version and migrate it again.
+      `CREATE TABLE IF NOT EXISTS exchange_bodies (
+        exchange_id ${id} PRIMARY KEY REFERENCES exchanges (id) ON DELETE CASCADE,
+        base_id ${id} REFERENCES exchange_bodies (exchange_id),
+        chain_depth INTEGER NOT NULL,
+        request_bytes BYTEA NOT NULL,
+        response_bytes BYTEA NOT NULL,
+        sharegpt_bytes BYTEA
+      )`,
+      // Compressed by the store already (body-codec.ts): no second compression.
+      'ALTER TABLE exchange_bodies ALTER COLUMN request_bytes SET STORAGE EXTERNAL',
+      'ALTER TABLE exchange_bodies ALTER COLUMN response_bytes SET STORAGE EXTERNAL',
+      'ALTER TABLE exchange_bodies ALTER COLUMN sharegpt_bytes SET STORAGE EXTERNAL',
+      'CREATE INDEX IF NOT EXISTS exchange_bodies_base ON exchange_bodies (base_id) WHERE base_id IS NOT NULL',
+    ],
+  },
+  {
     version: 6,
     name: 'privacy findings and MinHash bands',
     // As SQLite's migration 8: what the background scan (privacy/scan-records.ts) found per record

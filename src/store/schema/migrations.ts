@@ -200,6 +200,29 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
+    version: 7,
+    name: 'bodies apart, stored against their parent',
+    // Bodies in a side table, so scans of `exchanges` never read them, stored by
+    // store/record-bodies.ts: a request body as a splice of its base's (`base_id`, normally the
+    // thread parent; `chain_depth` bounds the chain), the ShareGPT row as a delta of the record's
+    // own bodies. Records stored before keep their bodies in the old `exchanges` columns and are
+    // read from there: nothing is moved, so the migration is instant on a large database. New
+    // records leave those columns empty.
+    statements: (dialect) => [
+      // IF NOT EXISTS: tests roll a database back to an earlier version and migrate it again.
+      `CREATE TABLE IF NOT EXISTS exchange_bodies (
+        exchange_id ${dialect.id} PRIMARY KEY,
+        base_id ${dialect.id},
+        chain_depth INTEGER NOT NULL,
+        request_bytes ${dialect.bytes} NOT NULL,
+        response_bytes ${dialect.bytes} NOT NULL,
+        sharegpt_bytes ${dialect.bytes}
+      )`,
+      // Deleting a base finds its dependants (re-encoded before it goes).
+      'CREATE INDEX IF NOT EXISTS exchange_bodies_base ON exchange_bodies (base_id) WHERE base_id IS NOT NULL',
+    ],
+  },
+  {
     version: 8,
     name: 'privacy findings and MinHash bands',
     // What the background scan (privacy/scan-records.ts) found in each record, in side tables for

@@ -1,11 +1,13 @@
 // How an exchange maps onto a row of `exchanges` in SQLite: the column lists, the parameters an
-// insert binds, and the row -> StoredExchange / ExchangeSummary conversions. Flags are 0/1,
-// bodies go through body-codec.
+// insert binds, and the row -> StoredExchange / ExchangeSummary conversions. Flags are 0/1.
+// Bodies of new records live in `exchange_bodies` (record-bodies.ts; migration 7): their
+// `exchanges` body columns are left empty. Older records' bodies are still read from those columns.
 import type { ApiKind, ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { Usage } from '../../conversation/model.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
-import { decodeBody, decodeJson, encodeBody, encodeJson } from '../body-codec.js';
+import { decodeBody, decodeJson } from '../body-codec.js';
+import type { EncodedRequest } from '../record-bodies.js';
 import type { ExchangeSummary } from '../store.js';
 import { EXCHANGE_META_COLUMNS, usageColumns, usageKeys } from '../schema/exchange-columns.js';
 
@@ -47,12 +49,13 @@ export const summarySelectList = [
 
 type SqlValue = string | number | bigint | Buffer | null;
 
-/** The compressed bodies of a record: computed before the write transaction opens. */
+/** The compressed bodies of a record: computed before the write transaction opens (record-bodies.ts). */
 export interface EncodedBodies {
-  request: Buffer;
+  request: EncodedRequest;
+  /** The request body as received: what a keyframe is re-encoded from. */
+  requestUtf8: Buffer;
   response: Buffer;
   sharegpt: Buffer | null;
-  search: Buffer;
   preview: string;
   /** Kept in the function_call_only_exchanges side table, not in `exchanges`. */
   functionCallOnly: boolean;
@@ -65,16 +68,8 @@ export interface EncodedBodies {
  */
 export const NO_SEARCH_TEXT = Buffer.from([0x00]);
 
-export function encodeBodies(record: ExchangeRecord): EncodedBodies {
-  return {
-    request: encodeBody(record.requestBody),
-    response: encodeBody(record.responseBody),
-    sharegpt: record.sharegpt === null ? null : encodeJson(record.sharegpt),
-    search: NO_SEARCH_TEXT,
-    preview: record.preview,
-    functionCallOnly: record.functionCallOnly,
-  };
-}
+/** What a new record's `exchanges` body columns hold: nothing (its bodies are in exchange_bodies). */
+export const BODY_ELSEWHERE = Buffer.alloc(0);
 
 export function insertParams(
   record: ExchangeRecord,
@@ -110,10 +105,10 @@ export function insertParams(
     flag(record.hasTools),
     bodies.preview,
     link.searchRowid,
-    bodies.request,
-    bodies.response,
-    bodies.sharegpt,
-    bodies.search,
+    BODY_ELSEWHERE,
+    BODY_ELSEWHERE,
+    null,
+    NO_SEARCH_TEXT,
   ];
 }
 
@@ -214,12 +209,20 @@ function usageFromRow(row: MetaRow): Usage | null {
   return usage;
 }
 
-export function exchangeFromRow(row: FullRow): StoredExchange {
+/** A record's bodies read from exchange_bodies (record-bodies.ts). */
+export interface DecodedBodies {
+  requestBody: string;
+  responseBody: string;
+  sharegpt: ShareGptRow | null;
+}
+
+/** `bodies`: the record's bodies from exchange_bodies; absent for a record stored before it (read from its own columns). */
+export function exchangeFromRow(row: FullRow, bodies?: DecodedBodies): StoredExchange {
   return {
     ...metaFromRow(row),
-    requestBody: decodeBody(row.request_body),
-    responseBody: decodeBody(row.response_body),
-    sharegpt: row.sharegpt === null ? null : decodeJson<ShareGptRow>(row.sharegpt),
+    requestBody: bodies?.requestBody ?? decodeBody(row.request_body),
+    responseBody: bodies?.responseBody ?? decodeBody(row.response_body),
+    sharegpt: bodies !== undefined ? bodies.sharegpt : row.sharegpt === null ? null : decodeJson<ShareGptRow>(row.sharegpt),
     editedSharegpt: row.edited_sharegpt === null ? null : decodeJson<ShareGptRow>(row.edited_sharegpt),
   };
 }

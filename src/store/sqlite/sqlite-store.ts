@@ -40,10 +40,20 @@ import type {
   ScanSummary,
 } from '../store.js';
 import {
+  type BodyRow,
+  type DecodedRecordBodies,
+  RequestCache,
+  asKeyframe,
+  basesToRead,
+  chainReadSql,
+  decodeRowsSync,
+  encodeBatch,
+} from '../body-chains.js';
+import { type RequestBase, encodeShareGpt } from '../record-bodies.js';
+import {
   type EncodedBodies,
   type FullRow,
   type SummaryRow,
-  encodeBodies,
   exchangeFromRow,
   fullSelectList,
   insertColumns,
@@ -143,8 +153,23 @@ function backfillFunctionCallOnly(db: Database.Database): void {
       const bytes = row.edited_sharegpt ?? row.sharegpt;
       if (bytes !== null && isFunctionCallOnly(decodeJson<ShareGptRow>(bytes))) flag.run(row.id);
     }
-    if (rows.length < 500) return;
+    if (rows.length < 500) break;
     after = rows[rows.length - 1]!.id;
+  }
+  // Records whose bodies are in exchange_bodies (migration 7), in a database taken back to before migration 2.
+  const hasBodies = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exchange_bodies'").get() !== undefined;
+  if (!hasBodies) return;
+  const readBodyRows = db.prepare<[string], StoredBodyRow>(
+    'SELECT exchange_id, base_id, chain_depth, request_bytes, response_bytes, sharegpt_bytes FROM exchange_bodies WHERE exchange_id IN (SELECT value FROM json_each(?))',
+  );
+  const readChains = db.prepare<[string], StoredBodyRow>(chainReadSql('SELECT value FROM json_each(?)'));
+  const cache = new RequestCache();
+  const ids = db.prepare<[], string>('SELECT b.exchange_id FROM exchange_bodies AS b JOIN exchanges AS e ON e.id = b.exchange_id WHERE b.sharegpt_bytes IS NOT NULL AND e.edited_sharegpt IS NULL ORDER BY b.exchange_id').pluck().all();
+  for (let start = 0; start < ids.length; start += 500) {
+    const decoded = decodeRowsSync(ids.slice(start, start + 500), cache, (wanted) =>
+      (wanted.chains ? readChains : readBodyRows).all(JSON.stringify(wanted.ids)).map(bodyRowOf),
+    );
+    for (const [id, bodies] of decoded) if (bodies.sharegpt !== null && isFunctionCallOnly(bodies.sharegpt)) flag.run(id);
   }
 }
 
@@ -186,6 +211,27 @@ function aggregateFromTotals(totals: AggregateTotals): Pick<StoreAggregates, 're
   };
 }
 
+interface StoredBodyRow {
+  exchange_id: string;
+  base_id: string | null;
+  chain_depth: number;
+  request_bytes: Buffer;
+  response_bytes: Buffer;
+  sharegpt_bytes: Buffer | null;
+}
+
+function bodyRowOf(row: StoredBodyRow): BodyRow {
+  return {
+    exchangeId: row.exchange_id,
+    baseId: row.base_id,
+    depth: row.chain_depth,
+    request: row.request_bytes,
+    // Absent from a chain read (bases: only their request bodies are needed).
+    response: row.response_bytes ?? Buffer.alloc(0),
+    sharegpt: row.sharegpt_bytes ?? null,
+  };
+}
+
 class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
@@ -200,6 +246,13 @@ class SqliteStore implements Store {
   readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
   readonly #tokenize: Tokenize;
   readonly #scans: ReturnType<typeof createSqliteScanTables>;
+  readonly #findParent: Database.Statement<[string, string], { id: string; thread_id: string }>;
+  readonly #readBodyRows: Database.Statement<[string], StoredBodyRow>;
+  readonly #readChains: Database.Statement<[string], StoredBodyRow>;
+  /** Request bodies this store wrote, by id and thread key: what the next call of a session is stored against. */
+  readonly #written = new RequestCache();
+  /** Request bodies decoded by reads (bases of the records read next). */
+  readonly #read = new RequestCache();
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -209,6 +262,20 @@ class SqliteStore implements Store {
     const findParent = db.prepare<[string, string], { id: string; thread_id: string }>(
       'SELECT id, thread_id FROM exchanges WHERE self_key = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+    this.#findParent = findParent;
+    this.#readBodyRows = db.prepare<[string], StoredBodyRow>(
+      'SELECT exchange_id, base_id, chain_depth, request_bytes, response_bytes, sharegpt_bytes FROM exchange_bodies ' +
+        'WHERE exchange_id IN (SELECT value FROM json_each(?))',
+    );
+    this.#readChains = db.prepare<[string], StoredBodyRow>(chainReadSql('SELECT value FROM json_each(?)'));
+    const bodyExists = db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM exchange_bodies WHERE exchange_id = ?');
+    const insertBody = db.prepare(
+      'INSERT INTO exchange_bodies (exchange_id, base_id, chain_depth, request_bytes, response_bytes, sharegpt_bytes) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const dependantsOf = db.prepare<[string], string>('SELECT exchange_id FROM exchange_bodies WHERE base_id = ?').pluck();
+    const makeKeyframe = db.prepare('UPDATE exchange_bodies SET request_bytes = ?, base_id = NULL, chain_depth = 0 WHERE exchange_id = ?');
+    const deleteBody = db.prepare('DELETE FROM exchange_bodies WHERE exchange_id = ?');
+    const updateBodyShareGpt = db.prepare('UPDATE exchange_bodies SET sharegpt_bytes = ? WHERE exchange_id = ?');
     const insertSearchAt = db.prepare('INSERT INTO exchanges_fts (rowid, search_text) VALUES (?, ?)');
     const maxRowidInBand = db.prepare<[number, number], number | null>(
       'SELECT MAX(search_rowid) FROM exchanges WHERE search_rowid >= ? AND search_rowid < ?',
@@ -269,13 +336,19 @@ class SqliteStore implements Store {
         countLatency('ttfb_ms', record.ttfbMs);
         const parent = record.parentKey === null ? undefined : findParent.get(record.parentKey, record.id);
         const searchRowid = record.searchText === '' ? null : insertSearch(record.id, record.searchText);
+        const encoded = bodies[index]!;
         insertExchange.run(
-          insertParams(record, bodies[index]!, {
+          insertParams(record, encoded, {
             parentId: parent?.id ?? null,
             threadId: parent?.thread_id ?? record.id,
             searchRowid,
           }),
         );
+        // The base was read or cached before this transaction: if it has been deleted since (by
+        // another connection), the body is stored whole instead.
+        let request = encoded.request;
+        if (request.baseId !== null && bodyExists.get(request.baseId) === undefined) request = asKeyframe(encoded.requestUtf8);
+        insertBody.run(record.id, request.baseId, request.depth, request.bytes, encoded.response, encoded.sharegpt);
         if (bodies[index]!.functionCallOnly) flagFunctionCallOnly.run(record.id);
         if (record.client != null || record.sideCall != null) insertClient.run(record.id, record.client ?? null, record.clientVersion ?? null, record.sideCall ?? null);
       });
@@ -314,10 +387,22 @@ class SqliteStore implements Store {
       return true;
     });
     this.#deleteMany = db.transaction((ids: readonly string[]) => {
+      // Records stored against a deleted one are stored whole first (record-bodies.ts): decoding
+      // never needs a row that is gone.
+      const deleting = new Set(ids);
+      const dependants = new Set<string>();
+      for (const id of deleting) for (const dependant of dependantsOf.all(id)) if (!deleting.has(dependant)) dependants.add(dependant);
+      if (dependants.size > 0) {
+        const decoded = this.#decodeBodies([...dependants]);
+        for (const [id, bodies] of decoded) makeKeyframe.run(asKeyframe(bodies.requestUtf8).bytes, id);
+      }
       let removed = 0;
       for (const id of ids) {
+        this.#written.delete(id);
+        this.#read.delete(id);
         const row = searchRowidOf.get(id);
         if (row === undefined) continue;
+        deleteBody.run(id);
         if (row.search_rowid !== null) deleteSearch.run(row.search_rowid);
         unflagFunctionCallOnly.run(id);
         deleteClient.run(id);
@@ -341,8 +426,8 @@ class SqliteStore implements Store {
       // table holds only the effective flag, so clearing an edit re-judges the derived row.
       let effective = functionCallOnly;
       if (row === null) {
-        const derived = readDerived.get(id)?.sharegpt ?? null;
-        effective = derived !== null && isFunctionCallOnly(decodeJson<ShareGptRow>(derived));
+        const derived = this.#derivedShareGpt(id, readDerived.get(id)?.sharegpt ?? null);
+        effective = derived !== null && isFunctionCallOnly(derived);
       }
       if (effective) flagFunctionCallOnly.run(id);
       else unflagFunctionCallOnly.run(id);
@@ -368,8 +453,17 @@ class SqliteStore implements Store {
           searchRowid = keep;
         }
       }
+      // A record with its bodies in exchange_bodies keeps its ShareGPT row there, as a delta of
+      // its own bodies (which no other record's row depends on: it can be replaced freely).
+      const bodies = this.#decodeBodies([id]).get(id);
+      if (bodies !== undefined) {
+        updateBodyShareGpt.run(
+          derived.sharegpt === null ? null : encodeShareGpt(derived.sharegpt, { request: bodies.requestUtf8, response: bodies.responseUtf8 }),
+          id,
+        );
+      }
       writeDerived.run(
-        derived.sharegpt === null ? null : encodeJson(derived.sharegpt),
+        derived.sharegpt === null || bodies !== undefined ? null : encodeJson(derived.sharegpt),
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools ? 1 : 0,
@@ -395,19 +489,24 @@ class SqliteStore implements Store {
   async insertBatch(records: readonly ExchangeRecord[]): Promise<void> {
     if (records.length === 0) return;
     // Compress before taking the write lock: other writers wait only for the inserts themselves.
-    const bodies = records.map(encodeBodies);
+    const bodies = this.#encode(records);
     // IMMEDIATE: take the write lock up front (waiting busy_timeout), instead of failing on the
     // read-to-write upgrade a deferred transaction would attempt after its first SELECT.
     this.#insertTransaction.immediate(records, bodies);
   }
 
   async get(id: string): Promise<StoredExchange | null> {
-    const row = this.#statement(`SELECT ${fullSelectList} FROM exchanges WHERE id = ?`).get(id) as FullRow | undefined;
-    return row === undefined ? null : exchangeFromRow(row);
+    return this.#snapshot(() => {
+      const row = this.#statement(`SELECT ${fullSelectList} FROM exchanges WHERE id = ?`).get(id) as FullRow | undefined;
+      return row === undefined ? null : this.#withBodies([row])[0]!;
+    });
   }
 
   async list(filter: ListFilter, options: ListOptions): Promise<ListPage> {
-    return this.#page(filter, options, fullSelectList, (row) => exchangeFromRow(row as FullRow));
+    return this.#snapshot(() => {
+      const page = this.#page(filter, options, fullSelectList, (row) => row as FullRow);
+      return { ...page, items: this.#withBodies(page.items) };
+    });
   }
 
   async listSummaries(filter: ListFilter, options: ListOptions): Promise<ListPage<ExchangeSummary>> {
@@ -429,7 +528,8 @@ class SqliteStore implements Store {
     for (;;) {
       // One short read per batch: no statement stays open across the consumer's awaits.
       const rows = statement.all(...condition.params, after, size) as FullRow[];
-      for (const row of rows) yield exchangeFromRow(row);
+      const records = this.#snapshot(() => this.#withBodies(rows));
+      for (const record of records) yield record;
       if (rows.length < size) return;
       after = rows[rows.length - 1]!.id;
     }
@@ -809,6 +909,50 @@ class SqliteStore implements Store {
   #snapshot<T>(read: () => T): T {
     if (this.#db.inTransaction) return read();
     return this.#db.transaction(read).deferred();
+  }
+
+  /**
+   * Encodes a batch's bodies (record-bodies.ts), each request against its parent's: from the
+   * bodies this store wrote last, else read here (a record whose parent another process wrote,
+   * or one written before a restart). Runs before the write transaction.
+   */
+  #encode(records: readonly ExchangeRecord[]): EncodedBodies[] {
+    const readBases = new Map<string, RequestBase>();
+    for (const record of basesToRead(records, this.#written)) {
+      const parent = this.#findParent.get(record.parentKey!, record.id);
+      if (parent === undefined) continue;
+      try {
+        const bodies = this.#decodeBodies([parent.id]).get(parent.id);
+        if (bodies !== undefined) readBases.set(record.id, { id: parent.id, depth: bodies.depth, request: bodies.requestUtf8 });
+      } catch {
+        // A base that cannot be read (deleted meanwhile) only costs the delta: store the body whole.
+      }
+    }
+    return encodeBatch(records, this.#written, readBases).map((encoded, index) => ({
+      ...encoded,
+      preview: records[index]!.preview,
+      functionCallOnly: records[index]!.functionCallOnly,
+    }));
+  }
+
+  /** Decoded bodies of the ids stored in exchange_bodies (older records have none: their bodies are in `exchanges`). */
+  #decodeBodies(ids: readonly string[]): Map<string, DecodedRecordBodies> {
+    return decodeRowsSync(ids, this.#read, (wanted) =>
+      (wanted.chains ? this.#readChains : this.#readBodyRows).all(JSON.stringify(wanted.ids)).map(bodyRowOf),
+    );
+  }
+
+  /** Full rows with their bodies: from exchange_bodies when the row's own body columns are empty (migration 7). */
+  #withBodies(rows: readonly FullRow[]): StoredExchange[] {
+    const elsewhere = rows.filter((row) => row.request_body.length === 0).map((row) => row.id);
+    const bodies = elsewhere.length === 0 ? new Map<string, DecodedRecordBodies>() : this.#decodeBodies(elsewhere);
+    return rows.map((row) => exchangeFromRow(row, bodies.get(row.id)));
+  }
+
+  /** The derived ShareGPT row of a record: its old column (`stored`), else from exchange_bodies. */
+  #derivedShareGpt(id: string, stored: Buffer | null): ShareGptRow | null {
+    if (stored !== null) return decodeJson<ShareGptRow>(stored);
+    return this.#decodeBodies([id]).get(id)?.sharegpt ?? null;
   }
 
   /** Prepared statements cached by SQL text (filters yield a small, bounded set of shapes). */

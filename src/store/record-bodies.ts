@@ -1,0 +1,321 @@
+// How a record's bodies are stored so that an agent session costs about what each call adds, not
+// its whole history again (issue 13, "store each message once"). Pure and store-neutral: the SQLite
+// and PostgreSQL stores keep the bytes this module writes in their `exchange_bodies` side table and
+// give back to it what it needs to read them.
+//
+// - The request body is stored as a splice of its base's request body (normally the record's
+//   thread parent, which it repeats and extends): the length of the prefix and of the suffix the
+//   two share, and the bytes in between (tag TAG_SPLICE), compressed as body-codec does. Exact
+//   byte for byte, the body as the client sent it. A prefix/suffix splice rather than a general
+//   delta (fossil-delta): on the bench's agent mix it is within 10% of fossil's size (529 vs 480
+//   bytes per record) at a fraction of its cost, and reading it is two copies.
+// - Bases form chains (a delta of a delta...): a record whose base is at depth MAX_CHAIN_DEPTH - 1
+//   is stored whole (a keyframe, depth 0), so reading one applies at most MAX_CHAIN_DEPTH - 1
+//   splices. A splice that would leave out less than MIN_SPLICE_SAVING bytes is not written
+//   either: keyframe.
+// - The derived ShareGPT row is stored as a copy/insert delta (fossil's format: copy-delta.ts) of
+//   the record's own request and response bodies (tag TAG_FOSSIL): its text is theirs, re-shaped. Its base is immutable (bodies are never
+//   rewritten) and belongs to the same record, so `rebuild` can replace the row freely and no other
+//   row's ShareGPT depends on it.
+// - The response body is new content: compressed alone (body-codec).
+//
+// Deleting a base: a store re-encodes the base's dependants as keyframes in the delete's
+// transaction, before removing it (see the stores' delete paths), so decoding never needs a row
+// that is gone. Records stored before this layout keep their bodies where they were (the old
+// `exchanges` columns) and are read from there.
+import type { ShareGptRow } from '../training/sharegpt-types.js';
+import { decodeBytes, encodeBytes } from './body-codec.js';
+import { createDelta } from 'fossil-delta';
+import { applyCopyDelta } from './copy-delta.js';
+
+/**
+ * Longest chain of bases: a record reads back after at most MAX_CHAIN_DEPTH - 1 splices. A
+ * keyframe of a session costs its whole history at that point, so over N calls keyframes cost
+ * about N / (2 * MAX_CHAIN_DEPTH) times what the splices cost: 16 made the keyframe at call 16
+ * of the bench's 20-call sessions a sixth of the database (300 bytes per record); a splice reads
+ * back in a copy of the body, so even 63 of them cost a read well under a millisecond, and the
+ * stores read a chain in one query (body-chains.ts).
+ */
+export const MAX_CHAIN_DEPTH = 64;
+
+/**
+ * A splice is written when it leaves out at least this many bytes of the body. Measured: a rule
+ * of "saves half" stored the first calls of every session whole (their parent is short).
+ */
+const MIN_SPLICE_SAVING = 256;
+
+/**
+ * Small parts (a splice's middle, a response, a ShareGPT delta) are compressed from this size: the
+ * records are many and each part a few hundred bytes; brotli takes a third off a 500-byte response.
+ */
+export const PART_MIN_COMPRESS_BYTES = 128;
+
+const TAG_SPLICE = 0x10;
+const TAG_FOSSIL = 0x11;
+
+/** The decoded request body of a stored record that a new record can be stored against. */
+export interface RequestBase {
+  id: string;
+  /** 0 for a keyframe; its own base's depth + 1 for a splice. */
+  depth: number;
+  request: Buffer;
+}
+
+export interface EncodedRequest {
+  bytes: Buffer;
+  /** The record whose request body these bytes are a splice of; null for a keyframe. */
+  baseId: string | null;
+  depth: number;
+}
+
+/** The request body (UTF-8 bytes as received), against `base` when that is worth it. */
+export function encodeRequest(request: Buffer, base: RequestBase | null): EncodedRequest {
+  if (base !== null && base.depth + 1 < MAX_CHAIN_DEPTH) {
+    const prefix = commonPrefix(base.request, request);
+    const suffix = commonSuffix(base.request, request, prefix);
+    const middle = request.subarray(prefix, request.length - suffix);
+    if (prefix + suffix >= MIN_SPLICE_SAVING) {
+      const head = Buffer.concat([Buffer.from([TAG_SPLICE]), varint(prefix), varint(suffix)]);
+      return { bytes: Buffer.concat([head, encodeBytes(middle, PART_MIN_COMPRESS_BYTES)]), baseId: base.id, depth: base.depth + 1 };
+    }
+  }
+  return { bytes: encodeBytes(request), baseId: null, depth: 0 };
+}
+
+/** The request body `encodeRequest` was given; `base` is the base's decoded request (null for a keyframe). */
+export function decodeRequest(bytes: Uint8Array, base: Buffer | null): Buffer {
+  if (bytes[0] !== TAG_SPLICE) return decodeBytes(bytes);
+  if (base === null) throw new Error('record-bodies: a spliced request body read without its base');
+  const reader = { bytes, position: 1 };
+  const prefix = readVarint(reader);
+  const suffix = readVarint(reader);
+  const middle = decodeBytes(bytes.subarray(reader.position));
+  if (prefix + suffix > base.length) throw new Error('record-bodies: a spliced request body does not fit its base');
+  return Buffer.concat([base.subarray(0, prefix), middle, base.subarray(base.length - suffix)]);
+}
+
+/** Whether stored request bytes need their base to be read. */
+export function needsBase(bytes: Uint8Array): boolean {
+  return bytes[0] === TAG_SPLICE;
+}
+
+/** The two bodies a ShareGPT row is stored against (its own record's, decoded). */
+export interface ShareGptOrigin {
+  request: Buffer;
+  response: Buffer;
+}
+
+export function encodeShareGpt(row: ShareGptRow, origin: ShareGptOrigin): Buffer {
+  const target = Buffer.from(JSON.stringify(row), 'utf8');
+  const delta = Buffer.from(createDelta(originBytes(origin), target));
+  if (delta.length >= target.length) return encodeBytes(target, PART_MIN_COMPRESS_BYTES);
+  return Buffer.concat([Buffer.from([TAG_FOSSIL]), encodeBytes(delta, PART_MIN_COMPRESS_BYTES)]);
+}
+
+export function decodeShareGpt(bytes: Uint8Array, origin: ShareGptOrigin): ShareGptRow {
+  if (bytes[0] !== TAG_FOSSIL) return JSON.parse(decodeBytes(bytes).toString('utf8')) as ShareGptRow;
+  const delta = decodeBytes(bytes.subarray(1));
+  const text = applyCopyDelta(originBytes(origin), delta);
+  return JSON.parse(text.toString('utf8')) as ShareGptRow;
+}
+
+function originBytes(origin: ShareGptOrigin): Buffer {
+  return Buffer.concat([origin.request, Buffer.from([0x0a]), origin.response]);
+}
+
+/** A stored row of `exchange_bodies`, as far as resolving request bodies goes. */
+export interface StoredRequest {
+  baseId: string | null;
+  request: Buffer;
+}
+
+/**
+ * What reading the request bodies of `wanted` still needs: the ids of stored rows not yet read
+ * (`rows`) nor decoded before (`cache`), and the cached bodies the chains end on (held here, so
+ * the cache may evict them meanwhile). A store reads `missing` and asks again until it is empty.
+ */
+export function planChains(
+  wanted: Iterable<string>,
+  rows: ReadonlyMap<string, StoredRequest>,
+  cache: RequestCache,
+): { missing: string[]; known: Map<string, Buffer> } {
+  const missing = new Set<string>();
+  const known = new Map<string, Buffer>();
+  for (const id of wanted) {
+    let current: string | null = id;
+    for (let steps = 0; current !== null; steps++) {
+      if (steps > MAX_CHAIN_DEPTH * 4) throw new Error('record-bodies: a chain of request bodies does not end');
+      const cached = known.get(current) ?? cache.get(current);
+      if (cached !== undefined) {
+        known.set(current, cached);
+        break;
+      }
+      const row = rows.get(current);
+      if (row === undefined) {
+        missing.add(current);
+        break;
+      }
+      current = needsBase(row.request) ? row.baseId : null;
+    }
+  }
+  return { missing: [...missing], known };
+}
+
+/**
+ * Decodes the request body of each id in `wanted` from `rows` (the stored rows read for it and
+ * its chain) and `known` (bodies decoded before: planChains). Each body decoded is put in `cache`,
+ * so a thread read in order decodes each base once.
+ */
+export function resolveRequests(
+  wanted: Iterable<string>,
+  rows: ReadonlyMap<string, StoredRequest>,
+  known: Map<string, Buffer>,
+  cache: RequestCache,
+): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const id of wanted) {
+    // Walk down to the first body already decoded (or a keyframe), then decode back up.
+    const path: string[] = [];
+    let current: string | null = id;
+    while (current !== null && !known.has(current)) {
+      const row = rows.get(current);
+      if (row === undefined) throw new Error(`record-bodies: the base ${current} of a stored request body is missing`);
+      path.push(current);
+      if (path.length > MAX_CHAIN_DEPTH * 4) throw new Error('record-bodies: a chain of request bodies does not end');
+      current = needsBase(row.request) ? row.baseId : null;
+    }
+    for (let index = path.length - 1; index >= 0; index--) {
+      const row = rows.get(path[index]!)!;
+      const base = needsBase(row.request) ? known.get(row.baseId!)! : null;
+      const body = decodeRequest(row.request, base);
+      known.set(path[index]!, body);
+      cache.set(path[index]!, body);
+    }
+    out.set(id, known.get(id)!);
+  }
+  return out;
+}
+
+/**
+ * Decoded request bodies by record id, least recently used first out, within a byte budget. The
+ * writer keeps the bodies it stored (the next call of a session is stored against them) and finds
+ * them by thread key; readers keep the bases they decoded.
+ */
+export class RequestCache {
+  readonly #maxBytes: number;
+  readonly #entries = new Map<string, Buffer>();
+  readonly #depths = new Map<string, number>();
+  /** Latest id stored with each selfKey (what a child's parentKey names). */
+  readonly #bySelfKey = new Map<string, string>();
+  #bytes = 0;
+
+  constructor(maxBytes = 16 * 1024 * 1024) {
+    this.#maxBytes = maxBytes;
+  }
+
+  get(id: string): Buffer | undefined {
+    const body = this.#entries.get(id);
+    if (body !== undefined) {
+      this.#entries.delete(id);
+      this.#entries.set(id, body);
+    }
+    return body;
+  }
+
+  set(id: string, body: Buffer, depth?: number): void {
+    const previous = this.#entries.get(id);
+    if (previous !== undefined) {
+      this.#bytes -= previous.length;
+      this.#entries.delete(id);
+    }
+    this.#entries.set(id, body);
+    if (depth !== undefined) this.#depths.set(id, depth);
+    this.#bytes += body.length;
+    while (this.#bytes > this.#maxBytes && this.#entries.size > 1) {
+      const [oldest, oldBody] = this.#entries.entries().next().value as [string, Buffer];
+      this.#entries.delete(oldest);
+      this.#depths.delete(oldest);
+      this.#bytes -= oldBody.length;
+    }
+  }
+
+  /** Remembers a stored record as the latest with its selfKey (a child's base candidate). */
+  stored(id: string, selfKey: string | null, body: Buffer, depth: number): void {
+    this.set(id, body, depth);
+    if (selfKey === null) return;
+    this.#bySelfKey.delete(selfKey);
+    this.#bySelfKey.set(selfKey, id);
+    // Bounded like the bodies: a key whose body was evicted is useless anyway.
+    if (this.#bySelfKey.size > this.#entries.size * 2 + 1_024) {
+      const oldest = this.#bySelfKey.keys().next().value as string;
+      this.#bySelfKey.delete(oldest);
+    }
+  }
+
+  /** The base a record with this parentKey (and id) can be stored against, when cached. */
+  baseFor(parentKey: string | null, id: string): RequestBase | null {
+    if (parentKey === null) return null;
+    const baseId = this.#bySelfKey.get(parentKey);
+    if (baseId === undefined || baseId >= id) return null;
+    const depth = this.#depths.get(baseId);
+    const request = this.get(baseId);
+    if (depth === undefined || request === undefined) return null;
+    return { id: baseId, depth, request };
+  }
+
+  delete(id: string): void {
+    const body = this.#entries.get(id);
+    if (body === undefined) return;
+    this.#entries.delete(id);
+    this.#depths.delete(id);
+    this.#bytes -= body.length;
+  }
+}
+
+/** Length of the longest common prefix (binary search over native comparisons). */
+function commonPrefix(a: Buffer, b: Buffer): number {
+  let low = 0;
+  let high = Math.min(a.length, b.length);
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (a.compare(b, low, middle, low, middle) === 0) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** Length of the longest common suffix that does not overlap `prefix` bytes in either. */
+function commonSuffix(a: Buffer, b: Buffer, prefix: number): number {
+  let low = 0;
+  let high = Math.min(a.length, b.length) - prefix;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (a.compare(b, b.length - middle, b.length - low, a.length - middle, a.length - low) === 0) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return Buffer.from(bytes);
+}
+
+function readVarint(reader: { bytes: Uint8Array; position: number }): number {
+  let value = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = reader.bytes[reader.position++];
+    if (byte === undefined) throw new Error('record-bodies: truncated length');
+    value += (byte & 0x7f) * scale;
+    if (byte < 0x80) return value;
+    scale *= 0x80;
+  }
+}
+
