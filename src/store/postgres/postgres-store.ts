@@ -43,6 +43,8 @@ import { fromPgText, toPgText } from './pg-text.js';
 import { normalAnnotation } from '../normal-annotation.js';
 import { indexLexemes } from './search-terms.js';
 import { pendingPostgresMigrations } from './schema.js';
+import { type PgRollupCondition, pgRollupFilter } from './rollup-filter.js';
+import { ROLLUP_BUCKET_MS } from '../schema/migrations.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -127,6 +129,39 @@ function withSslMode(url: string, sslmode: string | undefined): string {
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Counts and token sums per group, read from the records. */
+const ROW_GROUP_COLUMNS =
+  'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
+  'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
+
+interface AggregateTotalsRow {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  pending: number;
+  confirmed: number;
+  rejected: number;
+  reasoningTokens: number;
+  cachedInputTokens: number;
+  totalTokens: number;
+}
+
+function aggregateFromTotals(totals: AggregateTotalsRow): Pick<StoreAggregates, 'requests' | 'errors' | 'byReviewState' | 'tokens'> {
+  return {
+    requests: totals.requests,
+    errors: totals.errors,
+    byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
+    tokens: {
+      input: totals.inputTokens,
+      output: totals.outputTokens,
+      reasoning: totals.reasoningTokens,
+      cachedInput: totals.cachedInputTokens,
+      total: totals.totalTokens,
+    },
+  };
+}
 
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
@@ -437,12 +472,37 @@ class PostgresStore implements Store {
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
+    const rollup = pgRollupFilter(filter);
+    if (rollup === null) return this.#countRows(filter);
+    if (filter.throughId === undefined) {
+      const result = await this.#pool.query<{ n: number }>(
+        `SELECT COALESCE(SUM(requests), 0) AS n FROM ${rollup.table} WHERE ${rollup.where}`,
+        rollup.params,
+      );
+      return result.rows[0]!.n;
+    }
+    // The rollups count every id; take off the few matching records newer than throughId (it is
+    // normally the newest id the user saw: a short range scan of the primary key). One statement,
+    // so one snapshot: a write between the two reads cannot be counted twice or missed.
+    const { throughId, ...rest } = filter;
+    const newer = filterToSql(rest, rollup.params.length + 1);
+    const result = await this.#pool.query<{ n: number }>(
+      `SELECT (SELECT COALESCE(SUM(requests), 0) FROM ${rollup.table} WHERE ${rollup.where})
+        - (SELECT COUNT(*) FROM exchanges WHERE ${newer.where} AND id > $${rollup.params.length + newer.params.length + 1}) AS n`,
+      [...rollup.params, ...newer.params, throughId],
+    );
+    return result.rows[0]!.n;
+  }
+
+  async #countRows(filter: ListFilter): Promise<number> {
     const condition = filterToSql(filter);
     const result = await this.#pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`, condition.params);
     return result.rows[0]!.n;
   }
 
   async countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    // Filters the rollups answer are counted exactly, however many records match.
+    if (pgRollupFilter(filter) !== null) return { count: await this.count(filter), capped: false };
     const limit = Math.max(0, Math.floor(cap));
     const condition = filterToSql(filter);
     // Stops reading at cap + 1 matches: one more than the cap says whether there are more.
@@ -465,7 +525,7 @@ class PostgresStore implements Store {
 
   async stats(): Promise<StoreStats> {
     const result = await this.#pool.query<{ review_state: ReviewState; n: number }>(
-      'SELECT review_state, COUNT(*) AS n FROM exchanges GROUP BY review_state',
+      'SELECT review_state, SUM(requests) AS n FROM exchange_totals GROUP BY review_state',
     );
     const byReviewState: Record<ReviewState, number> = { pending: 0, confirmed: 0, rejected: 0 };
     for (const row of result.rows) byReviewState[row.review_state] = row.n;
@@ -473,25 +533,98 @@ class PostgresStore implements Store {
   }
 
   async aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
+    const rollup = pgRollupFilter(filter);
+    if (rollup === null || filter.throughId !== undefined) return this.#aggregateRows(filter, options);
+    // Several reads, one snapshot: a batch committed between two of them is in all or none.
+    return this.#readSnapshot((client) => this.#aggregateRollups(client, filter, rollup, options));
+  }
+
+  /** As aggregate, from the rollups (and latency_counts over everything); see rollup-filter.ts. */
+  async #aggregateRollups(client: Queryable, filter: ListFilter, rollup: PgRollupCondition, options: AggregateOptions): Promise<StoreAggregates> {
+    const where = `WHERE ${rollup.where}`;
+    const groupColumns =
+      'SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS "inputTokens", SUM(output_tokens) AS "outputTokens"';
+    const totals = (
+      await client.query<AggregateTotalsRow>(
+        `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(errors), 0) AS errors,
+          COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens",
+          COALESCE(SUM(requests) FILTER (WHERE review_state = 'pending'), 0) AS pending,
+          COALESCE(SUM(requests) FILTER (WHERE review_state = 'confirmed'), 0) AS confirmed,
+          COALESCE(SUM(requests) FILTER (WHERE review_state = 'rejected'), 0) AS rejected,
+          COALESCE(SUM(reasoning_tokens), 0) AS "reasoningTokens",
+          COALESCE(SUM(cached_input_tokens), 0) AS "cachedInputTokens",
+          COALESCE(SUM(total_tokens), 0) AS "totalTokens"
+        FROM ${rollup.table} ${where}`,
+        rollup.params,
+      )
+    ).rows[0]!;
+    const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
+    const offsetMs = Math.floor(options.offsetMs ?? 0);
+    const next = rollup.params.length + 1;
+    // Whole-hour buckets at a whole-hour offset are unions of rollup buckets; others (a 5-minute
+    // chart, a UTC+5:30 day) are counted from the records.
+    const overTime =
+      bucketMs % ROLLUP_BUCKET_MS === 0 && offsetMs % ROLLUP_BUCKET_MS === 0
+        ? (
+            await client.query<TimeBucket>(
+              `SELECT ((bucket_start + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${groupColumns}
+              FROM exchange_rollups ${where} GROUP BY 1 ORDER BY 1`,
+              [...rollup.params, offsetMs, bucketMs],
+            )
+          ).rows
+        : await this.#overTimeRows(client, filterToSql(filter), bucketMs, offsetMs);
+    const topN = Math.max(1, Math.floor(options.topN ?? 20));
+    // '' is a rollup's "no model": in the "C" collation it sorts first among equal counts, where
+    // the row-based query puts NULL.
+    const groupBy = async (column: 'model' | 'domain'): Promise<KeyedGroup[]> =>
+      (
+        await client.query<KeyedGroup>(
+          `SELECT ${column === 'model' ? "NULLIF(model, '')" : column} AS key, ${groupColumns} FROM ${rollup.table} ${where}
+          GROUP BY ${column} ORDER BY requests DESC, ${column} COLLATE "C" ASC LIMIT $${next}`,
+          [...rollup.params, topN],
+        )
+      ).rows.map((row) => ({ ...row, key: fromPgText(row.key) }));
+    const byModel = await groupBy('model');
+    const byDomain = await groupBy('domain');
+    const everything = rollup.params.length === 0;
+    const condition = filterToSql(filter);
+    const durationMs = everything ? await this.#percentilesFromCounts(client, 'duration_ms') : await this.#percentiles('duration_ms', condition, client);
+    const ttfbMs = everything ? await this.#percentilesFromCounts(client, 'ttfb_ms') : await this.#percentiles('ttfb_ms', condition, client);
+    return { ...aggregateFromTotals(totals), overTime, byModel, byDomain, durationMs, ttfbMs };
+  }
+
+  /** Nearest-rank percentiles over every record, from latency_counts: one ordered pass over the distinct values. */
+  async #percentilesFromCounts(client: Queryable, metric: 'duration_ms' | 'ttfb_ms'): Promise<Percentiles> {
+    // The rank as percentile_disc computes it (ceil(fraction * n) in double precision, at least 1).
+    const row = (
+      await client.query<Record<string, number | null>>(
+        `SELECT ${PERCENTILES.map((fraction, index) => `MIN(value) FILTER (WHERE cumulative >= GREATEST(1, CEIL(${fraction}::float8 * total::float8))) AS p${index}`).join(', ')}
+        FROM (SELECT value, SUM(count) OVER (ORDER BY value) AS cumulative, SUM(count) OVER () AS total FROM latency_counts WHERE metric = $1) AS counted`,
+        [metric],
+      )
+    ).rows[0];
+    const at = (index: number): number | null => row?.[`p${index}`] ?? null;
+    return { p50: at(0), p90: at(1), p95: at(2), p99: at(3), max: at(4) };
+  }
+
+  async #overTimeRows(client: Queryable, condition: PgCondition, bucketMs: number, offsetMs: number): Promise<TimeBucket[]> {
+    const next = condition.params.length + 1;
+    return (
+      await client.query<TimeBucket>(
+        `SELECT ((started_at + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${ROW_GROUP_COLUMNS}
+        FROM exchanges WHERE ${condition.where} GROUP BY 1 ORDER BY 1`,
+        [...condition.params, offsetMs, bucketMs],
+      )
+    ).rows;
+  }
+
+  /** As aggregate, counted from the records themselves (filters the rollups cannot answer). */
+  async #aggregateRows(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
     const condition = filterToSql(filter);
     const where = `WHERE ${condition.where}`;
-    const groupColumns =
-      'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
-      'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
     const totals = (
-      await this.#pool.query<{
-        requests: number;
-        errors: number;
-        inputTokens: number;
-        outputTokens: number;
-        pending: number;
-        confirmed: number;
-        rejected: number;
-        reasoningTokens: number;
-        cachedInputTokens: number;
-        totalTokens: number;
-      }>(
-        `SELECT ${groupColumns},
+      await this.#pool.query<AggregateTotalsRow>(
+        `SELECT ${ROW_GROUP_COLUMNS},
           COUNT(*) FILTER (WHERE review_state = 'pending') AS pending,
           COUNT(*) FILTER (WHERE review_state = 'confirmed') AS confirmed,
           COUNT(*) FILTER (WHERE review_state = 'rejected') AS rejected,
@@ -505,53 +638,32 @@ class PostgresStore implements Store {
     const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
     const offsetMs = Math.floor(options.offsetMs ?? 0);
     const next = condition.params.length + 1;
-    const overTime = (
-      await this.#pool.query<TimeBucket>(
-        `SELECT ((started_at + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${groupColumns}
-        FROM exchanges ${where} GROUP BY 1 ORDER BY 1`,
-        [...condition.params, offsetMs, bucketMs],
-      )
-    ).rows;
     const topN = Math.max(1, Math.floor(options.topN ?? 20));
     // NULLS FIRST and the "C" collation: the same order as SQLite (NULL lowest, bytewise text).
     const groupBy = async (column: 'model' | 'domain'): Promise<KeyedGroup[]> =>
       (
         await this.#pool.query<KeyedGroup>(
-          `SELECT ${column} AS key, ${groupColumns} FROM exchanges ${where} GROUP BY ${column}
+          `SELECT ${column} AS key, ${ROW_GROUP_COLUMNS} FROM exchanges ${where} GROUP BY ${column}
           ORDER BY requests DESC, ${column} COLLATE "C" ASC NULLS FIRST LIMIT $${next}`,
           [...condition.params, topN],
         )
       ).rows.map((row) => ({ ...row, key: fromPgText(row.key) }));
-    const [byModel, byDomain, durationMs, ttfbMs] = await Promise.all([
+    const [overTime, byModel, byDomain, durationMs, ttfbMs] = await Promise.all([
+      this.#overTimeRows(this.#pool, condition, bucketMs, offsetMs),
       groupBy('model'),
       groupBy('domain'),
       this.#percentiles('duration_ms', condition),
       this.#percentiles('ttfb_ms', condition),
     ]);
-    return {
-      requests: totals.requests,
-      errors: totals.errors,
-      byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
-      tokens: {
-        input: totals.inputTokens,
-        output: totals.outputTokens,
-        reasoning: totals.reasoningTokens,
-        cachedInput: totals.cachedInputTokens,
-        total: totals.totalTokens,
-      },
-      overTime,
-      byModel,
-      byDomain,
-      durationMs,
-      ttfbMs,
-    };
+    return { ...aggregateFromTotals(totals), overTime, byModel, byDomain, durationMs, ttfbMs };
   }
 
   async facets(): Promise<StoreFacets> {
+    // From the all-time rollup rows (a few): '' is their "none".
     const of = async (column: 'model' | 'domain' | 'client') =>
       (
         await this.#pool.query<{ value: string; count: number }>(
-          `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL
+          `SELECT ${column} AS value, SUM(requests) AS count FROM exchange_totals WHERE ${column} <> ''
           GROUP BY ${column} ORDER BY count DESC, ${column} COLLATE "C" LIMIT 500`,
         )
       ).rows.map((row) => ({ value: fromPgText(row.value), count: row.count }));
@@ -585,8 +697,8 @@ class PostgresStore implements Store {
   }
 
   /** Nearest-rank percentiles (percentile_disc is exactly that) of one column over the filter. */
-  async #percentiles(column: 'duration_ms' | 'ttfb_ms', condition: PgCondition): Promise<Percentiles> {
-    const result = await this.#pool.query<{ values: number[] | null }>(
+  async #percentiles(column: 'duration_ms' | 'ttfb_ms', condition: PgCondition, client: Queryable = this.#pool): Promise<Percentiles> {
+    const result = await client.query<{ values: number[] | null }>(
       `SELECT percentile_disc(ARRAY[${PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY ${column})::float8[] AS values
       FROM exchanges WHERE ${condition.where} AND ${column} IS NOT NULL`,
       condition.params,
@@ -617,6 +729,25 @@ class PostgresStore implements Store {
     const hasMore = rows.length > limit;
     const items = rows.slice(0, limit);
     return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
+  }
+
+  /** Runs reads in one REPEATABLE READ snapshot on one connection. */
+  async #readSnapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {

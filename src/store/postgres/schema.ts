@@ -9,6 +9,8 @@
 // columns (the derived row's and the edit's), and `COLLATE "C"` on ids so keyset pagination
 // follows the same bytewise order as JavaScript strings and SQLite.
 
+import { rollupMigrationStatements } from './rollup-schema.js';
+
 export interface PostgresMigration {
   version: number;
   name: string;
@@ -120,6 +122,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       'ALTER TABLE exchanges ADD COLUMN client TEXT, ADD COLUMN client_version TEXT, ADD COLUMN side_call TEXT',
       'CREATE INDEX exchanges_client ON exchanges (client, id)',
     ],
+  },
+  {
+    version: 7,
+    name: 'rollups for stats, facets and totals',
+    // Aggregates maintained as data arrives, by statement-level triggers (rollup-schema.ts), so
+    // stats, facets and list totals read a few rows instead of every record (issue 13).
+    statements: rollupMigrationStatements(),
   },
 ];
 
