@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable } from '../../../test/helpers/postgres-test-database.js';
 import { openStore } from '../open-store.js';
-import type { Store } from '../store.js';
+import type { ListFilter, Store } from '../store.js';
 import { makeTestRecord, makeTestRecords } from '../test-records.js';
 import { postgresMigrations } from './schema.js';
 
@@ -204,6 +204,40 @@ describe.runIf(postgresAvailable())('PostgreSQL store, several instances', () =>
       Number((await client.query<{ n: string }>("SELECT COUNT(*) AS n FROM exchanges WHERE client = 'codex' AND review_state = 'rejected'")).rows[0]!.n),
     );
     expect(await stores[1]!.count({ client: 'codex', reviewState: 'rejected' })).toBe(rejectedCodex);
+  });
+
+  it('pages a search newest first whether its matches are among the newest rows it tests first or only older ones', async () => {
+    // Only the 10 newest rows are tested in order before the full-text index is asked (#searchPage).
+    const store = await openStore(url, { postgres: { poolSize: 2, searchRecentRows: 10 } });
+    open.push(store);
+    const records = Array.from({ length: 100 }, (_, index) => {
+      const words = ['everywhere'];
+      if (index < 30) words.push('oldonly');
+      if (index % 25 === 0) words.push('sparse');
+      if (index >= 95) words.push('newfew');
+      return makeTestRecord({ seq: index }, { searchText: words.join(' '), model: index % 2 === 0 ? 'even' : 'odd' });
+    });
+    await store.insertBatch(records);
+    const newestFirst = [...records].reverse();
+    const wanted: Array<[ListFilter, string[]]> = [
+      [{ search: 'everywhere' }, newestFirst.map((record) => record.id)],
+      [{ search: 'oldonly' }, newestFirst.filter((record) => record.searchText.includes('oldonly')).map((record) => record.id)],
+      [{ search: 'sparse' }, newestFirst.filter((record) => record.searchText.includes('sparse')).map((record) => record.id)],
+      [{ search: 'newfew' }, newestFirst.slice(0, 5).map((record) => record.id)],
+      [{ search: 'every', model: 'odd' }, newestFirst.filter((record) => record.model === 'odd').map((record) => record.id)],
+      [{ search: 'oldonly newfew' }, []],
+    ];
+    for (const [filter, ids] of wanted) {
+      const seen: string[] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await store.listSummaries(filter, before === undefined ? { limit: 7 } : { limit: 7, before });
+        seen.push(...page.items.map((item) => item.id));
+        if (page.nextCursor === null) break;
+        before = page.nextCursor;
+      }
+      expect(seen).toEqual(ids);
+    }
   });
 
   it('refuses a database migrated by a newer build, saying what to do', async () => {

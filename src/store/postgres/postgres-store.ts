@@ -44,6 +44,7 @@ import { normalAnnotation } from '../normal-annotation.js';
 import { indexLexemes } from './search-terms.js';
 import { pendingPostgresMigrations } from './schema.js';
 import { type PgRollupCondition, pgRollupFilter } from './rollup-filter.js';
+import { type AggregateTotals, aggregateFromTotals } from '../aggregate-totals.js';
 import { ROLLUP_BUCKET_MS } from '../schema/migrations.js';
 
 export interface PostgresStoreOptions {
@@ -62,6 +63,8 @@ export interface PostgresStoreOptions {
    * outage): the schema is migrated before the first write that gets through.
    */
   openWhileUnavailable?: boolean;
+  /** Newest rows a search page tests in id order before it asks the full-text index (default 5 000; see #searchPage). */
+  searchRecentRows?: number;
 }
 
 /** Advisory lock keys (any two constants unlikely to collide with another application's). */
@@ -71,6 +74,10 @@ const WRITE_LOCK = 7_246_001_402;
 const ROWS_PER_INSERT = 1_000;
 const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
 const PING_TIMEOUT_MS = 1_500;
+/** Newest rows a search page tests in order before it asks the GIN index (see #searchPage). */
+const SEARCH_RECENT_ROWS = 5_000;
+
+const hasSearch = (filter: ListFilter): boolean => filter.search !== undefined && filter.search.trim() !== '';
 
 // BIGINT, NUMERIC (sums) and COUNT come back as JavaScript numbers: every value we store (epoch ms,
 // token counts) is far below 2^53.
@@ -98,7 +105,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // during a write): the query in progress fails (and the batch goes to the spool); the client's
   // own 'error' event must not be unhandled.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const store = new PostgresStore(pool);
+  const store = new PostgresStore(pool, Math.max(1, Math.floor(options.searchRecentRows ?? SEARCH_RECENT_ROWS)));
   try {
     await store.migrate();
   } catch (error) {
@@ -135,42 +142,18 @@ const ROW_GROUP_COLUMNS =
   'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
   'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
 
-interface AggregateTotalsRow {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  pending: number;
-  confirmed: number;
-  rejected: number;
-  reasoningTokens: number;
-  cachedInputTokens: number;
-  totalTokens: number;
-}
 
-function aggregateFromTotals(totals: AggregateTotalsRow): Pick<StoreAggregates, 'requests' | 'errors' | 'byReviewState' | 'tokens'> {
-  return {
-    requests: totals.requests,
-    errors: totals.errors,
-    byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
-    tokens: {
-      input: totals.inputTokens,
-      output: totals.outputTokens,
-      reasoning: totals.reasoningTokens,
-      cachedInput: totals.cachedInputTokens,
-      total: totals.totalTokens,
-    },
-  };
-}
 
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
+  readonly #searchRecentRows: number;
   #closed = false;
 
   #migrationPending = false;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, searchRecentRows: number) {
     this.#pool = pool;
+    this.#searchRecentRows = searchRecentRows;
   }
 
   migrateBeforeNextWrite(): void {
@@ -545,7 +528,7 @@ class PostgresStore implements Store {
     const groupColumns =
       'SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS "inputTokens", SUM(output_tokens) AS "outputTokens"';
     const totals = (
-      await client.query<AggregateTotalsRow>(
+      await client.query<AggregateTotals>(
         `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(errors), 0) AS errors,
           COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens",
           COALESCE(SUM(requests) FILTER (WHERE review_state = 'pending'), 0) AS pending,
@@ -623,7 +606,7 @@ class PostgresStore implements Store {
     const condition = filterToSql(filter);
     const where = `WHERE ${condition.where}`;
     const totals = (
-      await this.#pool.query<AggregateTotalsRow>(
+      await this.#pool.query<AggregateTotals>(
         `SELECT ${ROW_GROUP_COLUMNS},
           COUNT(*) FILTER (WHERE review_state = 'pending') AS pending,
           COUNT(*) FILTER (WHERE review_state = 'confirmed') AS confirmed,
@@ -720,43 +703,65 @@ class PostgresStore implements Store {
       cursor = `AND id ${ascending ? '>' : '<'} $${params.length}`;
     }
     params.push(limit + 1);
-    const rows = (
-      await this.#pool.query<{ id: string }>(
-        `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
-        params,
-      )
-    ).rows;
+    const rows =
+      hasSearch(filter) && !ascending
+        ? await this.#searchPage(condition.where, cursor, params, selectList)
+        : (
+            await this.#pool.query<{ id: string }>(
+              `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+              params,
+            )
+          ).rows;
     const hasMore = rows.length > limit;
     const items = rows.slice(0, limit);
     return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
   }
 
+  /**
+   * A newest-first page of a full-text search that stops early (issue 13). The planner cannot
+   * tell a rare word from a common one well enough (a prefix query gets a fixed 0.5% estimate),
+   * and each wrong guess costs a full pass: walking the primary key newest first and testing
+   * every row finds a common word's page at once but reads the whole table for a rare word,
+   * while the GIN index finds a rare word's few matches at once but collects and sorts every
+   * match of a common one. So: first the newest searchRecentRows rows by the primary key (bounded
+   * work; a word in more than 1% of recent records fills its page here), then, if the page is
+   * not full, every match from the GIN index, sorted (few, since the word is rare among recent
+   * records). Measured in the README (PostgreSQL search). `params` ends with the row limit.
+   */
+  async #searchPage(where: string, cursor: string, params: unknown[], selectList: string): Promise<Array<{ id: string }>> {
+    const rowLimit = `$${params.length}`;
+    const recent = (
+      await this.#pool.query<{ id: string }>(
+        `SELECT ${selectList} FROM (SELECT * FROM exchanges WHERE TRUE ${cursor} ORDER BY id DESC LIMIT $${params.length + 1}) AS exchanges
+        WHERE ${where} ORDER BY id DESC LIMIT ${rowLimit}`,
+        [...params, this.#searchRecentRows],
+      )
+    ).rows;
+    if (recent.length === params[params.length - 1]) return recent;
+    // MATERIALIZED: the matches are collected as such (the GIN index, or a scan when the planner
+    // knows the word is everywhere) instead of walking the primary key to meet them in order.
+    return (
+      await this.#pool.query<{ id: string }>(
+        `WITH matches AS MATERIALIZED (SELECT id FROM exchanges WHERE ${where} ${cursor})
+        SELECT ${selectList} FROM exchanges WHERE id IN (SELECT id FROM matches ORDER BY id DESC LIMIT ${rowLimit}) ORDER BY id DESC`,
+        params,
+      )
+    ).rows;
+  }
+
   /** Runs reads in one REPEATABLE READ snapshot on one connection. */
   async #readSnapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#transaction(work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.#pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
-
-  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.#pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;

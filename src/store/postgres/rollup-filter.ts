@@ -3,7 +3,7 @@
 // time range on whole rollup buckets. null otherwise (search, flags, errors, a range cutting
 // through an hour): the caller then reads `exchanges`. `throughId` is left to the caller (see
 // postgres-store.ts count). As SQLite's rollup-filter.ts, with the client in the key.
-import { ROLLUP_BUCKET_MS } from '../schema/migrations.js';
+import { rollupsAnswer } from '../rollup-scope.js';
 import type { ListFilter } from '../store.js';
 import type { PgCondition } from './filter-to-sql.js';
 import { toPgText } from './pg-text.js';
@@ -17,13 +17,7 @@ export interface PgRollupCondition extends PgCondition {
 
 /** `firstParam`: the number of the first placeholder. */
 export function pgRollupFilter(filter: ListFilter, firstParam = 1): PgRollupCondition | null {
-  for (const [key, value] of Object.entries(filter) as Array<[keyof ListFilter, unknown]>) {
-    if (value === undefined) continue;
-    if (key === 'search' && typeof value === 'string' && value.trim() === '') continue;
-    if (!ANSWERABLE.has(key)) return null;
-  }
-  const onBucket = (time: number | undefined) => time === undefined || time % ROLLUP_BUCKET_MS === 0;
-  if (!onBucket(filter.since) || !onBucket(filter.until)) return null;
+  if (!rollupsAnswer(filter, ANSWERABLE)) return null;
   const clauses: string[] = [];
   const params: unknown[] = [];
   const bind = (value: unknown): string => {
