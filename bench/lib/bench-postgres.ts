@@ -2,8 +2,9 @@
 // directory on a loopback port (test/helpers/postgres-cluster.ts, the one the tests use), fsync
 // and synchronous commit off, so the figures are the proxy's and the store's own cost, not a disk's.
 // null when PostgreSQL is not installed: the caller prints one line and skips its figures.
-import pg from 'pg';
-import { postgresBinDir, startPostgresCluster, type PostgresCluster } from '../../test/helpers/postgres-cluster.js';
+import { postgresBinDir, startPostgresCluster, withPostgresClient as withPostgres, type PostgresCluster } from '../../test/helpers/postgres-cluster.js';
+
+export { withPostgres };
 
 export interface BenchPostgres {
   /** Creates an empty database and returns its URL. */
@@ -34,14 +35,4 @@ export async function postgresStoreBytes(url: string): Promise<number> {
     );
     return Number(result.rows[0]!.bytes);
   });
-}
-
-export async function withPostgres<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

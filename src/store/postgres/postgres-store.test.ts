@@ -1,6 +1,7 @@
 // PostgreSQL-only behaviour beyond the Store contract: several instances sharing one database.
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withPostgresClient as withClient } from '../../../test/helpers/postgres-cluster.js';
 import { createTestDatabase, postgresAvailable } from '../../../test/helpers/postgres-test-database.js';
 import { openStore } from '../open-store.js';
 import type { ListFilter, Store } from '../store.js';
@@ -249,13 +250,3 @@ describe.runIf(postgresAvailable())('PostgreSQL store, several instances', () =>
     await expect(openStore(url)).rejects.toThrow(/newer than this build supports.*upgrade/);
   });
 });
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
