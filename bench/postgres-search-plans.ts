@@ -1,4 +1,9 @@
-// Scratch: EXPLAIN ANALYZE of the PostgreSQL search queries on a table of >= 100k rows.
+// EXPLAIN ANALYZE of the PostgreSQL search queries on a table of >= 100k rows (README, "PostgreSQL
+// search"): `node dist-bench/bench/postgres-search-plans.js [records] [copies]` fills a throwaway
+// cluster with `records` of the bench's record mix through the store, copies them `copies` times
+// under new ids (SQL, fast), then prints the plans of the search page and capped count as the
+// planner chooses them alone, the store's own timings, and the plans of its two-phase page.
+// KEEP=1 leaves the cluster running and prints its URL.
 import { openStore } from '../src/store/open-store.js';
 import { toTsQuery } from '../src/store/postgres/search-terms.js';
 import { startPostgresCluster } from '../test/helpers/postgres-cluster.js';
