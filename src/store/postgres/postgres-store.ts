@@ -5,7 +5,9 @@
 // takes one transaction-scoped advisory lock, so batches from different instances are linked
 // into threads one after another: a batch sees every batch committed before it, and when a parent
 // arrives after its child (the child's instance wrote first), the parent adopts it (see
-// #adoptOrphans). Schema migrations run at open under a session advisory lock.
+// #adoptOrphans). Review-state changes and deletes take the same lock, because their rollup
+// triggers (rollup-schema.ts) lock rollup rows as a batch's do (see #rollupWrite). Schema
+// migrations run at open under a session advisory lock.
 import pg from 'pg';
 import type { ReviewState, StoredExchange, ExchangeRecord } from '../exchange-record.js';
 import { encodeJson } from '../body-codec.js';
@@ -344,22 +346,20 @@ class PostgresStore implements Store {
 
   async setReviewState(ids: readonly string[], state: ReviewState, now: number): Promise<number> {
     if (ids.length === 0) return 0;
-    const result = await this.#pool.query('UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE id = ANY($3::text[])', [
+    return this.#rollupWrite('UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE id = ANY($3::text[])', [
       state,
       state === 'pending' ? null : now,
       [...new Set(ids)],
     ]);
-    return result.rowCount ?? 0;
   }
 
   async setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number> {
     const condition = filterToSql(filter, 3);
-    const result = await this.#pool.query(`UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE ${condition.where}`, [
+    return this.#rollupWrite(`UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE ${condition.where}`, [
       state,
       state === 'pending' ? null : now,
       ...condition.params,
     ]);
-    return result.rowCount ?? 0;
   }
 
   async setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean> {
@@ -444,14 +444,12 @@ class PostgresStore implements Store {
   // Deleting a record deletes its annotation and tags too: foreign keys ON DELETE CASCADE (schema.ts).
   async delete(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const result = await this.#pool.query('DELETE FROM exchanges WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
-    return result.rowCount ?? 0;
+    return this.#rollupWrite('DELETE FROM exchanges WHERE id = ANY($1::text[])', [[...new Set(ids)]]);
   }
 
   async deleteWhere(filter: ListFilter): Promise<number> {
     const condition = filterToSql(filter);
-    const result = await this.#pool.query(`DELETE FROM exchanges WHERE ${condition.where}`, condition.params);
-    return result.rowCount ?? 0;
+    return this.#rollupWrite(`DELETE FROM exchanges WHERE ${condition.where}`, condition.params);
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
@@ -747,6 +745,19 @@ class PostgresStore implements Store {
         params,
       )
     ).rows;
+  }
+
+  /**
+   * A review-state change or a delete: its rollup triggers lock rollup rows, so it takes the
+   * write lock the insert batches take. Without it, a batch (rollup rows locked by its insert,
+   * then records locked by #adoptOrphans) and a review (records locked, then rollup rows) can
+   * deadlock; with it, every transaction that changes rollups runs alone. Returns rows changed.
+   */
+  async #rollupWrite(sql: string, params: unknown[]): Promise<number> {
+    return this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      return (await client.query(sql, params)).rowCount ?? 0;
+    });
   }
 
   /** Runs reads in one REPEATABLE READ snapshot on one connection. */
