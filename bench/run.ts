@@ -50,6 +50,8 @@ interface TargetFigures {
   recordsStored?: number;
   recordsIncomplete?: number;
   answered2xx?: number;
+  /** How long recording took to catch up after the load (exchanges that waited in the capture journal). */
+  catchUpMs?: number;
 }
 
 interface Target {
@@ -59,6 +61,17 @@ interface Target {
   dbPath?: string;
   logPath?: string;
   answered2xx: number;
+}
+
+/** Milliseconds until /health says recording is not behind (0: it never was), at most two minutes. */
+async function waitUntilCaughtUp(healthUrl: string): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    const health = (await (await fetch(healthUrl)).json().catch(() => ({}))) as { store?: { recording_behind?: boolean } };
+    if (health.store?.recording_behind !== true) return Date.now() - started < 50 ? 0 : Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return Date.now() - started;
 }
 
 function log(message: string): void {
@@ -142,9 +155,14 @@ async function main(): Promise<void> {
       }
     }
 
-    // Recording: stop the recording proxies (graceful: flushes) and count what they stored.
+    // Recording: once each recording proxy caught up (a saturated run leaves exchanges waiting in
+    // the capture journal, recorded as the machine has room), stop it (graceful: flushes) and
+    // count what it stored.
     for (const target of targets) {
       if (!target.dbPath || !target.process) continue;
+      const caughtUpIn = await waitUntilCaughtUp(`http://127.0.0.1:${target.process.port}/health`);
+      if (caughtUpIn > 0) log(`${target.name}: recording caught up ${(caughtUpIn / 1000).toFixed(1)} s after the load`);
+      figures[target.name]!.catchUpMs = caughtUpIn;
       await target.process.stop();
       const db = new Database(target.dbPath, { readonly: true });
       // Requests the load generator abandoned mid-response (at the end of a timed run) are
@@ -301,7 +319,7 @@ function renderMarkdown(results: Results): string {
     const firstByte = figure.stream && direct?.stream ? figure.stream.ttfbP50 - direct.stream.ttfbP50 : NaN;
     out += `- ${name}: added p50 latency at c1 **${number(added, 3)} ms** over direct (target ≤ 0.3); first-byte overhead **${number(firstByte, 3)} ms** (target ≤ 1); c64 throughput **${number(((figure.c64?.rps ?? 0) / (bare?.c64?.rps ?? NaN)) * 100, 0)}%** of bare-node (target ≥ 90%)`;
     if (figure.rssAfterFirstMb !== undefined) out += `; RSS ${number(figure.rssAfterFirstMb)} MB after ${settings.leakFirst} requests, ${number(figure.rssAfterTotalMb)} MB after ${settings.leakTotal}`;
-    if (figure.recordsStored !== undefined) out += `; complete 2xx records stored **${figure.recordsStored}** for **${figure.answered2xx}** requests answered 2xx${figure.recordsStored === figure.answered2xx ? ' (equal)' : ' (MISMATCH)'} (plus ${figure.recordsIncomplete} incomplete: requests the load generator abandoned)`;
+    if (figure.recordsStored !== undefined) out += `; complete 2xx records stored **${figure.recordsStored}** for **${figure.answered2xx}** requests answered 2xx${figure.recordsStored === figure.answered2xx ? ' (equal)' : ' (MISMATCH)'} (plus ${figure.recordsIncomplete} incomplete: requests the load generator abandoned)${figure.catchUpMs ? `; recording caught up ${number(figure.catchUpMs / 1000, 1)} s after the load (exchanges waited in the capture journal)` : ''}`;
     out += '\n';
   }
   const record = t['proxy-record'];

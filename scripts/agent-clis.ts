@@ -38,13 +38,18 @@ export interface CliInvocation {
 /** Fake keys, short so they never look like real ones. */
 const FAKE_KEY = 'fake-agent-key';
 
+/** A throwaway home for one run: the CLI's config, caches and state stay in it. */
+function homeEnv(home: string): Record<string, string> {
+  return { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), XDG_STATE_HOME: join(home, '.local/state'), PATH: process.env['PATH'] ?? '', TERM: 'dumb', NO_COLOR: '1', CI: '1' };
+}
+
 /**
  * `base` is the URL the client should treat as the provider's origin, e.g.
  * `http://127.0.0.1:8080/127.0.0.1:9999` (through the proxy) or `http://127.0.0.1:9999` (direct).
  */
 export function invocation(cli: AgentCli, binDir: string, base: string, run: AgentRun): CliInvocation {
   const home = mkdtempSync(join(tmpdir(), `agent-${cli}-home-`));
-  const common = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), XDG_STATE_HOME: join(home, '.local/state'), PATH: process.env['PATH'] ?? '', TERM: 'dumb', NO_COLOR: '1', CI: '1' };
+  const common = homeEnv(home);
   switch (cli) {
     case 'claude':
       return {
@@ -60,33 +65,11 @@ export function invocation(cli: AgentCli, binDir: string, base: string, run: Age
           DISABLE_ERROR_REPORTING: '1',
         },
       };
-    case 'codex': {
-      const codexHome = join(home, '.codex');
-      mkdirSync(codexHome, { recursive: true });
+    case 'codex':
       // Codex 0.171 ignores OPENAI_BASE_URL; the built-in provider's `openai_base_url` works but first
       // tries the Responses WebSocket (GET /v1/responses, Upgrade) five times before falling back to
       // HTTP. A provider of one's own speaks plain HTTP Responses from the first request.
-      writeFileSync(
-        join(codexHome, 'config.toml'),
-        [
-          'check_for_update_on_startup = false',
-          'model_provider = "proxy"',
-          '[model_providers.proxy]',
-          'name = "proxy"',
-          `base_url = "${base}/v1"`,
-          'env_key = "OPENAI_API_KEY"',
-          'wire_api = "responses"',
-          '[analytics]',
-          'enabled = false',
-          '',
-        ].join('\n'),
-      );
-      return {
-        command: join(binDir, 'codex'),
-        args: ['exec', '--skip-git-repo-check', '-m', 'gpt-5-codex', '--sandbox', 'read-only', PROMPT],
-        env: { ...common, CODEX_HOME: codexHome, OPENAI_API_KEY: FAKE_KEY },
-      };
-    }
+      return codexInvocation(binDir, home, common, `${base}/v1`, 'gpt-5-codex', []);
     case 'gemini': {
       const settingsDir = join(home, '.gemini');
       mkdirSync(settingsDir, { recursive: true });
@@ -106,24 +89,36 @@ export function invocation(cli: AgentCli, binDir: string, base: string, run: Age
         env: { ...common, GEMINI_API_KEY: FAKE_KEY, GOOGLE_GEMINI_BASE_URL: base, GEMINI_CLI_NO_RELAUNCH: 'true', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
       };
     }
-    case 'opencode': {
-      writeFileSync(
-        join(run.workDir, 'opencode.json'),
-        JSON.stringify({
-          $schema: 'https://opencode.ai/config.json',
-          autoupdate: false,
-          share: 'disabled',
-          provider: { anthropic: { options: { baseURL: `${base}/v1`, apiKey: FAKE_KEY } } },
-          model: 'anthropic/claude-sonnet-4-5',
-        }),
-      );
-      return {
-        command: join(binDir, 'opencode'),
-        args: ['run', PROMPT],
-        env: { ...common, ANTHROPIC_API_KEY: FAKE_KEY, OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_SHARE: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1' },
-      };
-    }
+    case 'opencode':
+      return opencodeInvocation(binDir, run, { ...common, ANTHROPIC_API_KEY: FAKE_KEY }, { anthropic: { options: { baseURL: `${base}/v1`, apiKey: FAKE_KEY } } }, 'anthropic/claude-sonnet-4-5');
   }
+}
+
+/** Codex with a model provider of its own at `baseUrl` (a `/v1` URL); `settings` are more top-level config.toml lines. */
+function codexInvocation(binDir: string, home: string, env: Record<string, string>, baseUrl: string, model: string, settings: string[]): CliInvocation {
+  const codexHome = join(home, '.codex');
+  mkdirSync(codexHome, { recursive: true });
+  writeFileSync(
+    join(codexHome, 'config.toml'),
+    [
+      'check_for_update_on_startup = false',
+      ...settings,
+      'model_provider = "proxy"',
+      '[model_providers.proxy]',
+      'name = "proxy"',
+      `base_url = "${baseUrl}"`,
+      'env_key = "OPENAI_API_KEY"',
+      'wire_api = "responses"',
+      '[analytics]',
+      'enabled = false',
+      '',
+    ].join('\n'),
+  );
+  return {
+    command: join(binDir, 'codex'),
+    args: ['exec', '--skip-git-repo-check', '-m', model, '--sandbox', 'read-only', PROMPT],
+    env: { ...env, CODEX_HOME: codexHome, OPENAI_API_KEY: FAKE_KEY },
+  };
 }
 
 export interface CliResult {
@@ -156,4 +151,62 @@ export function runCli(inv: CliInvocation, cwd: string, timeoutMs = 180_000): Pr
 
 export function cliInstalled(binDir: string, cli: AgentCli): boolean {
   return existsSync(join(binDir, cli));
+}
+
+// ---- The same CLIs at the OpenAI-compatible entry (`http://PROXY/v1`), models routed by name ----
+
+/** A CLI pointed at the compat entry with a model the proxy translates: Codex speaks Responses, opencode chat completions. */
+export type CompatMode = 'codex-claude' | 'codex-gemini' | 'opencode-claude' | 'opencode-gemini';
+export const COMPAT_MODES: readonly CompatMode[] = ['codex-claude', 'codex-gemini', 'opencode-claude', 'opencode-gemini'];
+/** The model each mode asks for; the proxy's `openai_compat.routes` send claude-* to Anthropic, gemini-* to Google. */
+export const COMPAT_MODEL: Record<CompatMode, string> = {
+  'codex-claude': 'claude-sonnet-4-5',
+  'codex-gemini': 'gemini-3-pro-preview',
+  'opencode-claude': 'claude-sonnet-4-5',
+  'opencode-gemini': 'gemini-3-pro-preview',
+};
+export const compatCli = (mode: CompatMode): AgentCli => (mode.startsWith('codex') ? 'codex' : 'opencode');
+export const compatProvider = (mode: CompatMode): 'anthropic' | 'google' => (mode.endsWith('claude') ? 'anthropic' : 'google');
+
+/** The routes a proxy needs for the compat modes, every model sent to `upstreamAuthority`. */
+export function compatRoutes(upstreamAuthority: string) {
+  return [
+    { match: 'claude-*', provider: 'anthropic' as const, domain: upstreamAuthority },
+    { match: 'gemini-*', provider: 'google' as const, domain: upstreamAuthority },
+  ];
+}
+
+/** `entry` is the compat entry's base URL, e.g. `http://127.0.0.1:8080/v1`. Thinking is on in every mode. */
+export function compatInvocation(mode: CompatMode, binDir: string, entry: string, run: AgentRun): CliInvocation {
+  const cli = compatCli(mode);
+  const model = COMPAT_MODEL[mode];
+  const home = mkdtempSync(join(tmpdir(), `agent-${mode}-home-`));
+  const common = homeEnv(home);
+  if (cli === 'codex') {
+    // The same provider of one's own (wire_api = "responses": Codex's only API). The reasoning effort
+    // is sent as `reasoning.effort`, which turns Claude's extended thinking (and Gemini's thinking
+    // config) on at the entry; the summary setting asks for the reasoning text.
+    return codexInvocation(binDir, home, common, entry, model, [`model = "${model}"`, 'model_reasoning_effort = "low"', 'model_reasoning_summary = "auto"']);
+  }
+  // opencode: an @ai-sdk/openai-compatible provider at the entry; `reasoningEffort` in the model's
+  // options becomes the chat request's `reasoning_effort` (thinking on).
+  const provider = {
+    proxy: {
+      npm: '@ai-sdk/openai-compatible',
+      name: 'llm-proxy',
+      options: { baseURL: entry, apiKey: FAKE_KEY },
+      models: { [model]: { name: model, reasoning: true, tool_call: true, options: { reasoningEffort: 'low' } } },
+    },
+  };
+  return opencodeInvocation(binDir, run, common, provider, `proxy/${model}`);
+}
+
+/** opencode with `provider` (opencode.json's providers) and `model` (`provider/model`), kept off the network. */
+function opencodeInvocation(binDir: string, run: AgentRun, env: Record<string, string>, provider: Record<string, unknown>, model: string): CliInvocation {
+  writeFileSync(join(run.workDir, 'opencode.json'), JSON.stringify({ $schema: 'https://opencode.ai/config.json', autoupdate: false, share: 'disabled', provider, model }));
+  return {
+    command: join(binDir, 'opencode'),
+    args: ['run', PROMPT],
+    env: { ...env, OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_SHARE: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1' },
+  };
 }

@@ -4,7 +4,12 @@
 // answer and exports as one ShareGPT row holding the tool call, its result and the answer.
 // The CLIs' folder comes from AGENT_CLIS_DIR (e.g. /tmp/agents/node_modules/.bin); without it, or
 // with none of the CLIs in it, every CLI is skipped with a line saying so. Not part of `npm test`.
-import { existsSync, mkdtempSync } from 'node:fs';
+// Then the compat modes (scripts/compat-agent-session.ts): Codex and opencode at the OpenAI-compatible
+// entry with a Claude model (thinking on) and a Gemini 3 model, against an upstream that refuses a
+// tool loop without its signed reasoning as the providers do: each must run as it does direct and
+// export as one row holding both steps' reasoning, the call, its result and the answer.
+// Arguments pick CLIs (`claude codex`) and/or compat modes (`codex-claude`, or `compat` for all four).
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecording } from '../src/capture/open-recording.js';
@@ -13,7 +18,9 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { ShareGptRow } from '../src/training/sharegpt-types.js';
 import { startScriptedAgentUpstream } from '../test/helpers/scripted-agent-upstream.js';
 import { startTestProxy } from '../test/helpers/start-proxy.js';
-import { AGENT_CLIS, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, runCli, type AgentCli } from './agent-clis.js';
+import { AGENT_CLIS, COMPAT_MODES, compatCli, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, runCli, type AgentCli, type CompatMode } from './agent-clis.js';
+import { runCompatSession } from './compat-agent-session.js';
+import { SCRIPTED_REASONING } from '../test/helpers/scripted-agent-upstream.js';
 
 const PROVIDER: Record<AgentCli, string> = { claude: 'anthropic', codex: 'openai', gemini: 'google', opencode: 'anthropic' };
 
@@ -22,11 +29,14 @@ if (!binDir || !existsSync(binDir)) {
   console.log(`test:agents: skipped, no CLIs: set AGENT_CLIS_DIR to the folder holding claude, codex, gemini, opencode (e.g. /tmp/agents/node_modules/.bin)${binDir ? `; ${binDir} does not exist` : ''}`);
   process.exit(0);
 }
-const wanted = process.argv.slice(2).filter((arg): arg is AgentCli => (AGENT_CLIS as readonly string[]).includes(arg));
+const args = process.argv.slice(2);
+const wanted = args.filter((arg): arg is AgentCli => (AGENT_CLIS as readonly string[]).includes(arg));
+const wantedModes = args.includes('compat') ? [...COMPAT_MODES] : args.filter((arg): arg is CompatMode => (COMPAT_MODES as readonly string[]).includes(arg));
+const noneNamed = wanted.length === 0 && wantedModes.length === 0;
 let failures = 0;
 let ran = 0;
 
-for (const cli of wanted.length > 0 ? wanted : AGENT_CLIS) {
+for (const cli of noneNamed ? AGENT_CLIS : wanted) {
   if (!cliInstalled(binDir, cli)) {
     console.log(`${cli}: skipped, not installed in ${binDir}`);
     continue;
@@ -68,6 +78,49 @@ for (const cli of wanted.length > 0 ? wanted : AGENT_CLIS) {
   else {
     failures++;
     console.log(`${cli}: FAILED: ${problems.join(' | ')}\n  ${summary}`);
+  }
+}
+
+/** The reasoning text of an assistant turn (`<think>\n…\n</think>\n\n` prefix, formats.md 1.4). */
+const thinkOf = (value: string | undefined) => /^<think>\n([\s\S]*?)\n<\/think>\n\n/.exec(value ?? '')?.[1] ?? null;
+
+for (const mode of noneNamed ? COMPAT_MODES : wantedModes) {
+  const cli = compatCli(mode);
+  if (!cliInstalled(binDir, cli)) {
+    console.log(`compat ${mode}: skipped, ${cli} not installed in ${binDir}`);
+    continue;
+  }
+  ran++;
+  const problems: string[] = [];
+  const session = await runCompatSession(mode, binDir);
+  const { result } = session;
+  if (result.code !== 0) problems.push(`exit code ${String(result.code)}${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().slice(-600)}`);
+  if (!result.stdout.includes(FINAL_TEXT)) problems.push(`stdout lacks the scripted answer: ${result.stdout.trim().slice(-300)}`);
+  const steps = session.upstream.map((exchange) => exchange.step);
+  if (steps.includes('refused')) problems.push('the upstream refused a request that lost its signed reasoning');
+  if (!steps.includes('tool-call') || !steps.includes('final')) problems.push(`no tool loop reached the upstream (steps: ${steps.join(', ')})`);
+  const log = session.logFile ? readFileSync(session.logFile, 'utf8') : '';
+  if (log.includes('without their signed reasoning')) problems.push('the signed reasoning was not restored (cache miss fallback used)');
+
+  const store = openSqliteStore(session.dbPath);
+  const rows: ShareGptRow[] = [];
+  for await (const exported of exportRows(store, { formats: ['sharegpt'], filter: { sideCall: false }, status: 'all' })) if (exported.valid) rows.push(exported.row as ShareGptRow);
+  const records = await store.count();
+  await store.close();
+  const turns = rows[0]?.conversations ?? [];
+  if (rows.length !== 1) problems.push(`${rows.length} exported rows (side calls left out), expected 1`);
+  else if (turns.map((turn) => turn.from).join(',') !== 'human,function_call,observation,gpt') problems.push(`row turns are ${turns.map((turn) => turn.from).join(',')}`);
+  else {
+    if (thinkOf(turns[1]?.value) !== SCRIPTED_REASONING['tool-call']) problems.push("the row's tool call lacks its step's reasoning");
+    if (thinkOf(turns[3]?.value) !== SCRIPTED_REASONING.final) problems.push("the row's answer lacks its step's reasoning");
+    if (!turns[2]?.value.includes('pineapple')) problems.push("the row's observation lacks the file's text");
+    if (turns[3]?.value.replace(/^<think>\n[\s\S]*?\n<\/think>\n\n/, '') !== FINAL_TEXT) problems.push('the row does not end with the scripted answer');
+  }
+  const summary = `${records} records, ${rows.length} exported row(s), entry saw: ${session.entry.map((e) => `${e.request.method} ${e.request.path} ${e.response.status}`).join('; ')}; upstream steps: ${steps.join(', ')}`;
+  if (problems.length === 0) console.log(`compat ${mode}: ok: ${summary}`);
+  else {
+    failures++;
+    console.log(`compat ${mode}: FAILED: ${problems.join(' | ')}\n  ${summary}`);
   }
 }
 

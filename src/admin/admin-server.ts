@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { startRecordScanner, type RecordScanner, type RecordScannerOptions } from '../privacy/record-scanner.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { assertSafeBind, createGuard } from './guard.js';
@@ -20,24 +21,35 @@ export interface AdminServerOptions {
   /** The built UI (default: dist/ui). */
   uiDir?: string;
   now?: () => number;
+  /**
+   * The background privacy and near-duplicate scan (privacy/record-scanner.ts) this process runs
+   * for the UI, with its timings; false: none (the marks stay "not scanned yet").
+   */
+  scan?: false | Pick<RecordScannerOptions, 'idleMs' | 'window' | 'recentMs' | 'fullSweepMs'>;
 }
 
 export interface AdminServer {
   server: Server;
   url: string;
   port: number;
+  /** The background scan, null with `scan: false`. */
+  scanner: RecordScanner | null;
   close(): Promise<void>;
 }
 
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   assertSafeBind(options.host, options.adminToken);
+  const now = options.now ?? Date.now;
+  const scanner =
+    options.scan === false ? null : startRecordScanner({ store: options.store, logger: options.logger, now, ...(options.scan ?? {}) });
   const handle = createAdminHandler(
     {
       store: options.store,
       logger: options.logger,
       guard: createGuard(options.adminToken),
       version: VERSION,
-      now: options.now ?? Date.now,
+      now,
+      scanner,
     },
     createUiFiles(options.uiDir ?? defaultUiDir()),
   );
@@ -49,20 +61,28 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     });
   });
   server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await scanner?.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
     port: address.port,
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`,
+    scanner,
     async close() {
+      // First: the caller closes the store next.
+      await scanner?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Exports may be streaming: give them a moment, then cut.

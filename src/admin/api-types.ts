@@ -8,6 +8,7 @@ import type {
   Annotation,
   ExchangeSummary,
   FacetValue,
+  FindingsFilter,
   KeyedGroup,
   Percentiles,
   StoreAggregates,
@@ -15,7 +16,14 @@ import type {
   TimeBucket,
 } from '../store/store.js';
 import type { ShareGptRole, ShareGptRow, ShareGptTurn } from '../training/sharegpt-types.js';
-import type { RowFindings } from '../privacy/row-findings.js';
+import type { FindingSpan, RowFindings } from '../privacy/row-findings.js';
+
+export type {
+  FindingsFilter,
+  FindingSpan,
+  RowFindings,
+};
+export { FINDINGS_FILTERS } from '../store/store.js';
 
 export type {
   AggregateGroup,
@@ -78,6 +86,11 @@ export interface ApiFilter {
   q?: string;
   /** Records whose annotation carries this tag. */
   tag?: string;
+  /**
+   * By the background privacy scan: `secrets`, `personal` (e-mail, phone, IP, card, IBAN), `any`
+   * of them, `none` (scanned, nothing found) or `unscanned` (not scanned yet; never in `none`).
+   */
+  findings?: FindingsFilter;
 }
 
 /** GET /api/exchanges?<filter>&limit=50&order=desc&cursor=... */
@@ -125,8 +138,44 @@ export interface ExportVerdict {
   formats: Partial<Record<ExportFormatName, FormatVerdict>>;
 }
 
-/** A list row: the summary, its export verdict and the reviewer's annotation (null when none). */
-export type ListItem = ExchangeSummary & { export: ExportVerdict; annotation: Annotation | null };
+/**
+ * What the background scan found in a record (counts per kind, never values): `secret`, `email`,
+ * `phone`, `ip`, `credit_card`, `iban`.
+ */
+export interface ListFindings {
+  secrets: number;
+  personal: number;
+  kinds: Record<string, number>;
+}
+
+/**
+ * A list row: the summary, its export verdict, the reviewer's annotation (null when none) and the
+ * background scan's findings (null: not scanned yet).
+ */
+export type ListItem = ExchangeSummary & { export: ExportVerdict; annotation: Annotation | null; findings: ListFindings | null };
+
+/** One record the export's near-dedup would group with another (GET /api/exchanges/:id/near-duplicates). */
+export interface NearDuplicate {
+  id: string;
+  /** Estimated Jaccard similarity of their turns' word shingles (MinHash), 0-1. */
+  similarity: number;
+  startedAt: number;
+  model: string | null;
+  reviewState: ReviewState;
+  threadId: string;
+  preview: string;
+}
+
+/** GET /api/exchanges/:id/near-duplicates?threshold=0.8 */
+export interface NearDuplicatesResponse {
+  id: string;
+  /** False while the background scan has not reached the record yet (items is then empty). */
+  scanned: boolean;
+  /** The similarity from which records are near-duplicates (the export's default unless given). */
+  threshold: number;
+  /** Most similar first. */
+  items: NearDuplicate[];
+}
 
 /** PUT /api/exchanges/:id/annotation: replaces the annotation; an empty one (or null) removes it. */
 export interface AnnotationRequest {
@@ -161,15 +210,27 @@ export interface ThreadStep extends ListItem {
   newTurns: number;
   /** True when no later record continues this one (a leaf: a thread's end, or a branch's). */
   leaf: boolean;
-  /** True for the record the export keeps for this thread (threads=longest). */
+  /** True for each record the export keeps for this thread (threads=longest: every leaf, see export/select-records.ts). */
   exported: boolean;
+}
+
+/** A record a default export keeps for a thread, with its review state. */
+export interface ExportedRef {
+  id: string;
+  reviewState: ReviewState;
+  reviewedAt: number | null;
 }
 
 /** One row of the thread list: a conversation recorded as successive requests. */
 export interface ThreadSummary {
   threadId: string;
-  /** The record a default export keeps for this thread (its most complete, longest record). */
+  /**
+   * The record the row shows: of those a default export keeps for this thread (one per branch),
+   * the complete one with the most turns, then the newest.
+   */
   head: ListItem;
+  /** Every record a default export keeps for this thread, in id order: what reviewing the thread reviews. */
+  exported: ExportedRef[];
   steps: number;
   firstAt: number;
   lastAt: number;
@@ -192,8 +253,10 @@ export interface ThreadListResponse {
 export interface ThreadDetail {
   threadId: string;
   steps: ThreadStep[];
-  /** Id of the record a default export keeps (null when the thread holds no chat record). */
+  /** Id of the thread's head (see ThreadSummary.head; null when the thread holds no chat record). */
   exportedId: string | null;
+  /** Every record a default export keeps for this thread, in id order. */
+  exported: ExportedRef[];
   leaves: number;
 }
 

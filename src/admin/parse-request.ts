@@ -1,7 +1,7 @@
 // Validates what the admin API receives (query strings and JSON bodies) at the boundary, with zod,
 // and maps the API's filter onto the store's ListFilter.
 import { z } from 'zod';
-import type { ListFilter } from '../store/store.js';
+import { FINDINGS_FILTERS, type ListFilter } from '../store/store.js';
 import { AdminError } from './admin-error.js';
 import { API_KINDS, REVIEW_STATES, type ApiFilter } from './api-types.js';
 
@@ -25,6 +25,7 @@ export const apiFilterSchema = z.strictObject({
   hasError: z.boolean().optional(),
   q: z.string().max(MAX_TEXT).optional(),
   tag: z.string().min(1).max(MAX_TEXT).optional(),
+  findings: z.enum(FINDINGS_FILTERS).optional(),
 });
 
 const id = z.string().min(1).max(64);
@@ -72,6 +73,7 @@ const queryFilterSchema = z.object({
   hasError: booleanParam.optional(),
   q: z.string().max(MAX_TEXT).optional(),
   tag: z.string().max(MAX_TEXT).optional(),
+  findings: z.enum(FINDINGS_FILTERS).optional(),
 });
 
 /** Query parameters as an object, dropping empty values (an empty select means "any"). */
@@ -110,6 +112,7 @@ export function toListFilter(filter: ApiFilter, throughId?: string): ListFilter 
   if (filter.hasError !== undefined) list.hasError = filter.hasError;
   if (filter.q !== undefined && filter.q.trim() !== '') list.search = filter.q;
   if (filter.tag !== undefined) list.tag = filter.tag;
+  if (filter.findings !== undefined) list.findings = filter.findings;
   if (throughId !== undefined) list.throughId = throughId;
   return list;
 }

@@ -3,7 +3,7 @@
 import { AdminError } from './admin-error.js';
 
 /** The filter's query parameters (ApiFilter), shared by every endpoint that takes a filter. */
-export const FILTER_PARAMS = ['state', 'model', 'domain', 'apiKind', 'since', 'until', 'hasTools', 'functionCallOnly', 'sideCall', 'client', 'hasError', 'q', 'tag'] as const;
+export const FILTER_PARAMS = ['state', 'model', 'domain', 'apiKind', 'since', 'until', 'hasTools', 'functionCallOnly', 'sideCall', 'client', 'hasError', 'q', 'tag', 'findings'] as const;
 
 export function refuseUnknownParams(query: URLSearchParams, allowed: readonly string[]): void {
   const unknown = [...new Set([...query.keys()].filter((key) => !allowed.includes(key)))];

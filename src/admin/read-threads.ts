@@ -1,9 +1,11 @@
 // Threads for the review UI: a conversation recorded as successive requests (each resending the
 // history, linked by parentId/threadId at insert, see conversation/thread-key.ts) is reviewed as
-// one item. The record a thread stands for is the one the export keeps (export/select-records.ts
-// with threads=longest, asked for this thread alone), so confirming the thread confirms what the
-// export writes. Branches: a record continued by no later record is a leaf; two leaves mean two
-// requests extended the same history differently (a retry, an edited prompt).
+// one item. The records a thread stands for are the ones the export keeps (export/select-records.ts
+// with threads=longest, asked for this thread alone): each leaf of the thread, one per branch (a
+// retry that succeeded, an edited prompt), so confirming the thread confirms every record the
+// export writes for it. The row shows the best of them (complete, then longest, then newest).
+// Branches: a record continued by no later record is a leaf; two leaves mean two requests
+// extended the same history differently.
 import type { StoredExchange } from '../capture/exchange.js';
 import { selectRecords } from '../export/select-records.js';
 import type { ExchangeSummary, ListFilter, Store } from '../store/store.js';
@@ -18,16 +20,31 @@ export function summaryOf(record: StoredExchange, preview: string, functionCallO
   return { ...rest, preview, edited: editedSharegpt !== null, functionCallOnly };
 }
 
-/** The record the export keeps for the thread (threads=longest, every review state), or null. */
-export async function exportedRecordOf(store: Store, threadId: string): Promise<StoredExchange | null> {
+/** The records the export keeps for the thread (threads=longest, every review state), in id order. */
+export async function exportedRecordsOf(store: Store, threadId: string): Promise<StoredExchange[]> {
   const stats = { threadsCollapsed: 0, modelFilteredOut: 0 };
-  const selected = selectRecords(store, { threadId, apiKind: 'chat' }, { threads: 'longest', batchSize: 200 }, stats);
-  try {
-    for await (const record of selected) return record;
-    return null;
-  } finally {
-    await selected.return(undefined);
+  const records: StoredExchange[] = [];
+  for await (const record of selectRecords(store, { threadId, apiKind: 'chat' }, { threads: 'longest', batchSize: 200 }, stats)) records.push(record);
+  return records;
+}
+
+/** The one a thread row shows: complete before not, then the most turns, then the newest (as bestOfThread). */
+function headOf(records: readonly StoredExchange[]): StoredExchange | undefined {
+  const rank = (record: StoredExchange): [number, number, string] => [record.error === null && !record.incomplete ? 1 : 0, record.turnCount, record.id];
+  let best: StoredExchange | undefined;
+  for (const record of records) {
+    if (best === undefined) {
+      best = record;
+      continue;
+    }
+    const [a, b] = [rank(record), rank(best)];
+    if (a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] > b[2]) best = record;
   }
+  return best;
+}
+
+function exportedRefs(records: readonly StoredExchange[]): ThreadSummary['exported'] {
+  return records.map((record) => ({ id: record.id, reviewState: record.reviewState, reviewedAt: record.reviewedAt }));
 }
 
 async function stepsOf(store: Store, threadId: string): Promise<ExchangeSummary[]> {
@@ -39,6 +56,7 @@ async function stepsOf(store: Store, threadId: string): Promise<ExchangeSummary[
 export async function withVerdicts(store: Store, summaries: readonly ExchangeSummary[]): Promise<ListItem[]> {
   const items: ListItem[] = [];
   const annotations = await store.annotationsOf(summaries.map((summary) => summary.id));
+  const scans = await store.scansOf(summaries.map((summary) => summary.id));
   for (const summary of summaries) {
     const record = await store.get(summary.id);
     // Deleted meanwhile: shown as it was listed, judged as not exportable.
@@ -46,7 +64,9 @@ export async function withVerdicts(store: Store, summaries: readonly ExchangeSum
       record === null
         ? { exportable: false, reasons: [{ code: 'deleted', message: 'the record was deleted' }], formats: {} as ListItem['export']['formats'] }
         : exportVerdictOf(record, ['sharegpt']);
-    items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null });
+    const scan = scans.get(summary.id);
+    const findings = scan === undefined ? null : { secrets: scan.secrets, personal: scan.personal, kinds: scan.kinds };
+    items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null, findings });
   }
   return items;
 }
@@ -61,8 +81,9 @@ export async function readThreadSummary(store: Store, threadId: string): Promise
   const first = steps[0];
   const last = steps[steps.length - 1];
   if (first === undefined || last === undefined) return null;
-  const exported = await exportedRecordOf(store, threadId);
-  const headSummary = steps.find((step) => step.id === exported?.id) ?? last;
+  const exported = await exportedRecordsOf(store, threadId);
+  const headId = headOf(exported)?.id;
+  const headSummary = steps.find((step) => step.id === headId) ?? last;
   const [head] = await withVerdicts(store, [headSummary]);
   return {
     threadId,
@@ -73,13 +94,15 @@ export async function readThreadSummary(store: Store, threadId: string): Promise
     models: [...new Set(steps.map((step) => step.model).filter((model): model is string => model !== null))],
     domains: [...new Set(steps.map((step) => step.domain))],
     leaves: leafIds(steps).size,
+    exported: exportedRefs(exported),
   };
 }
 
 export async function readThreadDetail(store: Store, threadId: string): Promise<ThreadDetail | null> {
   const steps = await stepsOf(store, threadId);
   if (steps.length === 0) return null;
-  const exported = await exportedRecordOf(store, threadId);
+  const exported = await exportedRecordsOf(store, threadId);
+  const exportedIds = new Set(exported.map((record) => record.id));
   const leaves = leafIds(steps);
   const indexOf = new Map(steps.map((step, index) => [step.id, index]));
   const items = await withVerdicts(store, steps);
@@ -91,10 +114,10 @@ export async function readThreadDetail(store: Store, threadId: string): Promise<
       continues: parentIndex ?? null,
       newTurns: parent === undefined ? item.turnCount : Math.max(0, item.turnCount - parent.turnCount),
       leaf: leaves.has(item.id),
-      exported: item.id === exported?.id,
+      exported: exportedIds.has(item.id),
     };
   });
-  return { threadId, steps: out, exportedId: exported?.id ?? null, leaves: leaves.size };
+  return { threadId, steps: out, exportedId: headOf(exported)?.id ?? null, exported: exportedRefs(exported), leaves: leaves.size };
 }
 
 export interface ThreadPageOptions {

@@ -3,6 +3,7 @@
 // other GET serves the review UI. Errors are rendered once here, as ApiErrorBody.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { RecordScanner } from '../privacy/record-scanner.js';
 import type { Store } from '../store/store.js';
 import { AdminError } from './admin-error.js';
 import type { Guard } from './guard.js';
@@ -10,6 +11,7 @@ import { sendJson } from './http-io.js';
 import { bulkRoutes } from './routes/bulk.js';
 import { exchangeRoutes } from './routes/exchanges.js';
 import { exportRoutes } from './routes/export.js';
+import { findingsRoutes } from './routes/findings.js';
 import { sessionRoutes } from './routes/session.js';
 import { statsRoutes } from './routes/stats.js';
 import { threadRoutes } from './routes/threads.js';
@@ -21,6 +23,8 @@ export interface AdminDeps {
   guard: Guard;
   version: string;
   now: () => number;
+  /** The background privacy scan of this process (null when none runs). */
+  scanner?: RecordScanner | null;
 }
 
 export interface RouteContext {
@@ -48,7 +52,7 @@ export interface Route {
   handle(context: RouteContext): Promise<RouteResult | undefined>;
 }
 
-export const apiRoutes: readonly Route[] = [...sessionRoutes, ...exchangeRoutes, ...threadRoutes, ...bulkRoutes, ...statsRoutes, ...exportRoutes];
+export const apiRoutes: readonly Route[] = [...sessionRoutes, ...exchangeRoutes, ...threadRoutes, ...bulkRoutes, ...statsRoutes, ...exportRoutes, ...findingsRoutes];
 
 export function createAdminHandler(
   deps: AdminDeps,

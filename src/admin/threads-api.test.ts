@@ -43,6 +43,12 @@ describe('threads and export verdicts', () => {
     // Equal turns: the newer leaf, as export/select-records.ts picks it.
     expect(session.head.id).toBe(id('step-3b'));
     expect(session.head.export.exportable).toBe(true);
+    // What reviewing the thread reviews: every leaf the export keeps, with its state.
+    expect(session.exported).toEqual([
+      { id: id('step-3'), reviewState: 'pending', reviewedAt: null },
+      { id: id('step-3b'), reviewState: 'pending', reviewedAt: null },
+    ]);
+    expect(page.items[0]!.exported.map((ref) => ref.id)).toEqual([id('error')]);
   });
 
   it('pages threads with a cursor, each thread once', async () => {
@@ -68,7 +74,9 @@ describe('threads and export verdicts', () => {
     expect(thread.steps.map((step) => step.id)).toEqual([id('step-1'), id('step-2'), id('step-3'), id('step-3b')]);
     expect(thread.steps.map((step) => step.continues)).toEqual([null, 0, 1, 1]);
     expect(thread.steps.map((step) => step.leaf)).toEqual([false, false, true, true]);
-    expect(thread.steps.map((step) => step.exported)).toEqual([false, false, false, true]);
+    // The export keeps both ends of the branch (export/select-records.ts): both are marked exported.
+    expect(thread.steps.map((step) => step.exported)).toEqual([false, false, true, true]);
+    expect(thread.exported.map((ref) => ref.id)).toEqual([id('step-3'), id('step-3b')]);
     expect(thread.steps.map((step) => step.newTurns)).toEqual([2, 2, 2, 2]);
     expect(thread.steps[1]!.usage).toMatchObject({ inputTokens: 52, outputTokens: 12 });
     expect(typeof thread.steps[1]!.durationMs).toBe('number');
@@ -152,7 +160,8 @@ describe('threads and export verdicts', () => {
     expect(preview).toMatchObject({ status: 'confirmed', records: 3, rows: 2, threadsCollapsed: 0, otherStates: 4 });
     expect(preview.dropped).toEqual([{ code: 'finish-length', count: 1, description: expect.stringContaining('token limit'), ids: [id('length')] }]);
     const all = await json<ExportPreview>(admin.api('/api/export/preview?format=sharegpt&status=all'));
-    expect(all).toMatchObject({ records: 4, threadsCollapsed: 3, otherStates: 0 });
+    // Both leaves of the branched session, the haiku, the cut-off list and the error; the session's two inner steps collapsed.
+    expect(all).toMatchObject({ records: 5, threadsCollapsed: 2, otherStates: 0 });
   });
 
   it('stores a note, tags and a rating, returns them in the list and detail, and filters by tag', async () => {

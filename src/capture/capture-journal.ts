@@ -6,9 +6,18 @@
 // `groupCommitMs` (on libuv's thread pool: the event loop never waits for the disk). The log is cut
 // into segments (`<dir>/<seq>.log`); once a segment is closed and the recording backend has
 // flushed everything accepted before the cut (into the database or its spool), the segment is
-// deleted. At start, segments a previous run left are replayed into the backend first. Each entry
-// carries the record id it will be stored under, and insertBatch is idempotent on id, so an entry
-// that was already stored before the crash is not stored twice.
+// deleted. Each entry carries the record id it will be stored under, and insertBatch is idempotent
+// on id, so an entry stored twice (a replay cut short) is stored once.
+//
+// Behind: when the recording side holds more than the high-water mark of bytes it has not
+// processed yet (the machine is saturated and the low-priority recording worker gets little CPU),
+// new exchanges are only logged: they wait on disk, in deferred segments, instead of in memory or
+// in the spool. A catch-up loop hands the deferred segments to the backend, oldest first and in
+// slices, whenever its backlog is below a quarter of the mark, deletes each one once the backend
+// flushed it, and then goes back to handing exchanges over directly. What a previous run left is
+// replayed the same way, after the proxy is already serving. Closing leaves deferred segments on
+// disk for the next start (and says so), so a shutdown with a backlog is bounded by the backend's
+// in-memory part only.
 //
 // Entry: u32 meta length · u32 request length · u32 response length (big-endian) · meta (JSON) ·
 // request bytes · response bytes. A last entry cut short by a crash is ignored.
@@ -23,7 +32,15 @@ export interface JournaledBackend {
   accept(raw: RawExchange): void;
   /** Resolves once everything accepted before the call is stored (database or spool). */
   flush(): Promise<void>;
+  /** Bytes accepted but not yet processed; absent: the backend keeps up by construction (inline). */
+  backlogBytes?(): number;
 }
+
+/** Above this many bytes waiting in the recording side, new exchanges wait in the journal instead. */
+const DEFAULT_HIGH_WATER_BYTES = 32 * 1024 * 1024;
+/** A deferred segment is read back whole, so it is cut at this size. */
+const DEFAULT_MAX_SEGMENT_BYTES = 8 * 1024 * 1024;
+const CATCH_UP_INTERVAL_MS = 20;
 
 export interface CaptureJournalOptions {
   dir: string;
@@ -33,15 +50,22 @@ export interface CaptureJournalOptions {
   segmentMs?: number;
   /** false skips fdatasync: survives a process crash, not a power cut. Default true. */
   fsync?: boolean;
+  /** Backlog at which exchanges are deferred to the journal (default 32 MiB); they are handed over again below a quarter of it. */
+  backlogHighWaterBytes?: number;
+  /** Size at which a deferred segment is cut (default 8 MiB). */
+  maxSegmentBytes?: number;
   logger: Logger;
 }
 
 export interface CaptureJournal {
   /** Assigns the exchange its record id, logs it, and hands it to the backend. */
   accept(raw: RawExchange): void;
-  /** Commits what is pending, stops, and removes the segments (call after the backend flushed). */
-  close(): Promise<void>;
-  stats(): { committed: number; replayed: number; segments: number };
+  /**
+   * Commits what is pending and stops; once `drained` resolved (the backend stored everything it
+   * was handed), removes every segment but the deferred ones, which the next start records.
+   */
+  close(drained: () => Promise<void>): Promise<{ leftInJournal: number }>;
+  stats(): { committed: number; replayed: number; deferred: number; segments: number; behind: boolean };
 }
 
 const HEADER_BYTES = 12;
@@ -86,6 +110,7 @@ export function decodeSegment(bytes: Buffer): RawExchange[] {
 }
 
 const segmentName = (sequence: number) => `${String(sequence).padStart(12, '0')}.log`;
+const SEGMENT_FILE = /^\d{12}\.log$/u;
 
 interface Segment {
   sequence: number;
@@ -97,42 +122,56 @@ interface Segment {
   /** Settles when the fdatasync in flight (if any) is done. */
   synced: Promise<void>;
   syncRequested: boolean;
+  /** Logged only, not handed to the backend: replayed by the catch-up loop before it is deleted. */
+  deferred: boolean;
+  bytes: number;
+  entries: number;
+}
+
+interface DeferredSegment {
+  sequence: number;
+  entries: number;
 }
 
 export async function openCaptureJournal(backend: JournaledBackend, options: CaptureJournalOptions): Promise<CaptureJournal> {
   const groupCommitMs = options.groupCommitMs ?? 5;
   const segmentMs = options.segmentMs ?? 1_000;
   const fsync = options.fsync ?? true;
+  const highWater = options.backlogHighWaterBytes ?? DEFAULT_HIGH_WATER_BYTES;
+  const lowWater = Math.floor(highWater / 4);
+  const maxSegmentBytes = options.maxSegmentBytes ?? DEFAULT_MAX_SEGMENT_BYTES;
+  const backlog = (): number => backend.backlogBytes?.() ?? 0;
   const nextId = monotonicFactory();
-  const counters = { committed: 0, replayed: 0 };
+  const counters = { committed: 0, replayed: 0, deferred: 0 };
   mkdirSync(options.dir, { recursive: true });
 
-  // ---- replay what a previous run left -------------------------------------------------------
-  const leftovers = readdirSync(options.dir)
-    .filter((name) => /^\d{12}\.log$/u.test(name))
-    .sort();
+  // ---- what a previous run left: replayed by the catch-up loop, not before serving -----------
+  const deferredQueue: DeferredSegment[] = [];
   let sequence = 0;
-  for (const name of leftovers) {
-    const path = join(options.dir, name);
-    for (const raw of decodeSegment(readFileSync(path))) {
-      backend.accept(raw);
-      counters.replayed++;
-    }
-    sequence = Math.max(sequence, Number(name.slice(0, 12)));
+  for (const name of readdirSync(options.dir).filter((entry) => SEGMENT_FILE.test(entry)).sort()) {
+    const number = Number(name.slice(0, 12));
+    deferredQueue.push({ sequence: number, entries: -1 });
+    sequence = Math.max(sequence, number);
   }
-  if (leftovers.length > 0) {
-    await backend.flush();
-    for (const name of leftovers) unlinkSync(join(options.dir, name));
-    options.logger.info({ exchanges: counters.replayed, segments: leftovers.length }, 'capture journal: replayed what the previous run had not stored');
-  }
+  const leftFromLastRun = deferredQueue.length;
 
   // ---- appending -----------------------------------------------------------------------------
-  // Synchronous (once a second): the switch to the new segment happens between two commits.
-  const openSegment = (): Segment => {
+  const openSegment = (deferred: boolean): Segment => {
     const next = ++sequence;
-    return { sequence: next, fd: openSync(join(options.dir, segmentName(next)), 'a'), committed: Promise.resolve(), used: false, synced: Promise.resolve(), syncRequested: false };
+    return {
+      sequence: next,
+      fd: openSync(join(options.dir, segmentName(next)), 'a'),
+      committed: Promise.resolve(),
+      used: false,
+      synced: Promise.resolve(),
+      syncRequested: false,
+      deferred,
+      bytes: 0,
+      entries: 0,
+    };
   };
-  let current = openSegment();
+  let deferring = false;
+  let current = openSegment(false);
   let pending: Buffer[] = [];
   let pendingCount = 0;
   let commitTimer: NodeJS.Timeout | null = null;
@@ -169,6 +208,7 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
   };
 
   const commit = () => {
+    if (commitTimer !== null) clearTimeout(commitTimer);
     commitTimer = null;
     if (pending.length === 0) return;
     const data = Buffer.concat(pending);
@@ -187,56 +227,167 @@ export async function openCaptureJournal(backend: JournaledBackend, options: Cap
       .catch((error: unknown) => {
         if (!failed) options.logger.error({ err: error }, 'capture journal: cannot write; exchanges are still recorded, but a crash now loses what is queued');
         failed = true;
+        // Exchanges that only this write held go to the backend now rather than nowhere.
+        if (segment.deferred) for (const raw of decodeSegment(data)) backend.accept(raw);
       });
   };
 
-  /** Closes the current segment, starts the next, and deletes the old one once the backend has it all. */
-  const rotate = async () => {
-    if (closed || (!current.used && pending.length === 0)) return;
-    const old = current;
+  /** Ends the current segment and starts the next (synchronous: between two commits). */
+  const cut = (nextDeferred: boolean): Segment => {
     commit();
-    current = openSegment();
+    const old = current;
+    current = openSegment(nextDeferred);
+    return old;
+  };
+  /** Once a cut segment is on disk: a deferred one waits for the catch-up loop, any other is deleted once the backend has it all. */
+  const finish = async (old: Segment, deleteHanded = true): Promise<void> => {
     await old.committed;
     await old.synced;
-    await backend.flush();
     await new Promise<void>((resolve) => close(old.fd, () => resolve()));
+    if (!old.used) return removeSegment(old.sequence);
+    if (old.deferred) {
+      deferredQueue.push({ sequence: old.sequence, entries: old.entries });
+      return;
+    }
+    if (!deleteHanded) return;
+    await backend.flush();
+    removeSegment(old.sequence);
+  };
+  const removeSegment = (number: number): void => {
     try {
-      unlinkSync(join(options.dir, segmentName(old.sequence)));
+      unlinkSync(join(options.dir, segmentName(number)));
     } catch {
       // Already gone: nothing to do.
     }
   };
+
   let rotating: Promise<void> = Promise.resolve();
-  const rotateTimer = setInterval(() => {
-    rotating = rotating.then(rotate).catch((error: unknown) => options.logger.error({ err: error }, 'capture journal: segment rotation failed'));
-  }, segmentMs);
+  const chain = (step: () => Promise<void>): void => {
+    rotating = rotating.then(step).catch((error: unknown) => options.logger.error({ err: error }, 'capture journal: segment rotation failed'));
+  };
+  const rotate = async (): Promise<void> => {
+    if (closed || (!current.used && pending.length === 0)) return;
+    await finish(cut(deferring));
+  };
+  const rotateTimer = setInterval(() => chain(rotate), segmentMs);
   rotateTimer.unref();
+
+  // ---- catching up: deferred segments handed to the backend as it has room ------------------
+  let behindSince = 0;
+  let catchingUp: Promise<void> | null = null;
+  const catchUp = async (): Promise<void> => {
+    while (!closed) {
+      if (backlog() > lowWater) return;
+      const next = deferredQueue[0];
+      if (next === undefined) {
+        if (!deferring) break;
+        // Only the live segment is left: from now on exchanges go straight to the backend, and
+        // the last deferred segment is replayed like the others.
+        deferring = false;
+        const old = cut(false);
+        chain(() => finish(old));
+        await rotating;
+        continue;
+      }
+      const path = join(options.dir, segmentName(next.sequence));
+      let entries: RawExchange[];
+      try {
+        entries = decodeSegment(readFileSync(path));
+      } catch {
+        entries = []; // gone: nothing to replay
+      }
+      // In slices, so the backend never holds more than the high-water mark at once.
+      for (let index = 0; index < entries.length && !closed; ) {
+        while (backlog() > highWater && !closed) await delay(10);
+        const end = Math.min(entries.length, index + 64);
+        for (; index < end; index++) backend.accept(entries[index]!);
+        await delay(0);
+      }
+      if (closed) return; // kept: replayed again next time, stored once (ids are fixed)
+      await backend.flush();
+      removeSegment(next.sequence);
+      deferredQueue.shift();
+      counters.replayed += entries.length;
+    }
+    if (behindSince !== 0 && deferredQueue.length === 0 && !deferring) {
+      options.logger.info({ seconds: Math.round((Date.now() - behindSince) / 100) / 10, replayed: counters.replayed }, 'recording caught up with the capture journal');
+      behindSince = 0;
+    }
+  };
+  const catchUpTimer = setInterval(() => {
+    if (catchingUp !== null || (deferredQueue.length === 0 && !deferring)) return;
+    catchingUp = catchUp()
+      .catch((error: unknown) => options.logger.error({ err: error }, 'capture journal: replay failed; it is tried again'))
+      .finally(() => {
+        catchingUp = null;
+      });
+  }, CATCH_UP_INTERVAL_MS);
+  catchUpTimer.unref();
+  if (leftFromLastRun > 0) {
+    behindSince = Date.now();
+    options.logger.info({ segments: leftFromLastRun }, 'capture journal: recording what the previous run had not stored');
+  }
 
   return {
     accept(raw) {
       const withId = { ...raw, id: raw.id ?? nextId(raw.startedAt) };
-      if (!closed && !failed) {
-        for (const part of encode(withId)) pending.push(part);
-        pendingCount++;
-        if (commitTimer === null) commitTimer = setTimeout(commit, groupCommitMs);
+      if (closed || failed) {
+        backend.accept(withId);
+        return;
       }
-      backend.accept(withId);
+      if (!deferring && backend.backlogBytes !== undefined && backlog() > highWater) {
+        // The recording side is behind: rather than queue in memory (or spill everything into
+        // the spool), new exchanges wait in the journal, which is on disk already.
+        deferring = true;
+        if (behindSince === 0) behindSince = Date.now();
+        options.logger.warn({ backlog_bytes: backlog() }, 'recording is behind: new exchanges wait in the capture journal and are recorded as it catches up');
+        const old = cut(true);
+        chain(() => finish(old));
+      }
+      const parts = encode(withId);
+      for (const part of parts) {
+        pending.push(part);
+        current.bytes += part.length;
+      }
+      pendingCount++;
+      current.entries++;
+      if (commitTimer === null) commitTimer = setTimeout(commit, groupCommitMs);
+      if (!current.deferred) {
+        backend.accept(withId);
+        return;
+      }
+      counters.deferred++;
+      if (current.bytes > maxSegmentBytes) {
+        const old = cut(true);
+        chain(() => finish(old));
+      }
     },
-    async close() {
+    async close(drained) {
       closed = true;
       clearInterval(rotateTimer);
-      if (commitTimer !== null) clearTimeout(commitTimer);
+      clearInterval(catchUpTimer);
       commit();
+      await catchingUp;
       await rotating;
-      await current.committed;
-      await current.synced;
-      await new Promise<void>((resolve) => close(current.fd, () => resolve()));
+      const last = current;
+      await finish(last, false);
+      // Everything handed over is in the database or the spool once the backend drained.
+      await drained();
+      const kept = new Set(deferredQueue.map((segment) => segment.sequence));
+      for (const name of readdirSync(options.dir).filter((entry) => SEGMENT_FILE.test(entry))) {
+        if (!kept.has(Number(name.slice(0, 12)))) removeSegment(Number(name.slice(0, 12)));
+      }
+      const left = deferredQueue.reduce((sum, segment) => sum + Math.max(0, segment.entries), 0);
+      if (deferredQueue.length > 0) {
+        options.logger.warn(
+          { segments: deferredQueue.length, exchanges: deferredQueue.some((segment) => segment.entries < 0) ? undefined : left, dir: options.dir },
+          'recording stopped behind: exchanges left in the capture journal are recorded at the next start',
+        );
+      }
+      return { leftInJournal: deferredQueue.length === 0 ? 0 : Math.max(left, 1) };
     },
-    stats: () => ({ committed: counters.committed, replayed: counters.replayed, segments: sequence }),
+    stats: () => ({ committed: counters.committed, replayed: counters.replayed, deferred: counters.deferred, segments: sequence, behind: deferring || deferredQueue.length > 0 }),
   };
 }
 
-/** Removes every segment: called once the backend closed, i.e. everything reached the store or the spool. */
-export function clearCaptureJournal(dir: string): void {
-  for (const name of readdirSync(dir)) if (/^\d{12}\.log$/u.test(name)) unlinkSync(join(dir, name));
-}
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
 import { defaultSpoolPath, describeLocator, openStore } from '../store/open-store.js';
 import { createBatchWriter, type BatchWriterStats } from '../store/writer/batch-writer.js';
-import { clearCaptureJournal, openCaptureJournal } from './capture-journal.js';
+import { openCaptureJournal, type CaptureJournal } from './capture-journal.js';
 import { createRecorder } from './create-recorder.js';
 import { storeOptionsOf } from './store-options.js';
 import { pooledRandom } from './pooled-random.js';
@@ -25,7 +25,7 @@ export interface RecordingOptions extends Omit<RecordingWorkerData, 'spoolPath'>
   /** Force the inline pipeline (default: a worker thread when running compiled JavaScript). */
   inline?: boolean;
   /** The capture journal (crash durability): its directory, default `<dbPath>.journal`; false turns it off. */
-  journal?: { dir?: string; groupCommitMs?: number; fsync?: boolean } | false;
+  journal?: { dir?: string; groupCommitMs?: number; fsync?: boolean; backlogHighWaterBytes?: number } | false;
 }
 
 /** Where raw exchanges go to be processed and stored: the worker thread, or inline. */
@@ -36,6 +36,8 @@ export interface RecordingBackend {
   health(): Promise<{ reachable: boolean; stats: BatchWriterStats }>;
   /** Resolves once everything accepted before the call is in the database or the spool. */
   flush(): Promise<void>;
+  /** Bytes handed to the recording worker that it has not processed yet (inline: absent). */
+  backlogBytes?(): number;
   close(): Promise<void>;
 }
 
@@ -43,24 +45,26 @@ const WORKER_URL = new URL('./recording-worker.js', import.meta.url);
 const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 export async function openRecording(options: RecordingOptions): Promise<RecordingService> {
-  const backend = await openRecordingBackend(options);
-  if (options.journal === false || options.dbPath === ':memory:') return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
+  const journalOptions = options.journal === false || options.dbPath === ':memory:' ? null : (options.journal ?? {});
+  const backend = await openRecordingBackend({ ...options, lowPriority: journalOptions !== null });
+  if (journalOptions === null) return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
   // Every ended exchange is logged durably before the recording side has it (see capture-journal.ts).
-  const dir = options.journal?.dir ?? `${options.dbPath}.journal`;
+  const dir = journalOptions.dir ?? `${options.dbPath}.journal`;
   const journal = await openCaptureJournal(backend, {
     dir,
     logger: options.logger,
-    ...(options.journal?.groupCommitMs !== undefined ? { groupCommitMs: options.journal.groupCommitMs } : {}),
-    ...(options.journal?.fsync !== undefined ? { fsync: options.journal.fsync } : {}),
+    ...(journalOptions.groupCommitMs !== undefined ? { groupCommitMs: journalOptions.groupCommitMs } : {}),
+    ...(journalOptions.fsync !== undefined ? { fsync: journalOptions.fsync } : {}),
+    ...(journalOptions.backlogHighWaterBytes !== undefined ? { backlogHighWaterBytes: journalOptions.backlogHighWaterBytes } : {}),
   });
   return recordingServiceOver(
     {
       accept: (raw) => journal.accept(raw),
       health: () => backend.health(),
+      journal: () => journal.stats(),
       async close() {
-        await journal.close();
-        await backend.close();
-        clearCaptureJournal(dir); // everything is in the database or the spool now
+        // The backend drains what it was handed; what waits in deferred segments stays on disk.
+        await journal.close(() => backend.close());
       },
     },
     options.dbPath,
@@ -78,7 +82,7 @@ export function openRecordingBackend(options: RecordingOptions): Promise<Recordi
 
 /** The RecordingService the app uses, over any backend (local, or the cluster primary's). */
 export function recordingServiceOver(
-  backend: Pick<RecordingBackend, 'accept' | 'health' | 'close'>,
+  backend: Pick<RecordingBackend, 'accept' | 'health' | 'close'> & { journal?: () => ReturnType<CaptureJournal['stats']> },
   dbPath: string,
   logger: Logger,
   maxResponseBytes?: number,
@@ -104,6 +108,7 @@ export function recordingServiceOver(
         records_lost: stats.lost,
         last_error: stats.lastError,
         write_latency: stats.writeLatency,
+        ...(backend.journal === undefined ? {} : journalFields(backend.journal())),
       };
     },
     async close() {
@@ -175,7 +180,8 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
       } else if (message.type === 'flushed') {
         flushWaiters.get(message.requestId)?.();
         flushWaiters.delete(message.requestId);
-      } else if (message.type === 'log') logger[message.level]({ error: message.error }, message.message);
+      } else if (message.type === 'processed') processedBytes += message.bytes;
+      else if (message.type === 'log') logger[message.level]({ error: message.error }, message.message);
       else if (message.type === 'closed') closed?.();
     });
     started.on('error', (error) => logger.error({ err: error }, 'recording worker failed'));
@@ -195,6 +201,10 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   let current: Promise<Worker | null> = spawn();
   await current;
 
+  // Bytes posted minus bytes the worker said it processed: the capture journal defers new
+  // exchanges to disk when this grows (the worker runs at low priority and may fall behind).
+  let postedBytes = 0;
+  let processedBytes = 0;
   const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => {
     void current.then((worker) => worker?.postMessage(message, transfer));
   };
@@ -207,6 +217,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   };
 
   const acceptTransferable = (item: TransferableExchange) => {
+    postedBytes += item.bytes.byteLength;
     pendingItems.push(item);
     if (!scheduled) {
       scheduled = true;
@@ -216,6 +227,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
   return {
     accept: (raw) => acceptTransferable(toTransferable(raw)),
     acceptTransferable,
+    backlogBytes: () => postedBytes - processedBytes,
     health() {
       const requestId = nextRequestId++;
       return new Promise((resolve) => {
@@ -247,4 +259,9 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
       await worker.terminate();
     },
   };
+}
+
+/** /health's view of the capture journal: whether recording is behind, and how much went through the log. */
+function journalFields(stats: ReturnType<CaptureJournal['stats']>) {
+  return { recording_behind: stats.behind, journal_deferred: stats.deferred, journal_replayed: stats.replayed };
 }

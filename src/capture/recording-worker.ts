@@ -1,6 +1,7 @@
 // The recording side's worker thread: everything after the bytes went out to the client —
 // SSE decoding, stream reassembly, conversation and ShareGPT derivation, compression, SQLite —
 // runs here, so none of it takes time from the proxy's event loop.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import { openStore } from '../store/open-store.js';
@@ -10,6 +11,22 @@ import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
 import { pooledRandom } from './pooled-random.js';
 import { processExchange } from './process-exchange.js';
 import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
+
+/** The lowest priority: recording uses only the CPU the proxy leaves. */
+const RECORDING_NICE = 19;
+
+// Recording gives way to the proxy: on Linux a worker thread has its own nice value, and
+// setPriority(0, …) called here sets this thread's only. On a saturated machine the proxy's threads
+// get the CPU; recording falls behind, its backlog waits in the capture journal on disk, and it
+// catches up when the machine has room (capture-journal.ts, "Behind"). Only with a journal to
+// hold the backlog (openRecording says so): without one it would wait in memory.
+if ((workerData as RecordingWorkerData).lowPriority === true) {
+  try {
+    setPriority(0, RECORDING_NICE);
+  } catch {
+    // Not permitted or not supported here: recording runs at the proxy's priority.
+  }
+}
 
 const port = parentPort;
 if (!port) throw new Error('recording-worker must run in a worker thread');
@@ -39,8 +56,10 @@ function send(message: FromWorker): void {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
-    case 'exchanges':
+    case 'exchanges': {
+      let bytes = 0;
       for (const item of message.items) {
+        bytes += item.bytes.byteLength;
         try {
           const record = processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt));
           writer.enqueue(record);
@@ -49,7 +68,9 @@ port.on('message', (message: ToWorker) => {
           send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
         }
       }
+      send({ type: 'processed', bytes });
       return;
+    }
     case 'flush':
       void writer.flush().then(() => send({ type: 'flushed', requestId: message.requestId }));
       return;

@@ -20,6 +20,8 @@ export interface RecordingWorkerData {
   batchSize?: number;
   flushIntervalMs?: number;
   replayIntervalMs?: number;
+  /** Run the worker thread at the lowest CPU priority (set when the capture journal holds its backlog). */
+  lowPriority?: boolean;
   /** One OpenTelemetry span per record (config `telemetry`); absent: no tracing. */
   telemetry?: TelemetryOptions;
 }
@@ -41,6 +43,8 @@ export type FromWorker =
   | { type: 'health'; requestId: number; reachable: boolean; stats: BatchWriterStats }
   | { type: 'log'; level: 'warn' | 'error'; message: string; error: string }
   | { type: 'flushed'; requestId: number }
+  /** After each batch of exchanges: their bytes, so the proxy side knows how far behind the worker is. */
+  | { type: 'processed'; bytes: number }
   | { type: 'closed' };
 
 export function toTransferable(raw: RawExchange): TransferableExchange {

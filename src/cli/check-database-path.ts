@@ -14,14 +14,18 @@ export interface DatabasePathOptions {
   create: boolean;
   /** The flag that allows creating a new database (ui: `--create`). */
   createFlag?: string;
+  /** Where the path came from (DatabaseChoice.source), when not from --db or the default. */
+  source?: string;
 }
 
 export function checkDatabasePath(dbPath: string, options: DatabasePathOptions): void {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dbPath) || dbPath === ':memory:' || dbPath.startsWith('file:')) return;
+  const named = options.source === undefined || options.source === '--db' ? `--db ${dbPath}` : `${dbPath} (${options.source})`;
+  const fix = options.source === undefined || options.source === '--db' ? 'check --db PATH (or env DB)' : `check ${options.source}, or give --db PATH`;
   if (!existsSync(dbPath)) {
     if (!options.create) {
       const create = options.createFlag ? `, or add ${options.createFlag} to start a new, empty one` : '';
-      throw new CliError(`database ${dbPath} does not exist: check --db PATH (or env DB)${create}`);
+      throw new CliError(`database ${dbPath} does not exist: ${fix}${create}`);
     }
     try {
       makeDirectory(dirname(dbPath));
@@ -32,10 +36,10 @@ export function checkDatabasePath(dbPath: string, options: DatabasePathOptions):
     return;
   }
   const info = statSync(dbPath);
-  if (info.isDirectory()) throw new CliError(`--db ${dbPath} is a directory: give the database file, e.g. --db ${dbPath.replace(/\/+$/, '')}/llm-proxy.db`);
-  if (!info.isFile()) throw new CliError(`--db ${dbPath} is not a regular file: give a SQLite database file`);
+  if (info.isDirectory()) throw new CliError(`${named} is a directory: give the database file, e.g. --db ${dbPath.replace(/\/+$/, '')}/llm-proxy.db`);
+  if (!info.isFile()) throw new CliError(`${named} is not a regular file: give a SQLite database file`);
   if (info.size > 0 && readHeader(dbPath) !== SQLITE_MAGIC) {
-    throw new CliError(`--db ${dbPath} is not a SQLite database (is it the right file?): move the file aside, give another database file, or a new path to create one`);
+    throw new CliError(`${named} is not a SQLite database (is it the right file?): move the file aside, give another database file, or a new path to create one`);
   }
 }
 

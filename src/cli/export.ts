@@ -6,14 +6,13 @@ import { parseArgs } from 'node:util';
 import { ExportInterruptedError, ExportSetupError, runExport } from '../export/run-export.js';
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
 import { createProgress } from '../export/progress.js';
-import { ConfigError, loadConfig } from '../config/load-config.js';
 import { exportSettings, ExportSettingsError, type CleaningFlags } from '../export/export-settings.js';
 import { formatSummary } from '../export/report.js';
 import type { Judgement } from '../export/export-judgements.js';
 import type { ListFilter } from '../store/store.js';
 import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
 import { CliError } from './cli-error.js';
-import { chooseDatabase } from './database-option.js';
+import { resolveDatabase } from './database-option.js';
 
 export const EXPORT_HELP = `Usage: llm-proxy-sharegpt export [options]
 
@@ -24,7 +23,8 @@ Writes the recorded conversations as training data into one directory:
 
 Options:
   --db PATH|URL              database to read: a SQLite file (default ./data/llm-proxy.db, never
-                             created) or postgres://user:pass@host:port/db (env DB)
+                             created) or postgres://user:pass@host:port/db (env DB, else
+                             config.json recording.database.url)
   --out DIR                  output directory (default ./export/<UTC timestamp>/)
   --status STATE             confirmed | rejected | pending | all (default confirmed)
   --format NAME              sharegpt | openai-messages | openai-ft | hf; repeat it or use a comma
@@ -43,8 +43,8 @@ Options:
   --reasoning keep|drop      keep reasoning (<think> prefix / reasoning_content) or drop it (default keep)
   --keep-billing-header      keep Claude Code's x-anthropic-billing-header system line (removed by default)
   --include-side-calls       export agents' side calls too (session titles, quota probes, compaction summaries)
-  --threads longest|all      longest: export each conversation thread once, by its longest
-                             record (default); all: every record
+  --threads longest|all      longest: export each conversation thread by its leaves, the last
+                             complete step of each branch (default); all: every record
   --images copy|skip         copy: save data-URL images under DIR/media/ (default);
                              skip: leave rows with images out
   --preference               also write each edit as a preference pair (chosen = the edit,
@@ -52,7 +52,8 @@ Options:
                              ranking) and preference-openai.jsonl (OpenAI preference fine-tuning)
   --kto                      also write kto-sharegpt.jsonl: confirmed rows with kto_tag true and
                              rejected rows with kto_tag false (LLaMA-Factory KTO)
-  --config FILE              config file for the export section (default ./config.json when present)
+  --config FILE              config file for the export section and recording.database
+                             (default ./config.json when present)
   --secrets ACTION           redact (default) | drop | keep | off: secrets found by secretlint
   --pii ACTION|KIND=ACTION   personal data (email, phone, ip, credit_card, iban): redact | drop |
                              keep (default, counted) | off; e.g. --pii redact, --pii email=redact,ip=off
@@ -76,7 +77,8 @@ const THREADS = ['longest', 'all'] as const;
 const IMAGES = ['copy', 'skip'] as const;
 
 export interface ExportCommand {
-  dbPath: string;
+  /** `--db` as given; the database is chosen with DB and config.json too (database-option.ts). */
+  db?: string;
   outDir: string;
   rows: ExportRowOptions;
   images: 'copy' | 'skip';
@@ -89,7 +91,7 @@ export interface ExportCommand {
 }
 
 /** Parses and checks the command line; throws CliError (exit 2) with what to fix. */
-export function parseExportArgs(argv: string[], now: number = Date.now(), env: NodeJS.ProcessEnv = process.env): ExportCommand | 'help' {
+export function parseExportArgs(argv: string[], now: number = Date.now()): ExportCommand | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -162,7 +164,7 @@ export function parseExportArgs(argv: string[], now: number = Date.now(), env: N
   if (!values['include-side-calls']) filter.sideCall = false;
 
   return {
-    dbPath: chooseDatabase(values.db, env).locator,
+    ...(values.db !== undefined ? { db: values.db } : {}),
     outDir: values.out ?? `./export/${timestamp(now)}/`,
     rows,
     images: oneOf('--images', values.images ?? 'copy', IMAGES),
@@ -195,7 +197,8 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   // An output directory that cannot be made fails here, at once: Node's own recursive mkdir
   // spins forever under /proc, deaf to SIGTERM. (A missing database is runExport's to report,
   // and nothing is created for it.)
-  if (existsSync(command.dbPath)) {
+  const { database, loaded } = await resolveDatabase(command.db, command.configPath);
+  if (existsSync(database.locator)) {
     try {
       makeDirectory(command.outDir);
     } catch (error) {
@@ -213,16 +216,17 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   let settings;
   try {
-    settings = exportSettings((await loadConfig(command.configPath)).config.export, command.cleaning);
+    settings = exportSettings(loaded.config.export, command.cleaning);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof ExportSettingsError) throw new CliError(error.message);
+    if (error instanceof ExportSettingsError) throw new CliError(error.message);
     throw error;
   }
-  const { hf, cleaning: _flags, configPath: _config, ...runOptions } = command;
+  const { hf, cleaning: _flags, configPath: _config, db: _db, ...runOptions } = command;
   const progress = createProgress(process.stderr, { tty: process.stderr.isTTY === true });
   try {
     const result = await runExport({
       ...runOptions,
+      dbPath: database.locator,
       privacy: settings.privacy,
       dedup: settings.dedup,
       ...(hf ? { hf: settings.hf } : {}),

@@ -1,7 +1,7 @@
 // `llm-proxy-sharegpt rebuild`: re-derives stored ShareGPT rows after a converter upgrade.
 import { parseArgs } from 'node:util';
 import { rebuildDerived } from '../capture/rebuild-derived.js';
-import { DB_OPTION_HELP, chooseDatabase, openChosenStore } from './database-option.js';
+import { CONFIG_OPTION_HELP, DB_OPTION_HELP, openChosenStore, resolveDatabase } from './database-option.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { checkDatabasePath } from './check-database-path.js';
 
@@ -12,6 +12,7 @@ converter version, from the record's stored request and response. Human edits ar
 
 Options:
   ${DB_OPTION_HELP}
+  ${CONFIG_OPTION_HELP}
   --all         rebuild every record, not only those from older converter versions
   -h, --help    show this help
 `;
@@ -19,15 +20,15 @@ Options:
 export async function runRebuild(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { db: { type: 'string' }, all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { db: { type: 'string' }, config: { type: 'string' }, all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(REBUILD_HELP);
     return;
   }
-  const database = chooseDatabase(values.db);
-  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: false });
+  const { database } = await resolveDatabase(values.db, values.config);
+  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: false, source: database.source });
   const store = await openChosenStore(database);
   try {
     const report = await rebuildDerived(store, {

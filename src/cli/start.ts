@@ -9,7 +9,7 @@ import { openRecording, openRecordingBackend } from '../capture/open-recording.j
 import { AdminConfigError } from '../admin/admin-error.js';
 import { assertSafeBind } from '../admin/guard.js';
 import { describeLocator, maskLocatorSecrets } from '../store/locator.js';
-import { chooseDatabase, openChosenStore } from './database-option.js';
+import { openChosenStore, resolveDatabase } from './database-option.js';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { clusterRecordingService } from '../cluster/cluster-recording.js';
@@ -57,18 +57,11 @@ export async function runStart(argv: string[]): Promise<void> {
 
   // Everything that can be wrong with the command line is checked before the logger opens its
   // file and before anything listens: a mistake is one line and exit 2, with nothing to undo.
-  let loaded;
-  try {
-    loaded = await loadConfig(values.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message);
-    throw error;
-  }
-  const database = chooseDatabase(values.db, process.env, loaded.config.recording.database);
+  const { database, loaded } = await resolveDatabase(values.db, values.config);
   const dbPath = database.locator;
   const recordingStore = { storeOptions: database.options, ...(database.spoolPath !== undefined ? { spoolPath: database.spoolPath } : {}) };
   const inClusterWorker = cluster.isWorker;
-  if (!values['no-record'] && !inClusterWorker && database.backend === 'sqlite') checkDatabasePath(dbPath, { create: true });
+  if (!values['no-record'] && !inClusterWorker && database.backend === 'sqlite') checkDatabasePath(dbPath, { create: true, source: database.source });
   const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
   const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
   const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000'), '--ui-port'), host: uiHost, adminToken };
@@ -104,7 +97,7 @@ export async function runStart(argv: string[]): Promise<void> {
   // A cluster worker proxies only: the primary owns the store writer and the UI.
   const recording = values['no-record'] ? null : inClusterWorker
       ? clusterRecordingService(dbPath, logger, loaded.config.recording.max_response_bytes)
-      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes, ...telemetryOptions(loaded.config) }));
+      : await openDatabase(dbPath, () => openRecording({ dbPath, ...recordingStore, logger, maxResponseBytes: loaded.config.recording.max_response_bytes, journal: { backlogHighWaterBytes: loaded.config.recording.backlog_memory_bytes }, ...telemetryOptions(loaded.config) }));
   let app;
   try {
     app = await startApp({

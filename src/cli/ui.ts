@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { AdminConfigError } from '../admin/admin-error.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
-import { DB_OPTION_HELP, chooseDatabase, openChosenStore } from './database-option.js';
+import { CONFIG_OPTION_HELP, DB_OPTION_HELP, openChosenStore, resolveDatabase } from './database-option.js';
 import { assertSafeBind } from '../admin/guard.js';
 import { checkDatabasePath } from './check-database-path.js';
 import { CliError } from './cli-error.js';
@@ -16,6 +16,7 @@ Serves the review UI and its admin API (http://HOST:PORT) for a recordings datab
 
 Options:
   ${DB_OPTION_HELP}; must exist
+  ${CONFIG_OPTION_HELP}
   --create            create the database when --db names no file yet (an empty one)
   --port N            port to listen on (default 5000, env UI_PORT)
   --host ADDR         address to bind (default 127.0.0.1, env UI_HOST); any other needs an admin token
@@ -29,6 +30,7 @@ export async function runUi(argv: string[]): Promise<void> {
     args: argv,
     options: {
       db: { type: 'string' },
+      config: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'admin-token': { type: 'string' },
@@ -59,9 +61,9 @@ export async function runUi(argv: string[]): Promise<void> {
     if (error instanceof AdminConfigError) throw new CliError(error.message);
     throw error;
   }
-  const database = chooseDatabase(values.db);
+  const { database } = await resolveDatabase(values.db, values.config);
   // A mistyped path would otherwise become a new, empty database that looks like lost data.
-  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: values.create, createFlag: '--create' });
+  if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: values.create, createFlag: '--create', source: database.source });
   const logger = createLogger({ level, file: null });
   const store = await openChosenStore(database);
   let admin;

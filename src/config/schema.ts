@@ -171,6 +171,11 @@ export const configSchema = z.object({
     .object({
       /** Responses larger than this are recorded truncated (and flagged incomplete); the client still gets all of it. */
       max_response_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+      /**
+       * Bytes of ended exchanges the recording worker may hold unprocessed; past them new exchanges
+       * wait in the capture journal on disk until it catches up (single-process mode).
+       */
+      backlog_memory_bytes: z.number().int().positive().default(32 * 1024 * 1024),
       /** Where recordings go (store/open-store.ts); `--db` and `DB` override `url`. */
       database: z
         .object({

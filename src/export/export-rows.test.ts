@@ -260,6 +260,76 @@ describe('exportRows: selection', () => {
     expect((await collect({ threads: 'all' })).map((row) => row.id)).toEqual([first.id, second.id, retry.id, other.id]);
   });
 
+  it('exports each leaf of a branched thread, in id order, and collapses a failed try beside its retry', async () => {
+    const turn = (seq: number, messages: unknown[], answer: string, extra: Partial<Parameters<typeof recordExchange>[0]> = {}) =>
+      recordExchange({
+        format: 'openai-chat',
+        seq,
+        request: { model: 'm', messages },
+        response: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }] },
+        ...extra,
+      });
+    const hi = [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }];
+    const first = turn(1, hi.slice(0, 1), 'Hello.');
+    const joke = [...hi, { role: 'user', content: 'Tell me a joke.' }];
+    // The same request twice: the first try failed (HTTP 429), the retry answered.
+    const failed = turn(2, joke, '', { status: 429, response: { error: { message: 'rate limited', type: 'rate_limit_error' } } });
+    const retry = turn(3, joke, 'Why did the chicken…');
+    // The user edited the second prompt in the chat client: a branch from the same parent.
+    const edited = turn(4, [...hi, { role: 'user', content: 'Tell me a story.' }], 'Once upon a time…');
+    const other = chat(5, 'Another conversation', 'Sure.');
+    const laugh = turn(6, [...joke, { role: 'assistant', content: 'Why did the chicken…' }, { role: 'user', content: 'Ha!' }], 'Glad you liked it.');
+    await store.insertBatch([first, failed, retry, edited, other, laugh]);
+    expect(failed.error).not.toBeNull();
+    const stored = await Promise.all([failed, retry, edited, laugh].map(async (record) => (await store.get(record.id))!));
+    expect(stored.map((record) => record.parentId)).toEqual([first.id, first.id, first.id, retry.id]);
+
+    const stats = { recordsRead: 0, threadsCollapsed: 0, filteredOut: { model: 0, notFunctionCallOnly: 0 } };
+    const ids: string[] = [];
+    for await (const item of exportRecords(store, { formats: ['sharegpt'], filter: {}, status: 'all' }, {}, stats)) ids.push(item.record.id);
+    // Two leaves of one thread (the edited branch and the retried one's continuation), then the other thread.
+    expect(ids).toEqual([edited.id, other.id, laugh.id]);
+    expect(stats).toMatchObject({ recordsRead: 3, threadsCollapsed: 3 });
+    const rows = await collect();
+    expect(rows.map((row) => row.id)).toEqual([edited.id, other.id, laugh.id]);
+    expect(rows.every((row) => row.valid)).toBe(true);
+    // The model glob resolved in the store gives the same.
+    expect((await collect({ modelGlob: 'm*' })).map((row) => row.id)).toEqual([edited.id, laugh.id]);
+    expect((await collect({ threads: 'all' })).map((row) => row.id)).toEqual([first.id, failed.id, retry.id, edited.id, other.id, laugh.id]);
+  });
+
+  it('picks the same leaves in JavaScript when the model glob cannot be given to the store (more models than facets list)', async () => {
+    // 520 one-record threads, each with its own model, and the branched thread of model m.
+    const singles = Array.from({ length: 520 }, (_, index) => makeTestRecord({ seq: 100 + index }, { model: `bulk-${index}` }));
+    const turn = (seq: number, messages: unknown[], answer: string, incomplete = false) => {
+      const record = recordExchange({
+        format: 'openai-chat',
+        seq,
+        request: { model: 'm', messages },
+        response: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }] },
+      });
+      record.incomplete = incomplete;
+      return record;
+    };
+    const hi = [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }];
+    const first = turn(1, hi.slice(0, 1), 'Hello.');
+    const joke = [...hi, { role: 'user', content: 'Tell me a joke.' }];
+    const cut = turn(2, joke, 'Why did', true);
+    // The client kept the cut-off answer and went on: the chain continues through it.
+    const after = turn(3, [...joke, { role: 'assistant', content: 'Why did' }, { role: 'user', content: 'Go on.' }], '…the chicken cross?');
+    const story = turn(4, [...hi, { role: 'user', content: 'Tell me a story.' }], 'Once upon a time…');
+    await store.insertBatch([first, cut, after, story, ...singles]);
+    expect((await store.get(after.id))?.parentId).toBe(cut.id);
+    const expected = [after.id, story.id];
+    expect((await collect({ modelGlob: 'm' })).map((row) => row.id)).toEqual(expected);
+    const stats = { recordsRead: 0, threadsCollapsed: 0, filteredOut: { model: 0, notFunctionCallOnly: 0 } };
+    const ids: string[] = [];
+    for await (const item of exportRecords(store, { formats: ['sharegpt'], filter: {}, status: 'all', modelGlob: '[m]' }, {}, stats)) ids.push(item.record.id);
+    expect(ids).toEqual(expected);
+    expect(stats).toMatchObject({ recordsRead: 2, threadsCollapsed: 2, filteredOut: { model: 520 } });
+    expect((await store.facets()).models.length).toBeGreaterThanOrEqual(500);
+  });
+
   it('keeps only rows whose final turn is a function call with onlyFunctionCallOnly', async () => {
     const records = goldenRecords().filter(({ name }) => name.startsWith('openai-chat'));
     await store.insertBatch(records.map(({ record }) => record));

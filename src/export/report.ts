@@ -152,7 +152,7 @@ export function formatSummary(report: ExportReport): string {
   lines.push(`Exported ${n(report.records.read)} record(s) (status ${status}) from ${report.database}`);
   lines.push(`into ${report.outDir}`);
   if (report.records.threadsCollapsed > 0) {
-    lines.push(`  threads collapsed: ${n(report.records.threadsCollapsed)} earlier record(s) of a conversation skipped (its longest record is exported)`);
+    lines.push(`  threads collapsed: ${n(report.records.threadsCollapsed)} earlier step(s) or retried failed tries of a conversation skipped (the end of each branch is exported)`);
   }
   if (report.records.filteredOutByModel > 0) lines.push(`  filtered out by --model: ${n(report.records.filteredOutByModel)}`);
   if (report.records.filteredOutNotFunctionCallOnly > 0) {

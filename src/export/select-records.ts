@@ -1,14 +1,26 @@
 // Which stored records an export reads, in ascending id order, streamed. With `threads: longest`
-// a conversation recorded as successive requests (each resending the history, linked by threadId)
-// is exported once, by its best record (formats.md 5.2 step 7): a complete one (no error, not cut
-// off) before an incomplete one, then the most turns, then the newest.
+// a conversation recorded as successive requests (each resending the history, linked by
+// parentId/threadId) is exported by its leaves, not by every step (formats.md 5.2 step 7):
 //
-// In constant memory: the store picks the best records itself (ListFilter.bestOfThread, the
-// model glob resolved to the list of models it matches), streamed in id order; a second stream
-// of the summaries (no bodies) in the same order, merged with it, counts what is skipped, so the
+// - A record is complete when it has no error and was not cut off.
+// - A complete record is exported when it is a leaf: no complete record of the selection (the
+//   records matching the export's filter) continues it, directly or through one record that is
+//   not complete (a stream cut off that the client continued anyway). A thread whose history
+//   branched (an edited prompt, a regenerated answer: two records continuing the same parent)
+//   has one leaf per branch, and each is exported; an unbranched thread has one, its last step.
+// - A record that is not complete is never exported beside a better record of its thread
+//   (complete before not, then more turns, then newer), and does not make its parent a non-leaf:
+//   a failed try of a step that was retried is left out (counted as collapsed), the retry kept.
+//   A thread with no complete record is read by its best record alone (then dropped with its
+//   reason: exchange-error, exchange-incomplete).
+//
+// In constant memory: the store picks the records itself (ListFilter.threadLeaves, the model glob
+// resolved to the list of models it matches), streamed in id order; a second stream of the
+// summaries (no bodies) in the same order, merged with it, counts what is skipped, so the
 // statistics and the progress bar see every record. Both read what was stored when the export
 // started (throughId). Only with more distinct models than facets lists (500) does the glob stay
-// in JavaScript, and then the thread pass keeps one small entry per thread in memory, as before.
+// in JavaScript, and then a first pass keeps the ids of the continued records and one small entry
+// per thread in memory.
 import type { StoredExchange } from '../capture/exchange.js';
 import type { ExchangeSummary, ListFilter, Store } from '../store/store.js';
 
@@ -20,7 +32,7 @@ export interface SelectOptions {
 }
 
 export interface SelectStats {
-  /** Records skipped because a better record of the same thread is exported. */
+  /** Records skipped because a later record of the same thread is exported (an earlier step, a failed try). */
   threadsCollapsed: number;
   /** Records skipped by the model glob. */
   modelFilteredOut: number;
@@ -43,19 +55,20 @@ export async function* selectRecords(
   if (options.threads === 'longest') {
     const models = await modelsMatching(store, options.modelMatches);
     if (models !== 'too-many') {
-      yield* bestOfThreads(store, filter, models, matches, options.batchSize, stats);
+      yield* leavesOfThreads(store, filter, models, matches, options.batchSize, stats);
       return;
     }
   }
-  const best = options.threads === 'longest' ? await bestPerThread(store, filter, matches, options.batchSize) : null;
-  for await (const record of store.iterate(filter, options.batchSize)) {
+  const newest = options.threads === 'longest' ? (await store.listSummaries(filter, { limit: 1 })).items[0]?.id : undefined;
+  if (options.threads === 'longest' && newest === undefined) return;
+  const bounded: ListFilter = newest === undefined ? filter : { ...filter, throughId: newest };
+  const leaves = options.threads === 'longest' ? await leavesInMemory(store, bounded, matches, options.batchSize) : null;
+  for await (const record of store.iterate(bounded, options.batchSize)) {
     if (!matches(record.model)) {
       stats.modelFilteredOut += 1;
       continue;
     }
-    const chosen = best?.get(record.threadId);
-    // A thread first seen in this pass was recorded after the first pass: export what arrives.
-    if (chosen !== undefined && chosen.id !== record.id) {
+    if (leaves !== null && !leaves.isKept(record)) {
       stats.threadsCollapsed += 1;
       continue;
     }
@@ -74,7 +87,7 @@ async function modelsMatching(store: Store, modelMatches: ((model: string) => bo
 /** StoreFacets lists at most this many models: a list this long may be cut. */
 const FACET_LIMIT = 500;
 
-async function* bestOfThreads(
+async function* leavesOfThreads(
   store: Store,
   filter: ListFilter,
   models: string[] | undefined,
@@ -85,11 +98,11 @@ async function* bestOfThreads(
   const newest = (await store.listSummaries(filter, { limit: 1 })).items[0]?.id;
   if (newest === undefined) return;
   const bounded: ListFilter = { ...filter, throughId: newest };
-  const best = store.iterate({ ...bounded, ...(models === undefined ? {} : { models }), bestOfThread: true }, batchSize)[Symbol.asyncIterator]();
+  const best = store.iterate({ ...bounded, ...(models === undefined ? {} : { models }), threadLeaves: true }, batchSize)[Symbol.asyncIterator]();
   try {
     let next = await best.next();
     for await (const summary of summariesInIdOrder(store, bounded, batchSize)) {
-      // A best record the summaries no longer show (deleted meanwhile) is still exported as read.
+      // A leaf the summaries no longer show (deleted meanwhile) is still exported as read.
       while (next.done !== true && next.value.id < summary.id) {
         yield next.value;
         next = await best.next();
@@ -122,13 +135,22 @@ async function* summariesInIdOrder(store: Store, filter: ListFilter, batchSize: 
   }
 }
 
-async function bestPerThread(
+interface KeptRecords {
+  isKept(record: Pick<StoredExchange, 'id' | 'parentId' | 'threadId' | 'error' | 'incomplete' | 'turnCount'>): boolean;
+}
+
+/** ListFilter.threadLeaves in JavaScript, for a model glob the store cannot be given as a list. */
+async function leavesInMemory(
   store: Store,
   filter: ListFilter,
   matches: (model: string | null) => boolean,
   batchSize: number,
-): Promise<Map<string, ThreadBest>> {
+): Promise<KeptRecords> {
   const best = new Map<string, ThreadBest>();
+  /** Ids a complete record continues. */
+  const continuedByComplete = new Set<string>();
+  /** Parent ids of the records that are not complete, by their id. */
+  const cutOff = new Map<string, string>();
   let before: string | undefined;
   for (;;) {
     const page = await store.listSummaries(filter, before === undefined ? { limit: batchSize } : { limit: batchSize, before });
@@ -137,13 +159,28 @@ async function bestPerThread(
       const candidate = entryOf(summary);
       const current = best.get(summary.threadId);
       if (current === undefined || isBetter(candidate, current)) best.set(summary.threadId, candidate);
+      if (summary.parentId === null) continue;
+      if (candidate.complete) continuedByComplete.add(summary.parentId);
+      else cutOff.set(summary.id, summary.parentId);
     }
-    if (page.nextCursor === null) return best;
+    if (page.nextCursor === null) break;
     before = page.nextCursor;
   }
+  // Continued through one record that is not complete, itself continued by a complete one.
+  const continued = new Set(continuedByComplete);
+  for (const [id, parentId] of cutOff) if (continuedByComplete.has(id)) continued.add(parentId);
+  return {
+    isKept(record) {
+      const entry = entryOf(record);
+      if (entry.complete) return !continued.has(record.id);
+      // Recorded after the first pass: export what arrives.
+      const chosen = best.get(record.threadId);
+      return chosen === undefined || chosen.id === record.id;
+    },
+  };
 }
 
-function entryOf(summary: ExchangeSummary): ThreadBest {
+function entryOf(summary: Pick<StoredExchange, 'id' | 'error' | 'incomplete' | 'turnCount'>): ThreadBest {
   return { id: summary.id, complete: summary.error === null && !summary.incomplete, turns: summary.turnCount };
 }
 

@@ -15,6 +15,8 @@ export interface RecordingHealthNumbers {
   spool_bytes?: number;
   failed_batches?: number;
   write_latency?: { buckets: number[]; sumSeconds: number; count: number };
+  recording_behind?: boolean;
+  journal_deferred?: number;
 }
 
 type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -62,6 +64,8 @@ export function createOwnerRegistry(recordingHealth: (() => Promise<RecordingHea
   field('llm_proxy_records_written_total', 'Records the store accepted', 'counter', (numbers) => numbers.records_written);
   field('llm_proxy_records_spooled_total', 'Records written to the spool file (store slow or failing)', 'counter', (numbers) => numbers.spooled);
   field('llm_proxy_spool_bytes', 'Bytes in spool files not yet replayed into the store', 'gauge', (numbers) => numbers.spool_bytes);
+  field('llm_proxy_recording_behind', 'Whether new exchanges wait in the capture journal because recording is behind (1) or not (0)', 'gauge', (numbers) => (numbers.recording_behind === undefined ? undefined : numbers.recording_behind ? 1 : 0));
+  field('llm_proxy_journal_deferred_total', 'Exchanges that waited in the capture journal because recording was behind', 'counter', (numbers) => numbers.journal_deferred);
   field('llm_proxy_store_failed_batches_total', 'Batch writes the store refused', 'counter', (numbers) => numbers.failed_batches);
   registry.registerMetric(
     computedMetric('llm_proxy_store_write_seconds', 'Store write latency per batch insert', 'histogram', async () => {

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord, StoredExchange } from './exchange-record.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
-import type { ListFilter, Store, StoreAggregates } from './store.js';
+import type { ListFilter, RecordScan, Store, StoreAggregates } from './store.js';
 import { makeTestRecord, makeTestRecords, testId, withDerivedListFields } from './test-records.js';
 
 function asStored(record: ExchangeRecord, link: Partial<StoredExchange> = {}): StoredExchange {
@@ -735,6 +735,97 @@ export function runStoreContract(
       });
     });
 
+    describe('leaves of each thread', () => {
+      it('keeps every complete leaf and the best record of a thread with none, among those matching the filter', async () => {
+        const random = seededRandom(23);
+        const records: ExchangeRecord[] = [];
+        for (let seq = 0; seq < 300; seq += 1) {
+          const thread = Math.floor(random() * 25);
+          const earlier = records.filter((record) => record.selfKey?.startsWith(`t${thread}-`));
+          const failed = random() < 0.15;
+          // Mostly a continuation of the thread's newest record, sometimes of an older one: a branch.
+          const parent = earlier.length === 0 ? undefined : random() < 0.7 ? earlier[earlier.length - 1] : earlier[Math.floor(random() * earlier.length)];
+          records.push(
+            makeTestRecord(
+              { seq, startedAt: 1_763_000_000_000 + seq },
+              {
+                parentKey: parent?.selfKey ?? null,
+                // A failed request has no answer a later request could continue.
+                selfKey: failed ? null : `t${thread}-${seq}`,
+                turnCount: 1 + Math.floor(random() * 4),
+                incomplete: random() < 0.15,
+                error: failed ? { class: 'Timeout', message: 'slow' } : null,
+                model: random() < 0.5 ? 'm-a' : 'm-b',
+              },
+            ),
+          );
+        }
+        await store.insertBatch(records);
+        await store.setReviewState(
+          (await collect(store.iterate({}, 100))).filter(() => random() < 0.4).map((record) => record.id),
+          'confirmed',
+          1,
+        );
+        const all = await collect(store.iterate({}, 100));
+        expect(all.filter((record) => record.parentId !== null).length).toBeGreaterThan(200);
+        const complete = (record: StoredExchange) => record.error === null && !record.incomplete;
+        const rank = (record: StoredExchange) => [complete(record) ? 1 : 0, record.turnCount, record.id] as const;
+        const better = (a: StoredExchange, b: StoredExchange) => {
+          const [x, y] = [rank(a), rank(b)];
+          return x[0] !== y[0] ? x[0] > y[0] : x[1] !== y[1] ? x[1] > y[1] : x[2] > y[2];
+        };
+        const expected = (matching: StoredExchange[]) => {
+          const children = (id: string) => matching.filter((record) => record.parentId === id);
+          const continued = (id: string) => children(id).some((child) => complete(child) || children(child.id).some(complete));
+          return matching
+            .filter((record) =>
+              complete(record)
+                ? !continued(record.id)
+                : !matching.some((other) => other.threadId === record.threadId && better(other, record)),
+            )
+            .map((record) => record.id)
+            .sort();
+        };
+        const cases: Array<[ListFilter, (record: StoredExchange) => boolean]> = [
+          [{}, () => true],
+          [{ reviewState: 'confirmed' }, (record) => record.reviewState === 'confirmed'],
+          [{ models: ['m-a'], throughId: all[200]!.id }, (record) => record.model === 'm-a' && record.id <= all[200]!.id],
+          [{ models: [] }, () => false],
+        ];
+        let branched = 0;
+        for (const [filter, matches] of cases) {
+          const want = expected(all.filter(matches));
+          const ids = (await collect(store.iterate({ ...filter, threadLeaves: true }, 7))).map((record) => record.id);
+          expect(ids).toEqual(want);
+          expect(await store.count({ ...filter, threadLeaves: true })).toBe(ids.length);
+          const threads = all.filter((record) => want.includes(record.id)).map((record) => record.threadId);
+          branched += threads.length - new Set(threads).size;
+        }
+        // The data has branches: some thread exports more than one leaf.
+        expect(branched).toBeGreaterThan(5);
+      });
+
+      it('keeps the retry, not the failed try, and both ends of an edited prompt', async () => {
+        const at = (seq: number, fields: Partial<ExchangeRecord>) => makeTestRecord({ seq, startedAt: 1_763_000_000_000 + seq }, fields);
+        const records = [
+          at(0, { parentKey: null, selfKey: 'root', turnCount: 2 }),
+          at(1, { parentKey: 'root', selfKey: null, turnCount: 3, error: { class: 'Timeout', message: 'slow' } }),
+          at(2, { parentKey: 'root', selfKey: 'retry', turnCount: 4 }),
+          at(3, { parentKey: 'root', selfKey: 'edited', turnCount: 4 }),
+          at(4, { parentKey: 'edited', selfKey: 'cut', turnCount: 6, incomplete: true }),
+          at(5, { parentKey: 'cut', selfKey: 'after-cut', turnCount: 8 }),
+          at(6, { parentKey: 'retry', selfKey: 'cut-2', turnCount: 6, incomplete: true }),
+          at(7, { parentKey: null, selfKey: null, turnCount: 2, error: { class: 'Timeout', message: 'slow' } }),
+        ];
+        await store.insertBatch(records);
+        const ids = (await collect(store.iterate({ threadLeaves: true }, 3))).map((record) => record.id);
+        // 2: the retry (its one continuation was cut off and never continued, which does not count);
+        // 5: the edited branch's end, continued past a cut-off step; 7: a thread of one failed
+        // record stands for itself. Dropped: the failed try 1, the cut-off steps, the inner steps.
+        expect(ids).toEqual([records[2]!.id, records[5]!.id, records[7]!.id]);
+      });
+    });
+
     describe('iterate', () => {
       it('yields every record in ascending id order across many batches', async () => {
         const records = makeTestRecords(257, 5_000);
@@ -1032,6 +1123,83 @@ export function runStoreContract(
         ]);
         expect(await store.setReviewStateWhere({ sideCall: false }, 'confirmed', base + 100)).toBe(3);
         expect((await store.get(records[1]!.id))?.reviewState).toBe('pending');
+      });
+    });
+
+    describe('privacy scans and MinHash bands', () => {
+      const scanOf = (id: string, secrets: number, personal: number, bands: number[], signatureByte = 1): RecordScan => ({
+        id,
+        secrets,
+        personal,
+        kinds: { ...(secrets > 0 ? { secret: secrets } : {}), ...(personal > 0 ? { email: personal } : {}) },
+        scannerVersion: 'v1',
+        signature: bands.length === 0 ? null : new Uint8Array(512).fill(signatureByte),
+        bandKeys: bands,
+      });
+      const idsOf = (page: { items: Array<{ id: string }> }): string[] => page.items.map((item) => item.id);
+
+      it('reads the scan queue a window at a time, newest first, skipping records scanned by the same version', async () => {
+        const records = makeTestRecords(7);
+        await store.insertBatch(records);
+        const ids = records.map((record) => record.id);
+        await store.saveScans([scanOf(ids[5]!, 0, 0, []), { ...scanOf(ids[3]!, 0, 0, []), scannerVersion: 'v0' }], 1);
+        const first = await store.scanQueue({ window: 4, scannerVersion: 'v1' });
+        expect(first).toEqual({ ids: [ids[6], ids[4], ids[3]], next: ids[3] });
+        const second = await store.scanQueue({ before: first.next!, window: 4, scannerVersion: 'v1' });
+        expect(second).toEqual({ ids: [ids[2], ids[1], ids[0]], next: null });
+        expect(await store.scanQueue({ after: ids[4]!, window: 4, scannerVersion: 'v1' })).toEqual({ ids: [ids[6]], next: null });
+      });
+
+      it('filters by findings (none never includes unscanned records), lists the scans and counts them', async () => {
+        const records = makeTestRecords(5);
+        await store.insertBatch(records);
+        const [secret, personal, both, clean, unscanned] = records.map((record) => record.id) as [string, string, string, string, string];
+        await store.saveScans([scanOf(secret, 1, 0, [1]), scanOf(personal, 0, 2, [2]), scanOf(both, 1, 1, [3]), scanOf(clean, 0, 0, [4])], 10);
+        expect(idsOf(await store.listSummaries({ findings: 'secrets' }, { limit: 10 }))).toEqual([both, secret]);
+        expect(idsOf(await store.listSummaries({ findings: 'personal' }, { limit: 10 }))).toEqual([both, personal]);
+        expect(idsOf(await store.listSummaries({ findings: 'any' }, { limit: 10 }))).toEqual([both, personal, secret]);
+        expect(idsOf(await store.listSummaries({ findings: 'none' }, { limit: 10 }))).toEqual([clean]);
+        expect(idsOf(await store.listSummaries({ findings: 'unscanned' }, { limit: 10 }))).toEqual([unscanned]);
+        expect(await store.count({ findings: 'any' })).toBe(3);
+        expect(await store.countUpTo({ findings: 'none' }, 100)).toEqual({ count: 1, capped: false });
+        expect(await store.countThreads({ findings: 'secrets' })).toBe(2);
+        const scans = await store.scansOf([secret, personal, unscanned]);
+        expect([...scans.keys()].sort()).toEqual([secret, personal].sort());
+        expect(scans.get(personal)).toEqual({ secrets: 0, personal: 2, kinds: { email: 2 }, scannerVersion: 'v1' });
+        // A later scan replaces the earlier one.
+        await store.saveScans([scanOf(secret, 0, 0, [1])], 11);
+        expect(idsOf(await store.listSummaries({ findings: 'secrets' }, { limit: 10 }))).toEqual([both]);
+      });
+
+      it('finds the records sharing band keys, most shared first, and forgets scans on edit, rebuild and delete', async () => {
+        const records = makeTestRecords(5);
+        await store.insertBatch(records);
+        const [a, b, c, d, gone] = records.map((record) => record.id) as [string, string, string, string, string];
+        await store.saveScans([scanOf(a, 0, 0, [10, 11, 12], 7), scanOf(b, 0, 0, [10, 11, 99], 8), scanOf(c, 0, 0, [12], 9), scanOf(d, 0, 0, [50]), scanOf(gone, 0, 0, [10])], 1);
+        await store.delete([gone]);
+        const near = await store.nearDuplicateCandidates(a, 10);
+        expect(near?.signature).toEqual(new Uint8Array(512).fill(7));
+        expect(near?.candidates.map(({ id, sharedBands }) => ({ id, sharedBands }))).toEqual([
+          { id: b, sharedBands: 2 },
+          { id: c, sharedBands: 1 },
+        ]);
+        expect(near?.candidates[0]?.signature).toEqual(new Uint8Array(512).fill(8));
+        expect((await store.nearDuplicateCandidates(a, 1))?.candidates.map((candidate) => candidate.id)).toEqual([b]);
+        expect(await store.nearDuplicateCandidates(gone, 10)).toBeNull();
+        // A scan of a record deleted before it is saved is dropped.
+        await store.saveScans([scanOf(gone, 1, 0, [10])], 2);
+        expect((await store.scansOf([gone])).size).toBe(0);
+
+        const edited: ShareGptRow = { conversations: [{ from: 'human', value: 'edited' }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] };
+        expect(await store.setEditedShareGpt(b, edited, false)).toBe(true);
+        expect((await store.scansOf([b])).size).toBe(0);
+        expect((await store.nearDuplicateCandidates(a, 10))?.candidates.map((candidate) => candidate.id)).toEqual([c]);
+        expect(await store.updateDerived(c, { sharegpt: edited, converterVersion: 99, turnCount: 2, hasTools: false, searchText: 'edited ok', preview: 'edited', functionCallOnly: false })).toBe(true);
+        expect((await store.scansOf([c])).size).toBe(0);
+        expect(idsOf(await store.listSummaries({ findings: 'unscanned' }, { limit: 10 }))).toEqual([c, b]);
+        // Review actions leave the scan alone.
+        await store.setReviewState([a], 'confirmed', 5);
+        expect((await store.scansOf([a])).size).toBe(1);
       });
     });
 

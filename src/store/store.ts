@@ -46,10 +46,64 @@ export interface ListFilter {
    * before an incomplete one, then the most turns, then the newest.
    */
   bestOfThread?: boolean;
+  /**
+   * True: what an export with `threads: longest` writes, among the records matching the rest of
+   * the filter (the selection). A record is complete when it has no error and was not cut off.
+   * - A complete record is kept when it is a leaf: no complete record of the selection continues
+   *   it (has it as parentId), directly or through one record that is not complete (a stream cut
+   *   off that the client continued anyway). Two records continuing the same parent differently
+   *   (an edited prompt, a regenerated answer) are two leaves, both kept.
+   * - A record that is not complete never makes its parent a non-leaf, and is dropped when its
+   *   selection holds a better record of its thread (complete before not, then more turns, then
+   *   newer): so a failed try of a step, retried successfully, is not kept beside the retry.
+   *   A thread with no complete record keeps its best record alone, as bestOfThread does.
+   */
+  threadLeaves?: boolean;
   /** Only the records of this conversation thread (see StoredExchange.threadId). */
   threadId?: string;
   /** Only records whose annotation carries this tag (exact match). */
   tag?: string;
+  /**
+   * By the background privacy scan (privacy/scan-records.ts, stored with saveScans): `secrets` /
+   * `personal`: at least one secret / personal-data value found; `any`: either; `none`: scanned
+   * and nothing found; `unscanned`: no scan stored yet (`none` never includes those).
+   */
+  findings?: FindingsFilter;
+}
+
+export const FINDINGS_FILTERS = ['any', 'secrets', 'personal', 'none', 'unscanned'] as const;
+export type FindingsFilter = (typeof FINDINGS_FILTERS)[number];
+
+/**
+ * What the background scan found in one record's exported row (privacy/scan-records.ts): counts,
+ * never values, and the MinHash signature and LSH band keys of its turns (export/dedup/minhash.ts),
+ * so the export's near-duplicates of a record are an index lookup.
+ */
+export interface RecordScan {
+  id: string;
+  /** Distinct secret values found. */
+  secrets: number;
+  /** Distinct personal-data values found (e-mail, phone, IP, card, IBAN). */
+  personal: number;
+  /** Distinct values per finding kind (`secret`, `email`, ...). */
+  kinds: Record<string, number>;
+  /** Which scanner produced it: a scan by another version is redone. */
+  scannerVersion: string;
+  /** The MinHash signature as bytes (PERMUTATIONS little-endian uint32); null when the turns hold no words. */
+  signature: Uint8Array | null;
+  /** Its LSH band keys (empty without a signature). */
+  bandKeys: readonly number[];
+}
+
+/** A stored scan as lists show it. */
+export type ScanSummary = Pick<RecordScan, 'secrets' | 'personal' | 'kinds' | 'scannerVersion'>;
+
+/** One window of the scan queue (Store.scanQueue). */
+export interface ScanQueuePage {
+  /** Records in the window without a scan by the version asked for, newest first. */
+  ids: string[];
+  /** The oldest id of the window when the window was full (pass as `before` to go on); null at the end. */
+  next: string | null;
 }
 
 /** A reviewer's judgement beside the review state: free text, tags, an optional 1-5 rating. */
@@ -227,6 +281,29 @@ export interface Store {
   aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates>;
   /** Distinct models and domains with their record counts. */
   facets(): Promise<StoreFacets>;
+  /**
+   * The scan queue, read a window at a time so that no call reads more than `window` records:
+   * of the `window` newest records with id < `before` (and > `after`), those without a scan by
+   * `scannerVersion`.
+   */
+  scanQueue(options: { before?: string; after?: string; window: number; scannerVersion: string }): Promise<ScanQueuePage>;
+  /**
+   * Stores scans (replacing earlier ones and their band keys), in one transaction. A scan of a
+   * record deleted meanwhile is dropped. Editing a record's row (setEditedShareGpt, updateDerived)
+   * removes its scan, so it is scanned again; deleting a record removes it.
+   */
+  saveScans(scans: readonly RecordScan[], now: number): Promise<void>;
+  /** The stored scans of the given records (records not scanned are absent from the map). */
+  scansOf(ids: readonly string[]): Promise<Map<string, ScanSummary>>;
+  /**
+   * The record's signature and the records sharing at least one LSH band key with it (at most
+   * `limit`, most shared bands first), with their signatures: the candidates the export's
+   * near-dedup compares. Null when the record has no stored scan.
+   */
+  nearDuplicateCandidates(
+    id: string,
+    limit: number,
+  ): Promise<{ signature: Uint8Array | null; candidates: Array<{ id: string; signature: Uint8Array; sharedBands: number }> } | null>;
   /** Cheap liveness check for /health. */
   ping(): Promise<boolean>;
   /** Idempotent. */

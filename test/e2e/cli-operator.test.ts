@@ -3,7 +3,7 @@
 // built install answers /health at once.
 import Database from 'better-sqlite3';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +177,22 @@ describe('restart of a built install', () => {
       console.log(`${round}: healthy /health ${Math.round(elapsed)} ms after spawning the built CLI`);
       expect(await stopChild(child)).toBe(0);
     }
+  });
+});
+
+describe('recording gives way to the proxy', () => {
+  // Linux only (/proc): each thread has its own nice value.
+  it.runIf(existsSync('/proc/self/task'))('the recording worker thread runs at nice 19, the proxy threads at 0', async () => {
+    const child = spawn(process.execPath, [built.cli, 'start', '--port', '0', '--no-ui', '--db', join(work, 'priority.db'), '--log-file', '-'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    await outputMatching(child, /proxy listening: (http:\/\/127\.0\.0\.1:\d+)/);
+    const nice = readdirSync(`/proc/${child.pid}/task`).map((thread) => {
+      const stat = readFileSync(`/proc/${child.pid}/task/${thread}/stat`, 'utf8');
+      // Fields after "(comm) ": state is field 3, nice is field 19.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(await stopChild(child)).toBe(0);
+    expect(nice.filter((value) => value === 19)).toHaveLength(1);
+    expect(nice.filter((value) => value === 0).length).toBeGreaterThan(1);
   });
 });
 

@@ -29,8 +29,8 @@ afterAll(async () => {
   built?.dispose();
 });
 
-function startCli(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [built.cli, 'start', '--port', '0', '--no-ui', '--config', join(work, 'config.json'), '--db', db, '--log-file', '-'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+function startCli(db: string, config = join(work, 'config.json')): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [built.cli, 'start', '--port', '0', '--no-ui', '--config', config, '--db', db, '--log-file', '-'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
   child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
@@ -40,7 +40,7 @@ function startCli(db: string): Promise<{ child: ChildProcess; url: string }> {
       const match = /proxy listening: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, url: match[1]! });
+        resolve({ child, url: match[1]!, output: () => output });
       }
     });
     child.once('exit', (code) => reject(new Error(`CLI exited ${code}:\n${output}`)));
@@ -89,9 +89,13 @@ describe('kill -9 under load', () => {
     holder.exec('ROLLBACK');
     holder.close();
 
-    // The restart replays the journal; a graceful stop then writes everything out.
+    // The restart replays the journal once it serves (a deferred replay, not before listening);
+    // then a graceful stop.
     const second = await startCli(db);
     second.child.removeAllListeners('exit');
+    const replayUntil = Date.now() + 30_000;
+    while (!/recording caught up with the capture journal/.test(second.output()) && Date.now() < replayUntil) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second.output()).toMatch(/recording caught up with the capture journal/);
     const stopped = exited(second.child);
     second.child.kill('SIGTERM');
     await stopped;
@@ -103,4 +107,53 @@ describe('kill -9 under load', () => {
     expect(answeredBeforeKill).toBeGreaterThan(100);
     expect(lost).toBeLessThanOrEqual(Math.max(10, Math.ceil(answeredBeforeKill * 0.005)));
   }, 90_000);
+});
+
+describe('recording behind: the backlog waits in the capture journal', () => {
+  it('with the worker held up, exchanges go to the journal, /health says so, and each is recorded once it catches up', async () => {
+    const config = join(work, 'small-backlog.json');
+    writeFileSync(config, JSON.stringify({ allowed_domains: { [upstream.authority]: { https: false } }, recording: { backlog_memory_bytes: 20_000 } }));
+    const db = join(work, 'behind.db');
+    const proxy = await startCli(db, config);
+    proxy.child.removeAllListeners('exit');
+    const send = async (index: number) => {
+      const response = await fetch(`${proxy.url}/${upstream.authority}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `behind ${index} ${'x'.repeat(2_000)}` }] }),
+      });
+      await response.text();
+      return response.status;
+    };
+    expect(await send(0)).toBe(200);
+    // Another process holds the write lock: the worker's insert waits in SQLite's busy handler and
+    // processes nothing meanwhile, so its backlog grows past the 20 kB mark.
+    const holder = new Database(db);
+    holder.exec('BEGIN EXCLUSIVE');
+    const statuses: number[] = [];
+    for (let round = 0; round < 10; round++) statuses.push(...(await Promise.all(Array.from({ length: 20 }, (_, index) => send(1 + round * 20 + index)))));
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    const behind = (await (await fetch(`${proxy.url}/health`)).json()) as { store: { recording_behind: boolean; journal_deferred: number } };
+    expect(behind.store.recording_behind).toBe(true);
+    expect(behind.store.journal_deferred).toBeGreaterThan(0);
+    expect(proxy.output()).toMatch(/recording is behind/);
+    holder.exec('ROLLBACK');
+    holder.close();
+
+    const until = Date.now() + 60_000;
+    let health = behind;
+    while (Date.now() < until) {
+      health = (await (await fetch(`${proxy.url}/health`)).json()) as typeof behind;
+      if (!health.store.recording_behind) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(health.store.recording_behind).toBe(false);
+    const stopped = exited(proxy.child);
+    proxy.child.kill('SIGTERM');
+    await stopped;
+    const database = new Database(db, { readonly: true });
+    const rows = database.prepare('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM exchanges').get() as { n: number; ids: number };
+    database.close();
+    expect(rows).toEqual({ n: 201, ids: 201 });
+  }, 120_000);
 });

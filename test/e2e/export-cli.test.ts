@@ -170,8 +170,8 @@ describe('export command line', () => {
 
 describe('parseExportArgs', () => {
   it('applies the documented defaults', () => {
-    expect(parseExportArgs([], Date.parse('2025-08-25T10:11:12.345Z'), {})).toEqual({
-      dbPath: './data/llm-proxy.db',
+    // No --db: the database is chosen when the export runs (--db, DB, config.json, the default: src/cli/database-option.ts).
+    expect(parseExportArgs([], Date.parse('2025-08-25T10:11:12.345Z'))).toEqual({
       outDir: './export/2025-08-25T10-11-12Z/',
       images: 'copy',
       rows: { formats: ['sharegpt'], filter: { sideCall: false }, status: 'confirmed', toolsSchema: 'auto', reasoning: 'keep', threads: 'longest' },
@@ -179,19 +179,19 @@ describe('parseExportArgs', () => {
       hf: false,
       cleaning: {},
     });
-    expect(parseExportArgs(['--preference', '--kto'], 0, {})).toMatchObject({ judgements: ['preference', 'kto'] });
-    expect(parseExportArgs([], 0, { DB: '/var/proxy.db' })).toMatchObject({ dbPath: '/var/proxy.db' });
+    expect(parseExportArgs(['--preference', '--kto'], 0)).toMatchObject({ judgements: ['preference', 'kto'] });
+    expect(parseExportArgs(['--db', '/var/proxy.db'], 0)).toMatchObject({ db: '/var/proxy.db' });
   });
 
   it('reads epoch milliseconds for --since/--until and dedupes formats', () => {
-    expect(parseExportArgs(['--since', '1756000000000', '--format', 'sharegpt,sharegpt'], 0, {})).toMatchObject({
+    expect(parseExportArgs(['--since', '1756000000000', '--format', 'sharegpt,sharegpt'], 0)).toMatchObject({
       rows: { formats: ['sharegpt'], filter: { since: 1_756_000_000_000 } },
     });
   });
 
   it('takes hf as a format beside the row formats, and the cleaning flags as given', () => {
-    expect(parseExportArgs(['--format', 'hf'], 0, {})).toMatchObject({ hf: true, rows: { formats: ['sharegpt'] } });
-    expect(parseExportArgs(['--format', 'openai-ft,hf', '--secrets', 'drop', '--allow', 'a@b.example', '--allow', '/^test_/', '--dedup', 'exact'], 0, {})).toMatchObject({
+    expect(parseExportArgs(['--format', 'hf'], 0)).toMatchObject({ hf: true, rows: { formats: ['sharegpt'] } });
+    expect(parseExportArgs(['--format', 'openai-ft,hf', '--secrets', 'drop', '--allow', 'a@b.example', '--allow', '/^test_/', '--dedup', 'exact'], 0)).toMatchObject({
       hf: true,
       rows: { formats: ['openai-ft'] },
       cleaning: { secrets: 'drop', allow: ['a@b.example', '/^test_/'], dedup: 'exact' },
@@ -199,7 +199,7 @@ describe('parseExportArgs', () => {
   });
 
   it('throws CliError (exit 2) for a bad value', () => {
-    expect(() => parseExportArgs(['--images', 'download'], 0, {})).toThrow(CliError);
-    expect(() => parseExportArgs(['--truncate-observation', '1e3'], 0, {})).toThrow(/--truncate-observation must be a positive whole number/);
+    expect(() => parseExportArgs(['--images', 'download'], 0)).toThrow(CliError);
+    expect(() => parseExportArgs(['--truncate-observation', '1e3'], 0)).toThrow(/--truncate-observation must be a positive whole number/);
   });
 });

@@ -165,18 +165,20 @@ describe('Responses translated to Gemini', () => {
 });
 
 describe('Responses translated to Gemini: thought signatures', () => {
-  it('carries a function call\'s thought signature in its call_id and sends it back to Gemini', async () => {
+  it('carries a function call\'s thought signature in the reasoning item before it and sends it back to Gemini', async () => {
     fake.answer('gemini-3-pro', replay('gemini', 'tool-call'));
     const stream = client.responses.stream({ model: 'gemini-3-pro', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false }] });
     const final = await stream.finalResponse();
     const call = final.output.find((item) => item.type === 'function_call') as { call_id: string; name: string; arguments: string } | undefined;
     expect(call?.name).toBeDefined();
+    const reasoning = final.output.find((item) => item.type === 'reasoning') as { encrypted_content?: string } | undefined;
+    expect(reasoning?.encrypted_content).toMatch(/^llm-proxy\.thought-signatures\.v1:/);
     await nextRecord();
 
     fake.answer('gemini-3-pro', replay('gemini', 'text'));
     await client.responses.create({
       model: 'gemini-3-pro',
-      input: [{ role: 'user', content: 'Weather?' }, { type: 'function_call', call_id: call!.call_id, name: call!.name, arguments: call!.arguments }, { type: 'function_call_output', call_id: call!.call_id, output: 'sunny' }],
+      input: [{ role: 'user', content: 'Weather?' }, { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: reasoning!.encrypted_content! }, { type: 'function_call', call_id: call!.call_id, name: call!.name, arguments: call!.arguments }, { type: 'function_call_output', call_id: call!.call_id, output: 'sunny' }],
     });
     const contents = fake.last('/v1beta/models/gemini-3-pro:generateContent').json.contents as Array<{ role: string; parts: Array<Record<string, unknown>> }>;
     const modelTurn = contents.find((content) => content.role === 'model');

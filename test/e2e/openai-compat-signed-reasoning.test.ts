@@ -248,3 +248,86 @@ describe('signed reasoning the client drops', () => {
     expect(warnings.every((line) => JSON.parse(line).level === 40)).toBe(true);
   });
 });
+
+// The same through `/v1/responses` (Codex's API): the signed thinking block goes out as the
+// reasoning item's `encrypted_content`, and so do Gemini's thought signatures (by call id); a client that sends the output items back as they came gets them restored from there,
+// one that drops the reasoning item from the cache (by call_id), and a miss is made acceptable.
+describe('signed reasoning at /v1/responses', () => {
+  let first: Awaited<ReturnType<typeof startProxy>>;
+  beforeAll(async () => {
+    first = await startProxy();
+  });
+  afterAll(async () => {
+    await first.proxy.close();
+  });
+
+  const responseTools: OpenAI.Responses.FunctionTool[] = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }];
+  const ask = (client: OpenAI, model: string, input: OpenAI.Responses.ResponseInput) =>
+    client.responses.create({ model, input, tools: responseTools, include: ['reasoning.encrypted_content'], store: false, ...(model === CLAUDE ? { reasoning: { effort: 'low' as const } } : {}) });
+  const userTurn: OpenAI.Responses.ResponseInputItem = { role: 'user', content: 'Weather in Paris?' };
+  /** What a Responses client sends back: the output items (minus ids the API would not take back), then the call's output. */
+  const followUpInput = (output: OpenAI.Responses.ResponseOutputItem[], keep: (item: OpenAI.Responses.ResponseOutputItem) => boolean): OpenAI.Responses.ResponseInput => {
+    const call = output.find((item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call')!;
+    return [userTurn, ...(output.filter(keep) as OpenAI.Responses.ResponseInputItem[]), { type: 'function_call_output', call_id: call.call_id, output: '18°C' }];
+  };
+
+  it('Claude with thinking: the signed block is handed out as encrypted_content and taken back from it', async () => {
+    const answer = await ask(first.client, CLAUDE, [userTurn]);
+    const reasoning = answer.output.find((item) => item.type === 'reasoning');
+    expect(reasoning).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'I should look the weather up.' }], encrypted_content: expect.stringMatching(/^llm-proxy\.thinking-blocks\.v1:/) });
+    const followUp = await ask(first.client, CLAUDE, followUpInput(answer.output, () => true));
+    expect(followUp.output_text).toBe('It is 18°C in Paris.');
+    const sent = fake.last('/v1/messages').json as Json;
+    expect(sent.thinking).toMatchObject({ type: 'enabled' });
+    expect(sent.messages[1].content[0]).toEqual({ type: 'thinking', thinking: 'I should look the weather up.', signature: THINKING_SIGNATURE });
+  });
+
+  it('Claude with thinking, the client dropping the reasoning item: restored from the cache by call_id', async () => {
+    const answer = await ask(first.client, CLAUDE, [userTurn]);
+    const followUp = await ask(first.client, CLAUDE, followUpInput(answer.output, (item) => item.type !== 'reasoning'));
+    expect(followUp.output_text).toBe('It is 18°C in Paris.');
+    expect((fake.last('/v1/messages').json as Json).messages[1].content[0]).toEqual({ type: 'thinking', thinking: 'I should look the weather up.', signature: THINKING_SIGNATURE });
+  });
+
+  it('Gemini 3: the thought signature rides in the reasoning item’s encrypted_content and comes back with it', async () => {
+    const answer = await ask(first.client, GEMINI, [userTurn]);
+    const call = answer.output.find((item) => item.type === 'function_call')!;
+    expect(answer.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.stringMatching(/^llm-proxy\.thought-signatures\.v1:/) });
+    expect(call).toMatchObject({ call_id: expect.stringMatching(/^call_[A-Za-z0-9_-]+$/) });
+    // A new proxy (nothing cached): the signature can only come from the item sent back.
+    const other = await startProxy();
+    const followUp = await ask(other.client, GEMINI, followUpInput(answer.output, () => true)).finally(() => other.proxy.close());
+    expect(followUp.output_text).toBe('It is 18°C in Paris.');
+    const model = (fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!;
+    expect(model.parts[0].thoughtSignature).toBe(THOUGHT_SIGNATURE);
+  });
+
+  it('streamed: the completed response carries the signed block, and a dropped one comes from the cache', async () => {
+    const stream = await first.client.responses.create({ model: CLAUDE, input: [userTurn], tools: responseTools, reasoning: { effort: 'low' }, stream: true, store: false });
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) if (event.type === 'response.completed') completed = event.response;
+    expect(completed?.output.find((item) => item.type === 'reasoning')).toMatchObject({ encrypted_content: expect.stringMatching(/^llm-proxy\.thinking-blocks\.v1:/) });
+    const followUp = await ask(first.client, CLAUDE, followUpInput(completed!.output, (item) => item.type !== 'reasoning'));
+    expect(followUp.output_text).toBe('It is 18°C in Paris.');
+    expect((fake.last('/v1/messages').json as Json).messages[1].content[0]).toMatchObject({ type: 'thinking', signature: THINKING_SIGNATURE });
+  });
+
+  it('a cache miss (a new proxy, the signed parts dropped): Claude is asked with thinking off, Gemini 3 with the skip signature, and a warning is logged', async () => {
+    const answer = await ask(first.client, CLAUDE, [userTurn]);
+    const other = await startProxy();
+    try {
+      const followUp = await ask(other.client, CLAUDE, followUpInput(answer.output, (item) => item.type !== 'reasoning'));
+      expect(followUp.output_text).toBe('It is 18°C in Paris.');
+      expect(fake.last('/v1/messages').json.thinking).toBeUndefined();
+      // A client that rebuilt the call with an id of its own: no carrier, nothing cached.
+      const geminiFollowUp = await ask(other.client, GEMINI, [userTurn, { type: 'function_call', call_id: 'call_own', name: 'get_weather', arguments: '{"city":"Paris"}' }, { type: 'function_call_output', call_id: 'call_own', output: '18°C' }]);
+      expect(geminiFollowUp.output_text).toBe('It is 18°C in Paris.');
+      expect(((fake.last(`/v1beta/models/${GEMINI}`).json.contents as Json[])[1]!).parts[0].thoughtSignature).toBe('skip_thought_signature_validator');
+    } finally {
+      await other.proxy.close();
+    }
+    const log = () => readFileSync(other.proxy.logFile!, 'utf8');
+    await waitFor(() => log().includes('skip_thought_signature_validator'));
+    expect(log().split('\n').filter((line) => line.includes('without their signed reasoning'))).toHaveLength(2);
+  });
+});

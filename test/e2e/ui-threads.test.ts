@@ -81,14 +81,16 @@ describe.skipIf(!runBrowserTests)('review UI: threads, export verdicts, fast han
     expect(problems).toEqual([]);
   });
 
-  it('confirms a thread by confirming its exported record, and says so', async () => {
+  it('confirms a thread by confirming every record the export keeps for it (both branch ends), and says so', async () => {
     await openList();
     await page.locator(`tr.row[data-id="${id('step-3b')}"]`).click({ position: { x: 5, y: 5 } });
     await page.locator('.review-bar').waitFor();
     await page.getByRole('button', { name: /Confirm/ }).first().click();
     await expect.poll(async () => (await admin.store.get(id('step-3b')))?.reviewState).toBe('confirmed');
-    expect((await admin.store.get(id('step-3')))?.reviewState).toBe('pending');
-    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringContaining("thread's exported record"));
+    await expect.poll(async () => (await admin.store.get(id('step-3')))?.reviewState).toBe('confirmed');
+    // The inner steps are not exported on their own: left as they were.
+    expect((await admin.store.get(id('step-2')))?.reviewState).toBe('pending');
+    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringContaining("thread's 2 exported records"));
   });
 
   it('shows the trajectory of a thread with timing, tokens and where each request continued', async () => {

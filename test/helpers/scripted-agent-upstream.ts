@@ -28,7 +28,7 @@ export interface RecordedAgentResponse {
 export interface RecordedAgentExchange {
   wire: AgentWire;
   /** What the script decided: a tool call, the final text, or a side answer. */
-  step: 'tool-call' | 'final' | 'side' | 'other';
+  step: 'tool-call' | 'final' | 'side' | 'other' | 'refused';
   request: RecordedAgentRequest;
   response: RecordedAgentResponse;
 }
@@ -160,6 +160,8 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
     if (/count_tokens/.test(path)) return jsonAnswer('other', { input_tokens: 100 });
     return jsonAnswer('other', {});
   }
+  const refused = refusalLikeProviders(wire, path, body);
+  if (refused) return refused;
   switch (wire) {
     case 'anthropic-messages': {
       const tools = asArray(body['tools']).filter(isObject).map((tool) => ({ name: String(tool['name']), schema: tool['input_schema'] }));
@@ -206,7 +208,8 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
       const model = /models\/([^:/]+):/.exec(path)?.[1] ?? 'gemini';
       const config = isObject(body['generationConfig']) ? body['generationConfig'] : {};
       const thoughts = isObject(config['thinkingConfig']) && config['thinkingConfig']['includeThoughts'] === true ? SCRIPTED_REASONING[step] : null;
-      const chunk = geminiChunk(model, tool, step === 'final' ? script.finalText : side, thoughts);
+      // Gemini 3 signs its function calls whether or not thoughts are shown.
+      const chunk = geminiChunk(model, tool, step === 'final' ? script.finalText : side, thoughts, GEMINI_3.test(model));
       if (/:streamGenerateContent/.test(path)) return sseAnswer(step, `data: ${JSON.stringify(chunk)}\r\n\r\n`);
       return jsonAnswer(step, chunk);
     }
@@ -315,8 +318,8 @@ function chatStream(model: string, tool: ToolChoice | null, text: string, nextId
   return out + 'data: [DONE]\n\n';
 }
 
-function geminiChunk(model: string, tool: ToolChoice | null, text: string, thought: string | null): Json {
-  const parts: Json[] = tool ? [{ functionCall: { name: tool.name, args: tool.args }, ...(thought ? { thoughtSignature: SIGNATURE } : {}) }] : [{ text }];
+function geminiChunk(model: string, tool: ToolChoice | null, text: string, thought: string | null, signs = false): Json {
+  const parts: Json[] = tool ? [{ functionCall: { name: tool.name, args: tool.args }, ...(thought || signs ? { thoughtSignature: SIGNATURE } : {}) }] : [{ text }];
   if (thought) parts.unshift({ text: thought, thought: true });
   return {
     candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
@@ -324,4 +327,42 @@ function geminiChunk(model: string, tool: ToolChoice | null, text: string, thoug
     modelVersion: model,
     responseId: 'resp-scripted',
   };
+}
+
+const GEMINI_3 = /gemini-3/i;
+/** Google's documented stand-in for a lost Gemini 3 thought signature, which the API accepts. */
+const GEMINI_SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+/**
+ * The refusals the providers give a tool loop that lost its signed reasoning, in their error shapes:
+ * Anthropic with extended thinking on, when the last assistant turn holding tool_use does not open
+ * with its signed thinking block; Gemini 3, when a model turn's first functionCall part has no
+ * thought signature (the one handed out, or Google's skip value).
+ */
+export function refusalLikeProviders(wire: AgentWire, path: string, body: Json): Answer | null {
+  if (wire === 'anthropic-messages' && isObject(body['thinking']) && body['thinking']['type'] === 'enabled') {
+    const messages = asArray(body['messages']).filter(isObject);
+    const index = messages.map((message) => message['role']).lastIndexOf('assistant');
+    const content = asArray(messages[index]?.['content']);
+    const first = content[0];
+    const signed = isObject(first) && ((first['type'] === 'thinking' && first['signature'] === SIGNATURE) || first['type'] === 'redacted_thinking');
+    if (index >= 0 && content.some((block) => isObject(block) && block['type'] === 'tool_use') && !signed) {
+      const message = isObject(first) && first['type'] === 'thinking'
+        ? `messages.${index}.content.0: Invalid \`signature\` in \`thinking\` block`
+        : `messages.${index}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(isObject(first) ? first['type'] : 'text')}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
+      return { step: 'refused', status: 400, contentType: 'application/json', body: JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }) };
+    }
+  }
+  if (wire === 'gemini' && GEMINI_3.test(/models\/([^:/]+):/.exec(path)?.[1] ?? '')) {
+    for (const [index, content] of asArray(body['contents']).filter(isObject).entries()) {
+      if (content['role'] !== 'model') continue;
+      const call = asArray(content['parts']).find((part) => isObject(part) && isObject(part['functionCall']));
+      if (!isObject(call)) continue;
+      const signature = call['thoughtSignature'];
+      if (signature === SIGNATURE || signature === GEMINI_SKIP_SIGNATURE) continue;
+      const message = `Function call is missing a thought_signature in functionCall parts. This is required for tools to work correctly, and missing thought_signature may lead to degraded model performance. Additional data, function call \`default_api:${String((call['functionCall'] as Json)['name'])}\` , position ${index + 1}. Please refer to https://ai.google.dev/gemini-api/docs/thought-signatures for more details.`;
+      return { step: 'refused', status: 400, contentType: 'application/json', body: JSON.stringify({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } }) };
+    }
+  }
+  return null;
 }

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAdminServer, type AdminServer } from '../../src/admin/admin-server.js';
+import { startAdminServer, type AdminServer, type AdminServerOptions } from '../../src/admin/admin-server.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../src/admin/api-types.js';
 import type { ExchangeRecord } from '../../src/capture/exchange.js';
 import { createLogger } from '../../src/log/create-logger.js';
@@ -21,7 +21,15 @@ export interface TestAdmin {
 }
 
 export async function startTestAdmin(
-  options: { records?: readonly ExchangeRecord[]; adminToken?: string | null; uiDir?: string; now?: () => number; host?: string } = {},
+  options: {
+    records?: readonly ExchangeRecord[];
+    adminToken?: string | null;
+    uiDir?: string;
+    now?: () => number;
+    host?: string;
+    /** The background privacy scan's timings (AdminServerOptions.scan). */
+    scan?: AdminServerOptions['scan'];
+  } = {},
 ): Promise<TestAdmin> {
   const dir = mkdtempSync(join(tmpdir(), 'llmproxy-admin-'));
   const dbPath = join(dir, 'proxy.db');
@@ -35,6 +43,7 @@ export async function startTestAdmin(
     adminToken: options.adminToken ?? null,
     ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.scan === undefined ? {} : { scan: options.scan }),
   });
   return {
     admin,

@@ -17,6 +17,7 @@ import {
   type ThreadListResponse,
   type FacetsResponse,
   type ListResponse,
+  type NearDuplicatesResponse,
   type ReviewState,
   type Selection,
   type SessionResponse,
@@ -117,6 +118,7 @@ export const api = {
     return call<ExportPreview>('GET', `/api/export/preview?${exportParams(filter, format, status)}`);
   },
   get: (id: string) => call<ExchangeDetail>('GET', `/api/exchanges/${encodeURIComponent(id)}`),
+  nearDuplicates: (id: string) => call<NearDuplicatesResponse>('GET', `/api/exchanges/${encodeURIComponent(id)}/near-duplicates`),
   reviewOne: (id: string, state: ReviewState) =>
     call<ChangedResponse>('POST', `/api/exchanges/${encodeURIComponent(id)}/review`, { state }),
   reviewMany: (selection: Selection, state: ReviewState) => call<ChangedResponse>('POST', '/api/review', { ...selection, state }),

@@ -22,7 +22,7 @@ export const PAGE_SIZE = 50;
 export interface ListState {
   filter: ApiFilter;
   order: Order;
-  /** One row per thread (its exported record) or per request. */
+  /** One row per thread (headed by an exported record; reviewing it reviews every one) or per request. */
   view: ListView;
   /** Only what will (true) or will not (false) export. */
   exportable?: boolean;
@@ -302,14 +302,18 @@ async function optimisticReview(ids: readonly string[], state: ReviewState, send
 const undoStack: Array<Map<string, ReviewState>> = [];
 const UNDO_DEPTH = 100;
 
-export async function review(ids: readonly string[], state: ReviewState, options: { undoable?: boolean } = {}): Promise<void> {
+export async function review(
+  ids: readonly string[],
+  state: ReviewState,
+  options: { undoable?: boolean; known?: ReadonlyMap<string, ReviewState> } = {},
+): Promise<void> {
   if (ids.length === 0) return;
   const [first] = ids;
   if (options.undoable !== false) {
     const before = new Map<string, ReviewState>();
     for (const id of ids) {
-      const known = currentState(id);
-      if (known) before.set(id, known.state);
+      const known = currentState(id)?.state ?? options.known?.get(id);
+      if (known) before.set(id, known);
     }
     undoStack.push(before);
     if (undoStack.length > UNDO_DEPTH) undoStack.shift();
@@ -321,14 +325,22 @@ export async function review(ids: readonly string[], state: ReviewState, options
 }
 
 /**
- * Reviews what a row stands for: in the thread view, the record the export keeps for that thread,
- * and it says so (confirming a thread never confirms a step the export would not write).
+ * Reviews what a row stands for: in the thread view, every record the export keeps for that
+ * thread (one per branch: export/select-records.ts), and it says so (confirming a thread never
+ * confirms a step the export would not write, nor leaves a branch it writes unreviewed).
  */
 export async function reviewItem(id: string, state: ReviewState): Promise<void> {
   const thread = list.get().threads[id];
-  const done = review([id], state);
+  const exported = thread?.exported ?? Object.values(threadDetails.get()).find((detail) => detail.exportedId === id)?.exported;
+  const ids = exported !== undefined && exported.some((ref) => ref.id === id) ? exported.map((ref) => ref.id) : [id];
+  const done = review(ids, state, { known: new Map((exported ?? []).map((ref) => [ref.id, ref.reviewState])) });
   if (thread !== undefined && thread.steps > 1) {
-    notify(`${state === 'pending' ? 'Reset' : state === 'confirmed' ? 'Confirmed' : 'Rejected'} the thread's exported record (the longest of its ${thread.steps} steps)`);
+    const verb = state === 'pending' ? 'Reset' : state === 'confirmed' ? 'Confirmed' : 'Rejected';
+    notify(
+      ids.length === 1
+        ? `${verb} the thread's exported record (the end of its ${thread.steps} steps)`
+        : `${verb} the thread's ${ids.length} exported records (one per branch, of ${thread.steps} steps)`,
+    );
   }
   await done;
 }

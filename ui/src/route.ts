@@ -1,7 +1,7 @@
 // Hash routing: #/ (the list, its filter in the query), #/c/<id> (one conversation), #/stats.
 // The list's filter lives in the address so a reload, or a link, shows the same selection.
 import type { ApiFilter } from '../../src/admin/api-types.js';
-import { API_KINDS, REVIEW_STATES } from '../../src/admin/api-types.js';
+import { API_KINDS, FINDINGS_FILTERS, REVIEW_STATES } from '../../src/admin/api-types.js';
 import { filterToParams } from './api.js';
 import { observable } from './observable.js';
 
@@ -55,6 +55,8 @@ export function readListQuery(): { filter: ApiFilter } & ListShape {
     const value = bool(query.get(key));
     if (value !== undefined) filter[key] = value;
   }
+  const findings = query.get('findings');
+  if (findings && (FINDINGS_FILTERS as readonly string[]).includes(findings)) filter.findings = findings as ApiFilter['findings'] & string;
   const exportable = bool(query.get('exportable'));
   return {
     filter,

@@ -122,6 +122,8 @@ export const exchangeRoutes: Route[] = [
       if (record === null) throw notFound(params[0]!);
       if (sharegpt !== null) refuseBreakingEdit(record.sharegpt, sharegpt);
       if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt, sharegpt === null ? false : isFunctionCallOnly(sharegpt)))) throw notFound(params[0]!);
+      // The store forgot the old row's scan; the new one comes first (privacy/record-scanner.ts).
+      deps.scanner?.rescan([params[0]!]);
       const body: EditResponse = { edited: sharegpt !== null };
       return { body };
     },

@@ -17,8 +17,10 @@ export const FUNCTION_CALL_ONLY_SQL = 'COALESCE(edited_function_call_only, funct
  * compared with `>`: complete (no error, not cut off; false < true), then turns, then id. The
  * same expressions as the index exchanges_thread_best (schema.ts migration 3).
  */
-const rankOf = (alias: string): string =>
-  `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete), ${alias}.turn_count, ${alias}.id`;
+const rankOf = (alias: string): string => `${completeOf(alias)}, ${alias}.turn_count, ${alias}.id`;
+
+/** A record with an answer to train on: no error, not cut off. */
+const completeOf = (alias: string): string => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete)`;
 
 /** `firstParam`: the number of the first placeholder (when the caller binds parameters before these). */
 export function filterToSql(filter: ListFilter, firstParam = 1): PgCondition {
@@ -56,6 +58,7 @@ function clausesOf(filter: ListFilter, table: string, bind: (value: unknown) => 
   }
   if (filter.sideCall !== undefined) clauses.push(`${column('side_call')} ${filter.sideCall ? 'IS NOT NULL' : 'IS NULL'}`);
   if (filter.client !== undefined) clauses.push(`${column('client')} = ${bind(toPgText(filter.client))}`);
+  if (filter.findings !== undefined) clauses.push(findingsClause(filter.findings, table));
   if (filter.throughId !== undefined) clauses.push(`${column('id')} <= ${bind(filter.throughId)}`);
   if (filter.search !== undefined && filter.search.trim() !== '') {
     const query = toTsQuery(filter.search);
@@ -71,5 +74,40 @@ function clausesOf(filter: ListFilter, table: string, bind: (value: unknown) => 
         AND (${rankOf(better)}) > (${rankOf(table)}) AND ${clausesOf(rest, better, bind)})`,
     );
   }
+  if (filter.threadLeaves === true) {
+    // ListFilter.threadLeaves, the same rule as the SQLite store (sqlite/filter-to-sql.ts). The
+    // child probes read the index exchanges_parent_id (schema.ts migration 8), the thread probe
+    // exchanges_thread_best.
+    const { threadLeaves: _leaves, ...rest } = filter;
+    const child = `child_${table}`;
+    const grandchild = `grandchild_${table}`;
+    const better = `better_${table}`;
+    clauses.push(
+      `((${completeOf(table)} AND NOT EXISTS (SELECT 1 FROM exchanges AS ${child} WHERE ${child}.parent_id = ${column('id')}
+          AND ${clausesOf(rest, child, bind)} AND (${completeOf(child)} OR EXISTS (SELECT 1 FROM exchanges AS ${grandchild}
+            WHERE ${grandchild}.parent_id = ${child}.id AND ${completeOf(grandchild)} AND ${clausesOf(rest, grandchild, bind)}))))
+        OR (NOT ${completeOf(table)} AND NOT EXISTS (SELECT 1 FROM exchanges AS ${better} WHERE ${better}.thread_id = ${column('thread_id')}
+          AND (${rankOf(better)}) > (${rankOf(table)}) AND ${clausesOf(rest, better, bind)})))`,
+    );
+  }
   return clauses.length === 0 ? 'TRUE' : clauses.join(' AND ');
+}
+
+/**
+ * ListFilter.findings over exchange_findings (schema.ts migration 6): the rare ones read a partial
+ * index, `none` (most records) is a primary-key probe per row, `unscanned` an anti-join.
+ */
+function findingsClause(findings: NonNullable<ListFilter['findings']>, table: string): string {
+  switch (findings) {
+    case 'secrets':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0)`;
+    case 'personal':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE personal > 0)`;
+    case 'any':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0 OR personal > 0)`;
+    case 'none':
+      return `EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id AND f.secrets = 0 AND f.personal = 0)`;
+    case 'unscanned':
+      return `NOT EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id)`;
+  }
 }

@@ -26,7 +26,11 @@ import type {
   StoreFacets,
   StoreStats,
   TimeBucket,
+  RecordScan,
+  ScanQueuePage,
+  ScanSummary,
 } from '../store.js';
+import { createPostgresScanTables } from './scan-tables.js';
 import {
   type FullRow,
   type PreparedRecord,
@@ -149,6 +153,7 @@ const ROW_GROUP_COLUMNS =
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #searchRecentRows: number;
+  #scanTables: ReturnType<typeof createPostgresScanTables> | undefined;
   #closed = false;
 
   #migrationPending = false;
@@ -650,6 +655,26 @@ class PostgresStore implements Store {
       ).rows.map((row) => ({ value: fromPgText(row.value), count: row.count }));
     const [models, domains, clients] = await Promise.all([of('model'), of('domain'), of('client')]);
     return { models, domains, clients };
+  }
+
+  get #scans(): ReturnType<typeof createPostgresScanTables> {
+    return (this.#scanTables ??= createPostgresScanTables(this.#pool));
+  }
+
+  async scanQueue(options: { before?: string; after?: string; window: number; scannerVersion: string }): Promise<ScanQueuePage> {
+    return this.#scans.scanQueue(options);
+  }
+
+  async saveScans(scans: readonly RecordScan[], now: number): Promise<void> {
+    await this.#scans.saveScans(scans, now);
+  }
+
+  async scansOf(ids: readonly string[]): Promise<Map<string, ScanSummary>> {
+    return this.#scans.scansOf(ids);
+  }
+
+  async nearDuplicateCandidates(id: string, limit: number) {
+    return this.#scans.nearDuplicateCandidates(id, limit);
   }
 
   async ping(): Promise<boolean> {

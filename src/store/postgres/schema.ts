@@ -124,11 +124,54 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     ],
   },
   {
+    version: 6,
+    name: 'privacy findings and MinHash bands',
+    // As SQLite's migration 8: what the background scan (privacy/scan-records.ts) found per record
+    // (counts, never values) and its MinHash signature and LSH band keys. Foreign keys with ON
+    // DELETE CASCADE remove a scan with its record; a trigger removes it when the record's row
+    // changes (an edit, a rebuild), so it is scanned again.
+    statements: [
+      `CREATE TABLE exchange_findings (
+        id ${id} PRIMARY KEY REFERENCES exchanges (id) ON DELETE CASCADE,
+        secrets INTEGER NOT NULL,
+        personal INTEGER NOT NULL,
+        kinds TEXT NOT NULL,
+        scanner_version TEXT NOT NULL,
+        signature BYTEA,
+        scanned_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX exchange_findings_secrets ON exchange_findings (id) WHERE secrets > 0',
+      'CREATE INDEX exchange_findings_personal ON exchange_findings (id) WHERE personal > 0',
+      'CREATE INDEX exchange_findings_any ON exchange_findings (id) WHERE secrets > 0 OR personal > 0',
+      `CREATE TABLE exchange_minhash_bands (
+        band_key BIGINT NOT NULL,
+        id ${id} NOT NULL REFERENCES exchanges (id) ON DELETE CASCADE,
+        PRIMARY KEY (band_key, id)
+      )`,
+      'CREATE INDEX exchange_minhash_bands_id ON exchange_minhash_bands (id)',
+      `CREATE FUNCTION exchange_findings_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM exchange_findings WHERE id = NEW.id;
+        DELETE FROM exchange_minhash_bands WHERE id = NEW.id;
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER exchange_findings_on_row_change AFTER UPDATE OF sharegpt, edited_sharegpt ON exchanges
+        FOR EACH ROW EXECUTE FUNCTION exchange_findings_forget()`,
+    ],
+  },
+  {
     version: 7,
     name: 'rollups for stats, facets and totals',
     // Aggregates maintained as data arrives, by statement-level triggers (rollup-schema.ts), so
     // stats, facets and list totals read a few rows instead of every record (issue 13).
     statements: rollupMigrationStatements(),
+  },
+  {
+    version: 8,
+    name: 'children of a record',
+    // ListFilter.threadLeaves asks, for each record, whether a record continues it (parent_id).
+    // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
+    statements: ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
   },
 ];
 

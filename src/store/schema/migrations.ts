@@ -177,6 +177,47 @@ export const migrations: readonly Migration[] = [
       'CREATE INDEX exchange_clients_client ON exchange_clients (client, id)',
     ],
   },
+  {
+    version: 8,
+    name: 'privacy findings and MinHash bands',
+    // What the background scan (privacy/scan-records.ts) found in each record, in side tables for
+    // the reason migration 2 gives: counts per kind (never values) for the list's marks and its
+    // findings filter, the MinHash signature and its LSH band keys for a record's near-duplicates.
+    // Partial indexes make the rare filters (secrets, personal, any) a short index read. Triggers
+    // (SQLite syntax: this list is applied by the SQLite store) remove a scan with its record, and
+    // when its row changes (an edit, a rebuild), so it is scanned again.
+    statements: (dialect) => [
+      `CREATE TABLE exchange_findings (
+        id ${dialect.id} PRIMARY KEY,
+        secrets INTEGER NOT NULL,
+        personal INTEGER NOT NULL,
+        kinds TEXT NOT NULL,
+        scanner_version TEXT NOT NULL,
+        signature ${dialect.bytes},
+        scanned_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX exchange_findings_secrets ON exchange_findings (id) WHERE secrets > 0',
+      'CREATE INDEX exchange_findings_personal ON exchange_findings (id) WHERE personal > 0',
+      'CREATE INDEX exchange_findings_any ON exchange_findings (id) WHERE secrets > 0 OR personal > 0',
+      `CREATE TABLE exchange_minhash_bands (band_key BIGINT NOT NULL, id ${dialect.id} NOT NULL, PRIMARY KEY (band_key, id)) WITHOUT ROWID`,
+      'CREATE INDEX exchange_minhash_bands_id ON exchange_minhash_bands (id)',
+      `CREATE TRIGGER exchange_findings_on_delete AFTER DELETE ON exchanges BEGIN
+        DELETE FROM exchange_findings WHERE id = OLD.id;
+        DELETE FROM exchange_minhash_bands WHERE id = OLD.id;
+      END`,
+      `CREATE TRIGGER exchange_findings_on_row_change AFTER UPDATE OF sharegpt, edited_sharegpt ON exchanges BEGIN
+        DELETE FROM exchange_findings WHERE id = NEW.id;
+        DELETE FROM exchange_minhash_bands WHERE id = NEW.id;
+      END`,
+    ],
+  },
+  {
+    version: 9,
+    name: 'children of a record',
+    // ListFilter.threadLeaves asks, for each record, whether a record continues it (parent_id).
+    // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
+    statements: () => ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
+  },
 ];
 
 /** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */

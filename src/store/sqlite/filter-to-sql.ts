@@ -61,6 +61,7 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     clauses.push('id IN (SELECT id FROM exchange_clients WHERE client = ?)');
     params.push(filter.client);
   }
+  if (filter.findings !== undefined) clauses.push(findingsClause(filter.findings, table ?? 'exchanges'));
   if (filter.throughId !== undefined) {
     clauses.push(`${prefix}id <= ?`);
     params.push(filter.throughId);
@@ -83,5 +84,42 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     );
     params.push(...others.params);
   }
+  if (filter.threadLeaves === true) {
+    // Same rule as the PostgreSQL store (postgres/filter-to-sql.ts), documented at
+    // ListFilter.threadLeaves. The child probes read the index exchanges_parent_id (migration 9),
+    // the thread probe exchanges_thread_best (migration 4).
+    const self = table ?? 'exchanges';
+    const { threadLeaves: _leaves, ...rest } = filter;
+    const complete = (alias: string) => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete)`;
+    const rank = (alias: string) => `${complete(alias)}, ${alias}.turn_count, ${alias}.id`;
+    const child = filterToSql(rest, tokenize, 'child');
+    const grandchild = filterToSql(rest, tokenize, 'grandchild');
+    const better = filterToSql(rest, tokenize, 'better');
+    clauses.push(
+      `((${complete(self)} AND NOT EXISTS (SELECT 1 FROM exchanges AS child WHERE child.parent_id = ${self}.id AND ${child.where} AND (${complete('child')} OR ` +
+        `EXISTS (SELECT 1 FROM exchanges AS grandchild WHERE grandchild.parent_id = child.id AND ${complete('grandchild')} AND ${grandchild.where})))) ` +
+        `OR (NOT ${complete(self)} AND NOT EXISTS (SELECT 1 FROM exchanges AS better WHERE better.thread_id = ${self}.thread_id AND (${rank('better')}) > (${rank(self)}) AND ${better.where})))`,
+    );
+    params.push(...child.params, ...grandchild.params, ...better.params);
+  }
   return { where: clauses.length === 0 ? '1 = 1' : clauses.join(' AND '), params };
+}
+
+/**
+ * ListFilter.findings over exchange_findings (migration 8). The rare ones read a partial index
+ * (a few ids); `none`, most records, is a primary-key probe per row read, so a page stops early.
+ */
+function findingsClause(findings: NonNullable<ListFilter['findings']>, table: string): string {
+  switch (findings) {
+    case 'secrets':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0)`;
+    case 'personal':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE personal > 0)`;
+    case 'any':
+      return `${table}.id IN (SELECT id FROM exchange_findings WHERE secrets > 0 OR personal > 0)`;
+    case 'none':
+      return `EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id AND f.secrets = 0 AND f.personal = 0)`;
+    case 'unscanned':
+      return `NOT EXISTS (SELECT 1 FROM exchange_findings f WHERE f.id = ${table}.id)`;
+  }
 }

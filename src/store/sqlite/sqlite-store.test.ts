@@ -108,6 +108,9 @@ describe('migration 2 (function-call-only flag)', () => {
 
 /** Undoes migrations 3 (rollups), 4 (thread index), 5 (annotations) and 6 (client marks), as in a database written before them. */
 function dropRollups(db: Database.Database): void {
+  // Migration 8 (privacy findings) re-runs too: its tables and triggers go first.
+  db.exec('DROP TRIGGER IF EXISTS exchange_findings_on_delete; DROP TRIGGER IF EXISTS exchange_findings_on_row_change');
+  db.exec('DROP TABLE IF EXISTS exchange_findings; DROP TABLE IF EXISTS exchange_minhash_bands');
   db.exec('DROP TABLE IF EXISTS exchange_clients; DROP TABLE IF EXISTS annotations; DROP TABLE IF EXISTS annotation_tags');
   db.exec('DROP INDEX exchanges_thread_best');
   for (const trigger of ['exchanges_rollup_delete', 'exchanges_rollup_review']) db.exec(`DROP TRIGGER ${trigger}`);
@@ -149,7 +152,7 @@ describe('migration 6 (client and side-call marks)', () => {
     await store.close();
     const db = new Database(path);
     db.exec('DROP TABLE exchange_clients');
-    db.prepare('DELETE FROM schema_migrations WHERE version >= 6').run();
+    db.prepare('DELETE FROM schema_migrations WHERE version = 6').run();
     db.close();
     const reopened = openSqliteStore(path);
     const [, fresh] = makeTestRecords(2);

@@ -35,6 +35,9 @@ import type {
   StoreFacets,
   StoreStats,
   TimeBucket,
+  RecordScan,
+  ScanQueuePage,
+  ScanSummary,
 } from '../store.js';
 import {
   type EncodedBodies,
@@ -54,6 +57,7 @@ import { type RollupCondition, rollupFilter } from './rollup-filter.js';
 import { type AggregateTotals, aggregateFromTotals } from '../aggregate-totals.js';
 import { BAND, FIRST_BANDED_ROWID, bandStart } from './search-rowid.js';
 import { toFts5Query } from './to-fts5-query.js';
+import { createSqliteScanTables } from './scan-tables.js';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -169,9 +173,11 @@ class SqliteStore implements Store {
   readonly #setEdited: (id: string, row: ShareGptRow | null, functionCallOnly: boolean) => boolean;
   readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
   readonly #tokenize: Tokenize;
+  readonly #scans: ReturnType<typeof createSqliteScanTables>;
 
   constructor(db: Database.Database) {
     this.#db = db;
+    this.#scans = createSqliteScanTables(db, (sql) => this.#statement(sql));
     const exists = db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM exchanges WHERE id = ?');
     // The parent precedes its child; `id < ?` keeps a replayed older record from adopting a newer one.
     const findParent = db.prepare<[string, string], { id: string; thread_id: string }>(
@@ -636,6 +642,22 @@ class SqliteStore implements Store {
       'SELECT client AS value, COUNT(*) AS count FROM exchange_clients WHERE client IS NOT NULL GROUP BY client ORDER BY count DESC, value LIMIT 500',
     ).all() as StoreFacets['models'];
     return { models: of('model'), domains: of('domain'), clients };
+  }
+
+  async scanQueue(options: { before?: string; after?: string; window: number; scannerVersion: string }): Promise<ScanQueuePage> {
+    return this.#scans.scanQueue(options);
+  }
+
+  async saveScans(scans: readonly RecordScan[], now: number): Promise<void> {
+    this.#scans.saveScans(scans, now);
+  }
+
+  async scansOf(ids: readonly string[]): Promise<Map<string, ScanSummary>> {
+    return this.#scans.scansOf(ids);
+  }
+
+  async nearDuplicateCandidates(id: string, limit: number) {
+    return this.#scans.nearDuplicateCandidates(id, limit);
   }
 
   async ping(): Promise<boolean> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSseText } from '../../sse/decode-sse.js';
 import type { ChatCompletionChunk, OpenAiStreamEvent } from '../openai-chat-response.js';
 import { createResponsesStreamEncoder } from './chat-chunks-to-response-events.js';
+import { encryptedContentToSignatures } from './reasoning-carrier.js';
 
 const header = { id: 'resp_1', createdAt: 1, model: 'm', parallelToolCalls: true, toolChoice: 'auto', tools: [] };
 const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: ChatCompletionChunk['choices'][0]['finish_reason'] = null): ChatCompletionChunk => ({
@@ -65,6 +66,22 @@ describe('createResponsesStreamEncoder', () => {
         { type: 'function_call', status: 'completed', call_id: 'call_1', name: 'f', arguments: '{"a":1}' },
       ],
     });
+  });
+
+  it('hands a Gemini thought signature out in the reasoning item before its call; the call_id stays plain', () => {
+    const events = run([
+      chunk({ role: 'assistant', reasoning_content: 'think' }),
+      chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 'sig' } } }] }, 'tool_calls'),
+    ]);
+    const output = events.at(-1)!.data.response.output as Array<Record<string, unknown>>;
+    expect(output.map((item) => item.type)).toEqual(['reasoning', 'function_call']);
+    expect(encryptedContentToSignatures(output[0]!.encrypted_content)).toEqual({ call_1: 'sig' });
+    expect(output[1]).toMatchObject({ call_id: 'call_1' });
+    // Without reasoning text, a reasoning item of its own carries it.
+    const bare = run([chunk({ content: 'Checking.' }), chunk({ tool_calls: [{ index: 0, id: 'call_2', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 'sig2' } } }] }, 'tool_calls')]);
+    const bareOutput = bare.at(-1)!.data.response.output as Array<Record<string, unknown>>;
+    expect(bareOutput.map((item) => item.type)).toEqual(['message', 'reasoning', 'function_call']);
+    expect(encryptedContentToSignatures(bareOutput[1]!.encrypted_content)).toEqual({ call_2: 'sig2' });
   });
 
   it('ends a length stop with response.incomplete, an error with response.failed', () => {

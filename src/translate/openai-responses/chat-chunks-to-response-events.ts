@@ -7,7 +7,7 @@
 // https://platform.openai.com/docs/api-reference/responses-streaming
 import type { OpenAiStreamEvent } from '../openai-chat-response.js';
 import type { ChatCompletionUsage, OpenAiFinishReason } from '../openai-chat-response.js';
-import { callIdWithSignature, thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
+import { signaturesToEncryptedContent, thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
 import { emptyResponse, statusOf, toResponsesUsage, type FunctionCallItem, type MessageItem, type OutputItem, type ReasoningItem, type ResponseHeader, type ResponseObject } from './responses-shapes.js';
 
 export interface ResponsesStreamEncoder {
@@ -20,7 +20,7 @@ export interface ResponsesStreamEncoder {
 }
 
 type Open =
-  | { kind: 'reasoning'; outputIndex: number; item: ReasoningItem; text: string; partOpen: boolean }
+  | { kind: 'reasoning'; outputIndex: number; item: ReasoningItem; text: string; partOpen: boolean; signatures?: Record<string, string> }
   | { kind: 'message'; outputIndex: number; item: MessageItem; text: string }
   | { kind: 'function_call'; outputIndex: number; item: FunctionCallItem };
 
@@ -80,6 +80,15 @@ export function createResponsesStreamEncoder(header: ResponseHeader, generateId:
     return open;
   };
 
+  const openCall = (callId: string, name: string, signature: string | undefined): Open & { kind: 'function_call' } => {
+    // A Gemini thought signature goes out in the reasoning item before the call (the open one, or a new one).
+    if (signature !== undefined) {
+      const carrier = reasoning();
+      carrier.signatures = { ...carrier.signatures, [callId]: signature };
+      carrier.item.encrypted_content = signaturesToEncryptedContent(carrier.signatures);
+    }
+    return openItem<Open & { kind: 'function_call' }>({ kind: 'function_call', outputIndex: output.length, item: { id: `fc_${generateId()}`, type: 'function_call', status: 'in_progress', call_id: callId, name, arguments: '' } });
+  };
   return {
     open() {
       send('response.created', { response: snapshot() });
@@ -117,9 +126,7 @@ export function createResponsesStreamEncoder(header: ResponseHeader, generateId:
           send('response.output_text.delta', { item_id: open.item.id, output_index: open.outputIndex, content_index: 0, delta: delta.content, logprobs: [] });
         }
         for (const call of delta.tool_calls ?? []) {
-          const open =
-            calls.get(call.index) ??
-            openItem<Open & { kind: 'function_call' }>({ kind: 'function_call', outputIndex: output.length, item: { id: `fc_${generateId()}`, type: 'function_call', status: 'in_progress', call_id: callIdWithSignature(call.id ?? `call_${generateId()}`, call.extra_content?.google.thought_signature), name: call.function.name ?? '', arguments: '' } });
+          const open = calls.get(call.index) ?? openCall(call.id ?? `call_${generateId()}`, call.function.name ?? '', call.extra_content?.google.thought_signature);
           calls.set(call.index, open);
           if (call.function.arguments !== '') {
             open.item.arguments += call.function.arguments;

@@ -1,8 +1,8 @@
-// Signed reasoning the provider needs back, carried through a Responses client in fields the client
-// returns verbatim: Anthropic's thinking blocks in the reasoning item's `encrypted_content` (as
-// Codex returns it with `include: ["reasoning.encrypted_content"]`), Gemini's thought signature in
-// the function call's `call_id` (which every client echoes, to pair the call with its output).
-// Prefixes mark ours, so OpenAI's own encrypted reasoning is never mistaken for it.
+// Signed reasoning the provider needs back, carried through a Responses client in the field made
+// for it, which the client returns verbatim: the reasoning item's `encrypted_content` (as Codex
+// returns it with `include: ["reasoning.encrypted_content"]`) holds Anthropic's thinking blocks, or
+// the Gemini thought signatures of the function calls after it, by call id. Call ids stay the plain
+// ids. Prefixes mark ours, so OpenAI's own encrypted reasoning is never mistaken for it.
 import { thinkingBlockSchema, type ThinkingBlock } from '../openai-chat-request.js';
 
 const PREFIX = 'llm-proxy.thinking-blocks.v1:';
@@ -23,12 +23,28 @@ export function encryptedContentToThinkingBlocks(value: unknown): ThinkingBlock[
   }
 }
 
-const SIGNATURE_MARK = '.llm-proxy-ts.';
+const SIGNATURES_PREFIX = 'llm-proxy.thought-signatures.v1:';
 
-/** `call_id` for a tool call: the call's id, plus Gemini's thought signature when it has one. */
-export function callIdWithSignature(id: string, signature: string | undefined): string {
-  return signature === undefined ? id : `${id}${SIGNATURE_MARK}${Buffer.from(signature, 'utf8').toString('base64url')}`;
+/** Gemini thought signatures by call id, as a reasoning item's `encrypted_content`. */
+export function signaturesToEncryptedContent(signatures: Readonly<Record<string, string>>): string {
+  return SIGNATURES_PREFIX + Buffer.from(JSON.stringify(signatures), 'utf8').toString('base64url');
 }
+
+/** The thought signatures by call id that `encrypted_content` carries, or undefined when it is not ours. */
+export function encryptedContentToSignatures(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'string' || !value.startsWith(SIGNATURES_PREFIX)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value.slice(SIGNATURES_PREFIX.length), 'base64url').toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    return entries.every(([, signature]) => typeof signature === 'string') ? Object.fromEntries(entries as Array<[string, string]>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Call ids handed out by earlier versions carried the signature after this mark; still read. */
+const SIGNATURE_MARK = '.llm-proxy-ts.';
 
 /** The call id and thought signature a `call_id` carries. */
 export function splitCallId(callId: string): { id: string; signature?: string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
+import { signaturesToEncryptedContent, thinkingBlocksToEncryptedContent } from './reasoning-carrier.js';
 import { responsesRequestToChat } from './responses-request-to-chat.js';
 
 function convert(body: Record<string, unknown>) {
@@ -42,6 +42,25 @@ describe('responsesRequestToChat', () => {
     ]);
   });
 
+  it('puts the Gemini thought signatures a reasoning item carries back on their calls; reads the old call_id carrier too', () => {
+    const { chat } = convert({
+      input: [
+        { role: 'user', content: 'x' },
+        { type: 'reasoning', summary: [], encrypted_content: signaturesToEncryptedContent({ call_a: 'sig-a' }) },
+        { type: 'function_call', call_id: 'call_a', name: 'f', arguments: '{}' },
+        { type: 'function_call', call_id: `call_b.llm-proxy-ts.${Buffer.from('sig-b').toString('base64url')}`, name: 'f', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'call_a', output: '1' },
+      ],
+    });
+    expect(chat.messages[1]).toMatchObject({
+      role: 'assistant',
+      tool_calls: [
+        { id: 'call_a', extra_content: { google: { thought_signature: 'sig-a' } } },
+        { id: 'call_b', extra_content: { google: { thought_signature: 'sig-b' } } },
+      ],
+    });
+  });
+
   it('keeps OpenAI’s own encrypted reasoning out of thinking blocks', () => {
     const { chat } = convert({ input: [{ role: 'user', content: 'x' }, { type: 'reasoning', summary: [], encrypted_content: 'gAAAA-openai' }, { role: 'assistant', content: 'y' }] });
     expect(chat.messages[1]).toEqual({ role: 'assistant', content: 'y' });
@@ -50,12 +69,15 @@ describe('responsesRequestToChat', () => {
   it('maps function tools, tool_choice and text.format; warns about what has no chat equivalent', () => {
     const result = convert({
       input: 'x',
-      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }, { type: 'web_search' }],
+      tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }, { type: 'web_search' }, { type: 'namespace', name: 'ns', description: 'grouped', tools: [{ type: 'function', name: 'g', description: 'in a namespace', parameters: { type: 'object' } }] }],
       tool_choice: { type: 'function', name: 'f' },
       text: { format: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true } },
       truncation: 'auto',
     });
-    expect(result.chat.tools).toEqual([{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }]);
+    expect(result.chat.tools).toEqual([
+      { type: 'function', function: { name: 'f', parameters: { type: 'object' } } },
+      { type: 'function', function: { name: 'g', description: 'in a namespace', parameters: { type: 'object' } } },
+    ]);
     expect(result.chat.tool_choice).toEqual({ type: 'function', function: { name: 'f' } });
     expect(result.chat.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object' }, strict: true } });
     expect(result.warnings).toEqual(['parameter "truncation" is not translated and was not sent', 'tool of type "web_search" has no chat equivalent and was not sent']);

@@ -8,7 +8,7 @@
 // Shapes: https://platform.openai.com/docs/api-reference/responses/create
 import { asArray, asObject, asString, isObject, type JsonObject } from '../../wire/shared/read-json.js';
 import { parseChatRequest, type ChatRequest, type ThinkingBlock } from '../openai-chat-request.js';
-import { encryptedContentToThinkingBlocks, splitCallId } from './reasoning-carrier.js';
+import { encryptedContentToSignatures, encryptedContentToThinkingBlocks, splitCallId } from './reasoning-carrier.js';
 
 export type ResponsesToChat = { ok: true; chat: ChatRequest; warnings: string[] } | { ok: false; message: string };
 
@@ -23,6 +23,8 @@ interface PendingAssistant {
   toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string }; extra_content?: { google: { thought_signature: string } } }>;
   reasoning: string[];
   thinkingBlocks: ThinkingBlock[];
+  /** Gemini thought signatures by call id, from the reasoning items' `encrypted_content`. */
+  signatures: Record<string, string>;
 }
 
 export function responsesRequestToChat(body: unknown): ResponsesToChat {
@@ -42,6 +44,10 @@ export function responsesRequestToChat(body: unknown): ResponsesToChat {
   let assistant: PendingAssistant | null = null;
   const flush = () => {
     if (!assistant) return;
+    for (const call of assistant.toolCalls) {
+      const signature = assistant.signatures[call.id];
+      if (signature !== undefined && call.extra_content === undefined) call.extra_content = { google: { thought_signature: signature } };
+    }
     const message: JsonObject = { role: 'assistant', content: assistant.content.length > 0 ? assistant.content.join('') : null };
     if (assistant.toolCalls.length > 0) message.tool_calls = assistant.toolCalls;
     if (assistant.reasoning.length > 0) message.reasoning_content = assistant.reasoning.join('\n\n');
@@ -49,7 +55,7 @@ export function responsesRequestToChat(body: unknown): ResponsesToChat {
     messages.push(message);
     assistant = null;
   };
-  const pending = (): PendingAssistant => (assistant ??= { content: [], toolCalls: [], reasoning: [], thinkingBlocks: [] });
+  const pending = (): PendingAssistant => (assistant ??= { content: [], toolCalls: [], reasoning: [], thinkingBlocks: [], signatures: {} });
 
   const input = typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input }] : asArray(request.input);
   for (const [index, raw] of input.entries()) {
@@ -78,6 +84,7 @@ export function responsesRequestToChat(body: unknown): ResponsesToChat {
       const target = pending();
       const blocks = encryptedContentToThinkingBlocks(item.encrypted_content);
       if (blocks) target.thinkingBlocks.push(...blocks);
+      Object.assign(target.signatures, encryptedContentToSignatures(item.encrypted_content));
       for (const part of asArray(item.summary)) {
         const text = asString(asObject(part).text);
         if (text !== undefined && text !== '') target.reasoning.push(text);
@@ -110,7 +117,10 @@ export function responsesRequestToChat(body: unknown): ResponsesToChat {
   }
 
   const tools: JsonObject[] = [];
-  for (const raw of asArray(request.tools)) {
+  // Codex groups MCP and dynamic tools in a `namespace` tool whose members the model calls by their
+  // own names (wire/openai-responses/request-to-conversation.ts): they are sent as plain functions.
+  const declared = asArray(request.tools).flatMap((raw) => (asObject(raw).type === 'namespace' ? asArray(asObject(raw).tools) : [raw]));
+  for (const raw of declared) {
     const tool = asObject(raw);
     if (tool.type === 'function' && typeof tool.name === 'string') {
       tools.push({ type: 'function', function: { name: tool.name, ...(typeof tool.description === 'string' ? { description: tool.description } : {}), ...(isObject(tool.parameters) ? { parameters: tool.parameters } : {}), ...(typeof tool.strict === 'boolean' ? { strict: tool.strict } : {}) } });

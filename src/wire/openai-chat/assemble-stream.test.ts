@@ -163,6 +163,25 @@ describe('openai-chat stream assembler', () => {
     expect(response.choices[0]?.message.content).toBe('Yes.');
   });
 
+  it('keeps the signed reasoning the compat entry handed out: thinking_blocks and a call’s extra_content', () => {
+    const blocks = [{ type: 'thinking', thinking: 'Read it.', signature: 'sig' }];
+    const assembled = assemble([
+      chunk([{ index: 0, delta: { role: 'assistant', reasoning_content: 'Read it.' } }]),
+      chunk([{ index: 0, delta: { thinking_blocks: blocks } }]),
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'read', arguments: '' }, extra_content: { google: { thought_signature: 'ts' } } }] } }]),
+      chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, finish_reason: 'tool_calls' }]),
+      { data: '[DONE]' },
+    ]);
+    expect((assembled.response as { choices: Array<{ message: unknown }> }).choices[0]!.message).toEqual({
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'Read it.',
+      thinking_blocks: blocks,
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{}' }, extra_content: { google: { thought_signature: 'ts' } } }],
+      refusal: null,
+    });
+  });
+
   it('assembles n=2 choices separately, ordered by index', () => {
     const response = assemble(sseFixture('openai-n2.chunks.txt')).response as {
       choices: Array<{ index: number; message: { content: unknown }; finish_reason: unknown }>;

@@ -8,6 +8,9 @@
 //   - choices merge by their `index` (n>1);
 //   - the `choices: []` chunk of `stream_options.include_usage` gives `usage` (a `usage` inside a
 //     choice, as Moonshot sends it, is lifted to the top);
+//   - signed reasoning the OpenAI-compatible entry hands out is kept as the client got it:
+//     `thinking_blocks` (sent whole, the latest value replacing the earlier) and a tool call's
+//     `extra_content` (Gemini's thought signature, on the call's first delta);
 //   - `data: [DONE]` completes the stream; a `{error:{...}}` chunk is reported as `error` and kept
 //     on the body, so responseToModel sees it too.
 // `content` is null, not "", when no text arrived (what OpenAI's non-stream body has for calls).
@@ -22,6 +25,7 @@ interface ToolCallState {
   type?: string;
   name: string;
   arguments: string;
+  extraContent?: JsonObject;
 }
 
 interface ChoiceState {
@@ -29,6 +33,7 @@ interface ChoiceState {
   content: string;
   reasoning: string;
   refusal: string;
+  thinkingBlocks?: unknown[];
   toolCalls: ToolCallState[];
   functionCall?: { name: string; arguments: string };
   finishReason: unknown;
@@ -110,6 +115,7 @@ class ChatStreamAssembler implements StreamAssembler {
     choice.content += asString(delta.content) ?? '';
     choice.reasoning += asString(delta.reasoning_content) ?? asString(delta.reasoning) ?? '';
     choice.refusal += asString(delta.refusal) ?? '';
+    if (Array.isArray(delta.thinking_blocks) && delta.thinking_blocks.length > 0) choice.thinkingBlocks = delta.thinking_blocks;
     for (const raw of asArray(delta.tool_calls)) this.pushToolCallDelta(choice, asObject(raw));
     if (isObject(delta.function_call)) {
       const call = (choice.functionCall ??= { name: '', arguments: '' });
@@ -136,6 +142,7 @@ class ChatStreamAssembler implements StreamAssembler {
     if (id !== undefined && call.id === undefined) call.id = id;
     const type = asString(delta.type);
     if (type && call.type === undefined) call.type = type;
+    if (isObject(delta.extra_content)) call.extraContent = { ...call.extraContent, ...delta.extra_content };
     const fn = asObject(delta.function);
     // Names arrive once; a few providers repeat them on every delta, so they are never concatenated.
     const name = asString(fn.name);
@@ -172,6 +179,7 @@ class ChatStreamAssembler implements StreamAssembler {
 function buildChoice(choice: ChoiceState): JsonObject {
   const message: JsonObject = { role: 'assistant', content: choice.content === '' ? null : choice.content };
   if (choice.reasoning !== '') message.reasoning_content = choice.reasoning;
+  if (choice.thinkingBlocks) message.thinking_blocks = choice.thinkingBlocks;
   if (choice.toolCalls.length > 0) {
     message.tool_calls = [...choice.toolCalls]
       .sort((a, b) => a.index - b.index)
@@ -179,6 +187,7 @@ function buildChoice(choice: ChoiceState): JsonObject {
         ...(call.id !== undefined ? { id: call.id } : {}),
         type: call.type ?? 'function',
         function: { name: call.name, arguments: call.arguments },
+        ...(call.extraContent ? { extra_content: call.extraContent } : {}),
       }));
   }
   if (choice.functionCall) message.function_call = { ...choice.functionCall };

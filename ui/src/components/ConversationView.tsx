@@ -9,7 +9,9 @@ import { useObservable } from '../observable.js';
 import { details, list, loadDetail, loadMore, loadThread, reviewItem, saveAnnotation, saveEdit, setFocus, threadDetails, undoLastReview } from '../review-store.js';
 import { listHash, navigate, route } from '../route.js';
 import { CodeBlock, JsonBlock, prettyText } from './JsonBlock.js';
+import { FindingsContext, NearDuplicates, PrivacySummary } from './Findings.js';
 import { confirmDelete, ExportBadge } from './ListView.js';
+import { needlesOf } from '../mark-findings.js';
 import { Markdown } from './Markdown.js';
 import { StateBadge } from './StateBadge.js';
 import { Turn } from './Turn.js';
@@ -355,6 +357,7 @@ export function ConversationView({ id }: { id: string }) {
   const threads = useObservable(threadDetails);
   const thread = detail ? threads[detail.threadId] : undefined;
   const threadId = detail?.threadId;
+  const needles = useMemo(() => (detail ? needlesOf(detail) : []), [detail]);
   // Read once per thread (cached), again when this record's review state changes (the trajectory shows it).
   const threadShown = useRef<string | undefined>(undefined);
   useEffect(() => {
@@ -501,7 +504,9 @@ export function ConversationView({ id }: { id: string }) {
           </div>
           <Meta detail={detail} />
           <Verdict detail={detail} />
+          <PrivacySummary detail={detail} />
           <AnnotationPanel detail={detail} />
+          <NearDuplicates key={detail.id} id={detail.id} />
           {thread && <Trajectory thread={thread} currentId={detail.id} />}
           {detail.error && (
             <div class="error-box">
@@ -537,9 +542,11 @@ export function ConversationView({ id }: { id: string }) {
               <kbd>r</kbd> cycles · <kbd>e</kbd> edits the answer
             </span>
           </div>
-          {tab === 'conversation' && <ConversationBody detail={detail} showOriginal={showOriginal} />}
-          {tab === 'request' && <Raw body={detail.requestBody} label="request body" />}
-          {tab === 'response' && <Raw body={detail.responseBody} label="response body" />}
+          <FindingsContext.Provider value={needles}>
+            {tab === 'conversation' && <ConversationBody detail={detail} showOriginal={showOriginal} />}
+            {tab === 'request' && <Raw body={detail.requestBody} label="request body" />}
+            {tab === 'response' && <Raw body={detail.responseBody} label="response body" />}
+          </FindingsContext.Provider>
         </>
       )}
     </section>

@@ -91,7 +91,7 @@ export function ExportMenu({ filter }: { filter: ApiFilter; count: number | null
                     </li>
                   )}
                   {preview.threadsCollapsed > 0 && (
-                    <li data-code="thread-collapsed">{plural(preview.threadsCollapsed, 'earlier step')} of threads left out: the longest record of each thread is exported</li>
+                    <li data-code="thread-collapsed">{plural(preview.threadsCollapsed, 'earlier step')} of threads left out (or failed tries that were retried): each thread is exported by the end of each of its branches</li>
                   )}
                 </ul>
               )}

@@ -159,6 +159,22 @@ export function FilterBar({ state, facets }: { state: ListState; facets: FacetsR
           </select>
         </label>
         <label class="field">
+          <span>Privacy</span>
+          <select
+            name="findings"
+            value={filter.findings ?? ''}
+            onChange={(event) => update('findings', (event.currentTarget.value || undefined) as ApiFilter['findings'])}
+            title="What the background scan found: secrets (API keys, tokens, private keys, passwords) and personal data (e-mail, phone, IP, card, IBAN)"
+          >
+            <option value="">Any</option>
+            <option value="any">With findings</option>
+            <option value="secrets">Secrets</option>
+            <option value="personal">Personal data</option>
+            <option value="none">None found</option>
+            <option value="unscanned">Not scanned yet</option>
+          </select>
+        </label>
+        <label class="field">
           <span>Tag</span>
           <input
             class="input tag-filter"

@@ -38,7 +38,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
             ))}
           </tbody>
         </table>
-        <p class="muted">Confirmed conversations are what the export takes by default. A thread row stands for the record the export keeps (its longest): c / x review that one. Edits are exported in every format instead of the original capture, which is kept.</p>
+        <p class="muted">Confirmed conversations are what the export takes by default. A thread row stands for the records the export keeps: the end of each branch (a failed try beside its retry is left out): c / x review all of them. Edits are exported in every format instead of the original capture, which is kept.</p>
         <div class="dialog-actions">
           <button type="button" class="button button-primary" onClick={onClose}>
             Got it

@@ -1,7 +1,9 @@
 // A JSON value, pretty-printed and highlighted (escaped by highlight.js, then sanitized).
 import { useMemo } from 'preact/hooks';
 import { highlightCode, MAX_HIGHLIGHT_CHARS } from '../highlight.js';
+import { markHtml } from '../mark-findings.js';
 import { sanitizeHtml } from '../render-markdown.js';
+import { MarkedText, useFindingNeedles } from './Findings.js';
 
 export function prettyJson(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? String(value);
@@ -17,13 +19,20 @@ export function prettyText(text: string): { text: string; json: boolean } {
 }
 
 export function CodeBlock({ code, language, class: className }: { code: string; language: string; class?: string }) {
+  const needles = useFindingNeedles();
   const html = useMemo(
-    () => (code.length > MAX_HIGHLIGHT_CHARS ? null : sanitizeHtml(highlightCode(code, language))),
-    [code, language],
+    () => (code.length > MAX_HIGHLIGHT_CHARS ? null : markHtml(sanitizeHtml(highlightCode(code, language)), needles)),
+    [code, language, needles],
   );
   return (
     <pre class={`code-block ${className ?? ''}`}>
-      {html === null ? <code>{code}</code> : <code class="hljs" dangerouslySetInnerHTML={{ __html: html }} />}
+      {html === null ? (
+        <code>
+          <MarkedText text={code} />
+        </code>
+      ) : (
+        <code class="hljs" dangerouslySetInnerHTML={{ __html: html }} />
+      )}
     </pre>
   );
 }

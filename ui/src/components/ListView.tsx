@@ -28,6 +28,7 @@ import { navigate } from '../route.js';
 import { askConfirm } from '../toasts.js';
 import { ExportCount, ExportMenu } from './ExportMenu.js';
 import { FilterBar } from './FilterBar.js';
+import { FindingsBadge } from './Findings.js';
 import { StateBadge } from './StateBadge.js';
 
 const VERBS: Record<ReviewState, { label: string; past: string }> = {
@@ -212,11 +213,12 @@ function Row({ item, index, focused, selected, thread }: { item: ListItem; index
             </button>
           )}
           {multi && thread.leaves > 1 && (
-            <span class="tag tag-branch" title="Two requests extended the same history differently (a retry, an edited prompt): the export keeps the longest">
+            <span class="tag tag-branch" title="Two requests extended the same history differently (a regenerated answer, an edited prompt): the export keeps the end of each branch, and reviewing the thread reviews them all">
               {thread.leaves} branches
             </span>
           )}
           <Tags item={item} />
+          <FindingsBadge findings={item.findings} />
           <a href={`#/c/${encodeURIComponent(item.id)}`} class="preview-link" onClick={(event) => (event.preventDefault(), openRecord(item.id))}>
             {item.preview === '' ? <span class="muted">({item.apiKind} {item.path})</span> : item.preview.replaceAll('<image>', '[image]')}
           </a>
@@ -258,6 +260,7 @@ function Row({ item, index, focused, selected, thread }: { item: ListItem; index
             {step.exported && <span class="tag tag-exported">exported</span>}
             {step.leaf && thread!.leaves > 1 && <span class="tag tag-branch">branch end</span>}
             <Tags item={step} />
+            <FindingsBadge findings={step.findings} />
           </td>
           <TailCells item={step} />
           <td class="cell-actions" />

@@ -5,6 +5,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ShareGptTurn } from '../../../src/admin/api-types.js';
 import { callShape, parseModelTurn, parseObservation, splitImages } from '../parse-turn.js';
 import { hostOf, isInlineImage, isSafeImageSource } from '../render-markdown.js';
+import { MarkedText } from './Findings.js';
 import { JsonBlock } from './JsonBlock.js';
 import { Markdown } from './Markdown.js';
 
@@ -74,7 +75,13 @@ function Body({ turn, images, firstImage }: { turn: ShareGptTurn; images: readon
         {parts.map((part, index) => (
           <div key={index} class="observation-part">
             {parts.length > 1 && <div class="part-label">Result {index + 1}</div>}
-            {'json' in part ? <JsonBlock value={part.json} /> : <pre class="plain-text">{part.text}</pre>}
+            {'json' in part ? (
+              <JsonBlock value={part.json} />
+            ) : (
+              <pre class="plain-text">
+                <MarkedText text={part.text} />
+              </pre>
+            )}
           </div>
         ))}
       </>
@@ -99,7 +106,9 @@ function Body({ turn, images, firstImage }: { turn: ShareGptTurn; images: readon
       {parsed.unparsedCalls !== null && (
         <div class="call call-invalid">
           <div class="call-name">Call JSON that does not parse</div>
-          <pre class="plain-text">{parsed.unparsedCalls}</pre>
+          <pre class="plain-text">
+            <MarkedText text={parsed.unparsedCalls} />
+          </pre>
         </div>
       )}
     </>
