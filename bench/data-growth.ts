@@ -1,11 +1,12 @@
-// The data-growth section of the bench (issue 13): fills one SQLite database with the record mix
+// The data-growth section of the bench (issue 13): fills one database (SQLite, or PostgreSQL with
+// `--backend postgres`: a throwaway cluster, lib/bench-postgres.ts) with the record mix
 // (lib/record-mix.ts) through the real batch writer, and at each checkpoint N measures what grows
 // with the data: database bytes per record, every admin endpoint's latency through the real admin
 // API over loopback, the export of every record (the CLI, in its own process: its rate and peak
 // RSS), and the writer's rate over the last segment. Reports the issue's targets beside the
 // figures; never fails on them.
 //
-// Alone: `npm run bench -- --only data-growth --scale 100k` (also 20k, 1m, or a plain number).
+// Alone: `npm run bench -- --only data-growth --scale 100k [--backend postgres]` (also 20k, 1m, or a plain number).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +14,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { request } from 'undici';
 import type { ExchangeRecord } from '../src/capture/exchange.js';
-import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../src/store/open-store.js';
 import { createBatchWriter } from '../src/store/writer/batch-writer.js';
 import { freePort } from './lib/measure.js';
 import { startProcess } from './lib/processes.js';
+import { postgresStoreBytes } from './lib/bench-postgres.js';
 import { COMMON_WORD, FILTER_MODEL, RARE_WORD, SECOND_COMMON_WORD, recordMix } from './lib/record-mix.js';
 
 export interface DataGrowthOptions {
@@ -24,6 +26,8 @@ export interface DataGrowthOptions {
   /** dist/cli/index.js, for the export. */
   cli: string;
   log: (message: string) => void;
+  /** An empty PostgreSQL database to fill instead of a SQLite file. */
+  postgresUrl?: string;
 }
 
 export interface Checkpoint {
@@ -40,6 +44,7 @@ export interface Checkpoint {
 }
 
 export interface DataGrowthResults {
+  backend: 'sqlite' | 'postgres';
   scale: number;
   checkpoints: Checkpoint[];
   avgRawBytesPerRecord: number;
@@ -66,11 +71,13 @@ function checkpointsOf(scale: number): number[] {
 
 export async function dataGrowth(options: DataGrowthOptions): Promise<DataGrowthResults> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-growth-'));
-  const dbPath = join(dir, 'growth.db');
-  const store = openSqliteStore(dbPath);
+  const dbPath = options.postgresUrl ?? join(dir, 'growth.db');
+  const backend = options.postgresUrl === undefined ? 'sqlite' : 'postgres';
+  const store = await openStore(dbPath);
   const writer = createBatchWriter({ store, spoolPath: join(dir, 'spool.jsonl') });
   // The admin API as deployed: `llm-proxy-sharegpt ui` in its own process, reading the file the
-  // writer here writes (SQLite WAL), as a review UI beside a recording proxy does.
+  // writer here writes (SQLite WAL, or the shared PostgreSQL database), as a review UI beside a
+  // recording proxy does.
   const admin = await startProcess(process.execPath, [options.cli, 'ui', '--db', dbPath, '--port', String(await freePort())], {
     readyPattern: /review UI: http:\/\/127\.0\.0\.1:(\d+)/,
     env: { LOG_LEVEL: 'info' },
@@ -118,7 +125,7 @@ export async function dataGrowth(options: DataGrowthOptions): Promise<DataGrowth
       const exported = await runExport(options.cli, dbPath, join(dir, `export-${written}`));
       checkpoints.push({
         records: written,
-        dbBytesPerRecord: databaseBytes(dbPath) / written,
+        dbBytesPerRecord: (backend === 'postgres' ? await postgresStoreBytes(dbPath) : databaseBytes(dbPath)) / written,
         latencyMs,
         commonWordTotal,
         exportRecordsPerSecond: exported.recordsPerSecond,
@@ -132,7 +139,7 @@ export async function dataGrowth(options: DataGrowthOptions): Promise<DataGrowth
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { scale: options.scale, checkpoints, avgRawBytesPerRecord: rawBytes / Math.max(1, written) };
+  return { backend, scale: options.scale, checkpoints, avgRawBytesPerRecord: rawBytes / Math.max(1, written) };
 }
 
 /** name -> admin API path. The names are the table's rows. */
@@ -218,7 +225,7 @@ const TARGETS: Record<string, string> = {
 export function renderDataGrowth(results: DataGrowthResults): string {
   const points = results.checkpoints;
   const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  let out = `\n### Data growth (record mix: short chats and 20-call agent sessions; ${n(results.avgRawBytesPerRecord)} raw request+response bytes per record on average)\n\n`;
+  let out = `\n### Data growth${results.backend === 'postgres' ? ', PostgreSQL' : ''} (record mix: short chats and 20-call agent sessions; ${n(results.avgRawBytesPerRecord)} raw request+response bytes per record on average)\n\n`;
   out += `| figure | ${points.map((point) => `N = ${n(point.records)}`).join(' | ')} | target |\n|---|${points.map(() => '---:').join('|')}|---:|\n`;
   const row = (label: string, values: string[]) => (out += `| ${label} | ${values.join(' | ')} | ${TARGETS[label] ?? ''} |\n`);
   row('database bytes per record', points.map((point) => n(point.dbBytesPerRecord)));

@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick] [-- --workers N] [-- --scale 100k] [-- --only data-growth]`: starts everything on loopback, measures every
+// `npm run bench [-- --quick] [-- --workers N] [-- --scale 100k] [-- --only data-growth|postgres] [-- --backend sqlite|postgres|both]`:
+// starts everything on loopback, measures every
 // target in the same run against the same fake upstream, stops what it started, prints a table
 // and writes bench/results/latest.json and latest.md. Reports targets; never fails on them.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,9 @@ import { findNginx, startNginx } from './lib/nginx.js';
 import { fixedRequests, freePort, holdSlowStreams, sequentialLatency, streams, throughput, type StreamFigures, type Throughput } from './lib/measure.js';
 import { killUnderLoad, type KillFigure } from './lib/kill-under-load.js';
 import { memoryOf, startProcess, type Started } from './lib/processes.js';
+import { countAnswered2xx, PROXY_READY, proxyLauncher } from './lib/proxy-launcher.js';
+import { POSTGRES_MISSING, startBenchPostgres } from './lib/bench-postgres.js';
+import { postgresSection, renderPostgresFigures, type PostgresFigures } from './postgres-section.js';
 import { storagePerExchange, writerThroughput } from './lib/store-benchmarks.js';
 import { dataGrowth, parseScale, renderDataGrowth, type DataGrowthResults } from './data-growth.js';
 
@@ -18,8 +22,11 @@ const quick = args.includes('--quick');
 const workersArg = args.indexOf('--workers');
 const workers = workersArg === -1 ? 0 : Number(args[workersArg + 1] ?? 2);
 const onlyArg = args.indexOf('--only');
-/** `--only data-growth`: that section alone. */
+/** `--only data-growth` or `--only postgres`: that section alone. */
 const only = onlyArg === -1 ? null : (args[onlyArg + 1] ?? '');
+const backendArg = args.indexOf('--backend');
+/** Which store the data-growth section fills: `sqlite` (default), `postgres`, or `both`. */
+const growthBackend = backendArg === -1 ? 'sqlite' : (args[backendArg + 1] ?? '');
 const scaleArg = args.indexOf('--scale');
 /** Records the data-growth section fills the database to (`--scale 100k`; default 100k quick, 1m full). */
 const scale = parseScale(scaleArg === -1 ? (quick ? '100k' : '1m') : (args[scaleArg + 1] ?? ''));
@@ -72,9 +79,13 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
+  if (!['sqlite', 'postgres', 'both'].includes(growthBackend)) {
+    throw new Error(`--backend: sqlite, postgres or both (the store the data-growth section fills), got "${growthBackend}"`);
+  }
   if (only !== null) {
-    if (only !== 'data-growth') throw new Error(`--only: the section that runs alone is data-growth, got "${only}"`);
-    await runDataGrowthAlone();
+    if (only === 'data-growth') await runDataGrowthAlone();
+    else if (only === 'postgres') await runPostgresAlone();
+    else throw new Error(`--only: the sections that run alone are data-growth and postgres, got "${only}"`);
     return;
   }
   const started = Date.now();
@@ -98,16 +109,8 @@ async function main(): Promise<void> {
     targets.push({ name: 'bare-node', baseUrl: `http://127.0.0.1:${bare.port}`, process: bare, answered2xx: 0 });
 
     const work = mkdtempSync(join(tmpdir(), 'bench-proxy-'));
-    const config = join(work, 'config.json');
-    writeFileSync(config, JSON.stringify({ allowed_domains: { [upstreamAuthority]: { https: false } } }));
-    const logOf = (port: number) => join(work, `proxy-${port}.log`);
-    const proxyArgs = (port: number, extra: string[]) => [CLI, 'start', '--port', String(port), '--config', config, '--log-file', logOf(port), '--no-ui', ...extra];
-    const spawnProxy = async (name: string, extra: string[]) => {
-      const port = await freePort();
-      const proxy = await startProcess(process.execPath, proxyArgs(port, extra), { readyPattern: /proxy listening: http:\/\/127\.0\.0\.1:(\d+)/, env: { LOG_LEVEL: 'info' } });
-      cleanup.push(() => proxy.stop());
-      return { name, baseUrl: `http://127.0.0.1:${proxy.port}/${upstreamAuthority}`, process: proxy, logPath: logOf(port), answered2xx: 0 } satisfies Target;
-    };
+    const { proxyArgs, spawnProxy: launch } = proxyLauncher(CLI, work, upstreamAuthority, (stop) => cleanup.push(stop));
+    const spawnProxy = async (name: string, extra: string[]): Promise<Target> => ({ ...(await launch(name, extra)), answered2xx: 0 });
     targets.push(await spawnProxy('proxy-no-record', ['--no-record']));
     const dbPath = join(work, 'records.db');
     targets.push({ ...(await spawnProxy('proxy-record', ['--db', dbPath])), dbPath });
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
     const killDb = join(work, 'records-kill.db');
     const killPort = await freePort();
     const kill = await killUnderLoad(
-      () => startProcess(process.execPath, proxyArgs(killPort, ['--db', killDb]), { readyPattern: /proxy listening: http:\/\/127\.0\.0\.1:(\d+)/, env: { LOG_LEVEL: 'info' } }),
+      () => startProcess(process.execPath, proxyArgs(killPort, ['--db', killDb]), { readyPattern: PROXY_READY, env: { LOG_LEVEL: 'info' } }),
       `/${upstreamAuthority}`,
       killDb,
       quick ? 3 : 6,
@@ -185,8 +188,9 @@ async function main(): Promise<void> {
     const writer = await writerThroughput(settings.writerRecords);
     log('storage per exchange');
     const storage = await storagePerExchange(30);
-    log(`data growth to ${scale.toLocaleString('en-US')} records`);
-    const growth = await dataGrowth({ scale, cli: CLI, log });
+    log('PostgreSQL: writer figure and recording cost at c64');
+    const postgres = await postgresSection({ cli: CLI, benchDir: HERE, ...settings, log });
+    const growth = await growthSections();
 
     const results = {
       date: new Date().toISOString(),
@@ -197,40 +201,62 @@ async function main(): Promise<void> {
       writer,
       storage,
       kill,
+      postgres,
       growth,
       durationSeconds: Math.round((Date.now() - started) / 1000),
     };
-    const markdown = renderMarkdown(results);
-    const out = join(ROOT, 'bench', 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'latest.json'), JSON.stringify(results, null, 2));
-    writeFileSync(join(out, 'latest.md'), markdown);
-    process.stdout.write(markdown);
+    writeResults('latest', results, renderMarkdown(results));
   } finally {
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
   }
 }
 
-async function runDataGrowthAlone(): Promise<void> {
-  const started = Date.now();
-  log(`data growth to ${scale.toLocaleString('en-US')} records`);
-  const growth = await dataGrowth({ scale, cli: CLI, log });
-  const markdown = `## Data-growth bench ${new Date().toISOString().slice(0, 10)} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n${renderDataGrowth(growth)}\nRun took ${Math.round((Date.now() - started) / 1000)} s.\n`;
+/** The data-growth section on the store(s) `--backend` names; PostgreSQL on a throwaway cluster. */
+async function growthSections(): Promise<DataGrowthResults[]> {
+  const results: DataGrowthResults[] = [];
+  if (growthBackend !== 'postgres') {
+    log(`data growth to ${scale.toLocaleString('en-US')} records, SQLite`);
+    results.push(await dataGrowth({ scale, cli: CLI, log }));
+  }
+  if (growthBackend !== 'sqlite') {
+    const postgres = await startBenchPostgres();
+    if (postgres === null) log(POSTGRES_MISSING);
+    else {
+      try {
+        log(`data growth to ${scale.toLocaleString('en-US')} records, PostgreSQL`);
+        results.push(await dataGrowth({ scale, cli: CLI, log, postgresUrl: await postgres.createDatabase('bench_growth') }));
+      } finally {
+        await postgres.destroy();
+      }
+    }
+  }
+  return results;
+}
+
+function heading(title: string): string {
+  return `## ${title} ${new Date().toISOString().slice(0, 10)} — ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}${quick ? ', --quick' : ''}\n`;
+}
+
+function writeResults(name: string, json: unknown, markdown: string): void {
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'data-growth.json'), JSON.stringify({ date: new Date().toISOString(), growth }, null, 2));
-  writeFileSync(join(out, 'data-growth.md'), markdown);
+  writeFileSync(join(out, `${name}.json`), JSON.stringify(json, null, 2));
+  writeFileSync(join(out, `${name}.md`), markdown);
   process.stdout.write(markdown);
 }
 
-function countAnswered2xx(logPath: string): number {
-  let count = 0;
-  for (const line of readFileSync(logPath, 'utf8').split('\n')) {
-    if (!line.includes('"msg":"proxied"')) continue;
-    const status = (JSON.parse(line) as { status?: number }).status ?? 0;
-    if (status >= 200 && status < 300) count++;
-  }
-  return count;
+async function runDataGrowthAlone(): Promise<void> {
+  const started = Date.now();
+  const growth = await growthSections();
+  const markdown = `${heading('Data-growth bench')}${growth.map(renderDataGrowth).join('')}\nRun took ${Math.round((Date.now() - started) / 1000)} s.\n`;
+  writeResults(growthBackend === 'sqlite' ? 'data-growth' : `data-growth-${growthBackend}`, { date: new Date().toISOString(), growth }, markdown);
+}
+
+async function runPostgresAlone(): Promise<void> {
+  const started = Date.now();
+  const postgres = await postgresSection({ cli: CLI, benchDir: HERE, ...settings, log });
+  const markdown = `${heading('PostgreSQL bench')}${renderPostgresFigures(postgres)}\nRun took ${Math.round((Date.now() - started) / 1000)} s.\n`;
+  writeResults('postgres', { date: new Date().toISOString(), quick, settings, postgres }, markdown);
 }
 
 type Results = {
@@ -241,7 +267,8 @@ type Results = {
   writer: Awaited<ReturnType<typeof writerThroughput>>;
   storage: Awaited<ReturnType<typeof storagePerExchange>>;
   kill: KillFigure;
-  growth: DataGrowthResults;
+  postgres: PostgresFigures | null;
+  growth: DataGrowthResults[];
   durationSeconds: number;
 };
 
@@ -304,7 +331,8 @@ function renderMarkdown(results: Results): string {
   out += `- writer: **${number(results.writer.perSecond)} exchanges/s** into SQLite in batches (${results.writer.count} records of ${number(results.writer.avgRecordKb, 1)} KB; target ≥ 20,000)\n`;
   out += `- storage: **${number(results.storage.dbBytesPerExchange)} bytes** per exchange in the database for a 30-call tool-using session, against **${number(results.storage.rawBytesPerExchange)} bytes** of raw request+response per call (×${number(results.storage.ratio, 2)})\n`;
   out += `- kill -9 under load (64 clients): **${results.kill.answered}** exchanges answered 2xx before the kill, **${results.kill.recorded}** recorded after the restart, **${results.kill.lost}** lost (target: at most the last 5 ms group-commit interval of the capture journal)\n`;
-  out += renderDataGrowth(results.growth);
+  out += renderPostgresFigures(results.postgres);
+  out += results.growth.map(renderDataGrowth).join('');
   out += `\nRun took ${results.durationSeconds} s.\n`;
   return out;
 }

@@ -1,6 +1,7 @@
 // The writer figure for PostgreSQL: exchanges/s through the batch writer into a PostgreSQL store,
-// with the same records as the SQLite figure (store-benchmarks.ts writerThroughput). Not yet wired
-// into bench/run.ts (owned by the bench); run alone after `npm run bench`'s build step:
+// with the same records as the SQLite figure (store-benchmarks.ts writerThroughput). Part of the
+// bench's PostgreSQL section (postgres-section.ts: `npm run bench -- --only postgres`); also runs
+// alone after `npm run bench`'s build step:
 //   node dist-bench/bench/lib/postgres-writer.js [records]
 // It uses BENCH_POSTGRES_URL when set (an empty database), else starts a throwaway local cluster
 // (Debian's postgresql package; test/helpers/postgres-cluster.ts) with fsync off: a figure for the

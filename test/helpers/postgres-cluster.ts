@@ -106,3 +106,14 @@ function userIds(user: string): { uid: number; gid: number } {
   const fields = line.split(':');
   return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }
+
+/** Runs `work` with one connection to `url`, closed afterwards (tests and the bench read the database directly). */
+export async function withPostgresClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -5,7 +5,9 @@
 // takes one transaction-scoped advisory lock, so batches from different instances are linked
 // into threads one after another: a batch sees every batch committed before it, and when a parent
 // arrives after its child (the child's instance wrote first), the parent adopts it (see
-// #adoptOrphans). Schema migrations run at open under a session advisory lock.
+// #adoptOrphans). Review-state changes and deletes take the same lock, because their rollup
+// triggers (rollup-schema.ts) lock rollup rows as a batch's do (see #rollupWrite). Schema
+// migrations run at open under a session advisory lock.
 import pg from 'pg';
 import type { ReviewState, StoredExchange, ExchangeRecord } from '../exchange-record.js';
 import { encodeJson } from '../body-codec.js';
@@ -58,6 +60,9 @@ import { fromPgText, toPgText } from './pg-text.js';
 import { normalAnnotation } from '../normal-annotation.js';
 import { indexLexemes } from './search-terms.js';
 import { pendingPostgresMigrations } from './schema.js';
+import { type PgRollupCondition, pgRollupFilter } from './rollup-filter.js';
+import { type AggregateTotals, aggregateFromTotals } from '../aggregate-totals.js';
+import { ROLLUP_BUCKET_MS } from '../schema/migrations.js';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -75,6 +80,8 @@ export interface PostgresStoreOptions {
    * outage): the schema is migrated before the first write that gets through.
    */
   openWhileUnavailable?: boolean;
+  /** Newest rows a search page tests in id order before it asks the full-text index (default 5 000; see #searchPage). */
+  searchRecentRows?: number;
 }
 
 /** Advisory lock keys (any two constants unlikely to collide with another application's). */
@@ -84,6 +91,10 @@ const WRITE_LOCK = 7_246_001_402;
 const ROWS_PER_INSERT = 1_000;
 const PERCENTILES = [0.5, 0.9, 0.95, 0.99, 1] as const;
 const PING_TIMEOUT_MS = 1_500;
+/** Newest rows a search page tests in order before it asks the GIN index (see #searchPage). */
+const SEARCH_RECENT_ROWS = 5_000;
+
+const hasSearch = (filter: ListFilter): boolean => filter.search !== undefined && filter.search.trim() !== '';
 
 // BIGINT, NUMERIC (sums) and COUNT come back as JavaScript numbers: every value we store (epoch ms,
 // token counts) is far below 2^53.
@@ -111,7 +122,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // during a write): the query in progress fails (and the batch goes to the spool); the client's
   // own 'error' event must not be unhandled.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const store = new PostgresStore(pool);
+  const store = new PostgresStore(pool, Math.max(1, Math.floor(options.searchRecentRows ?? SEARCH_RECENT_ROWS)));
   try {
     await store.migrate();
   } catch (error) {
@@ -170,9 +181,16 @@ function bodyRowOf(row: StoredBodyRow): BodyRow {
 
 /** How often a read retries decoding when a base went away under it (a delete stored its dependants whole meanwhile). */
 const DECODE_ATTEMPTS = 3;
+/** Counts and token sums per group, read from the records. */
+const ROW_GROUP_COLUMNS =
+  'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
+  'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
+
+
 
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
+  readonly #searchRecentRows: number;
   #scanTables: ReturnType<typeof createPostgresScanTables> | undefined;
   #closed = false;
   /** Request bodies this instance wrote, by id and thread key: what the next call of a session is stored against. */
@@ -182,8 +200,9 @@ class PostgresStore implements Store {
 
   #migrationPending = false;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, searchRecentRows: number) {
     this.#pool = pool;
+    this.#searchRecentRows = searchRecentRows;
   }
 
   migrateBeforeNextWrite(): void {
@@ -403,22 +422,20 @@ class PostgresStore implements Store {
 
   async setReviewState(ids: readonly string[], state: ReviewState, now: number): Promise<number> {
     if (ids.length === 0) return 0;
-    const result = await this.#pool.query('UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE id = ANY($3::text[])', [
+    return this.#rollupWrite('UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE id = ANY($3::text[])', [
       state,
       state === 'pending' ? null : now,
       [...new Set(ids)],
     ]);
-    return result.rowCount ?? 0;
   }
 
   async setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number> {
     const condition = filterToSql(filter, 3);
-    const result = await this.#pool.query(`UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE ${condition.where}`, [
+    return this.#rollupWrite(`UPDATE exchanges SET review_state = $1, reviewed_at = $2 WHERE ${condition.where}`, [
       state,
       state === 'pending' ? null : now,
       ...condition.params,
     ]);
-    return result.rowCount ?? 0;
   }
 
   async setAnnotation(id: string, annotation: Omit<Annotation, 'updatedAt'> | null, now: number): Promise<boolean> {
@@ -605,12 +622,37 @@ class PostgresStore implements Store {
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
+    const rollup = pgRollupFilter(filter);
+    if (rollup === null) return this.#countRows(filter);
+    if (filter.throughId === undefined) {
+      const result = await this.#pool.query<{ n: number }>(
+        `SELECT COALESCE(SUM(requests), 0) AS n FROM ${rollup.table} WHERE ${rollup.where}`,
+        rollup.params,
+      );
+      return result.rows[0]!.n;
+    }
+    // The rollups count every id; take off the few matching records newer than throughId (it is
+    // normally the newest id the user saw: a short range scan of the primary key). One statement,
+    // so one snapshot: a write between the two reads cannot be counted twice or missed.
+    const { throughId, ...rest } = filter;
+    const newer = filterToSql(rest, rollup.params.length + 1);
+    const result = await this.#pool.query<{ n: number }>(
+      `SELECT (SELECT COALESCE(SUM(requests), 0) FROM ${rollup.table} WHERE ${rollup.where})
+        - (SELECT COUNT(*) FROM exchanges WHERE ${newer.where} AND id > $${rollup.params.length + newer.params.length + 1}) AS n`,
+      [...rollup.params, ...newer.params, throughId],
+    );
+    return result.rows[0]!.n;
+  }
+
+  async #countRows(filter: ListFilter): Promise<number> {
     const condition = filterToSql(filter);
     const result = await this.#pool.query<{ n: number }>(`SELECT COUNT(*) AS n FROM exchanges WHERE ${condition.where}`, condition.params);
     return result.rows[0]!.n;
   }
 
   async countUpTo(filter: ListFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    // Filters the rollups answer are counted exactly, however many records match.
+    if (pgRollupFilter(filter) !== null) return { count: await this.count(filter), capped: false };
     const limit = Math.max(0, Math.floor(cap));
     const condition = filterToSql(filter);
     // Stops reading at cap + 1 matches: one more than the cap says whether there are more.
@@ -633,7 +675,7 @@ class PostgresStore implements Store {
 
   async stats(): Promise<StoreStats> {
     const result = await this.#pool.query<{ review_state: ReviewState; n: number }>(
-      'SELECT review_state, COUNT(*) AS n FROM exchanges GROUP BY review_state',
+      'SELECT review_state, SUM(requests) AS n FROM exchange_totals GROUP BY review_state',
     );
     const byReviewState: Record<ReviewState, number> = { pending: 0, confirmed: 0, rejected: 0 };
     for (const row of result.rows) byReviewState[row.review_state] = row.n;
@@ -641,25 +683,98 @@ class PostgresStore implements Store {
   }
 
   async aggregate(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
+    const rollup = pgRollupFilter(filter);
+    if (rollup === null || filter.throughId !== undefined) return this.#aggregateRows(filter, options);
+    // Several reads, one snapshot: a batch committed between two of them is in all or none.
+    return this.#readSnapshot((client) => this.#aggregateRollups(client, filter, rollup, options));
+  }
+
+  /** As aggregate, from the rollups (and latency_counts over everything); see rollup-filter.ts. */
+  async #aggregateRollups(client: Queryable, filter: ListFilter, rollup: PgRollupCondition, options: AggregateOptions): Promise<StoreAggregates> {
+    const where = `WHERE ${rollup.where}`;
+    const groupColumns =
+      'SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS "inputTokens", SUM(output_tokens) AS "outputTokens"';
+    const totals = (
+      await client.query<AggregateTotals>(
+        `SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(errors), 0) AS errors,
+          COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens",
+          COALESCE(SUM(requests) FILTER (WHERE review_state = 'pending'), 0) AS pending,
+          COALESCE(SUM(requests) FILTER (WHERE review_state = 'confirmed'), 0) AS confirmed,
+          COALESCE(SUM(requests) FILTER (WHERE review_state = 'rejected'), 0) AS rejected,
+          COALESCE(SUM(reasoning_tokens), 0) AS "reasoningTokens",
+          COALESCE(SUM(cached_input_tokens), 0) AS "cachedInputTokens",
+          COALESCE(SUM(total_tokens), 0) AS "totalTokens"
+        FROM ${rollup.table} ${where}`,
+        rollup.params,
+      )
+    ).rows[0]!;
+    const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
+    const offsetMs = Math.floor(options.offsetMs ?? 0);
+    const next = rollup.params.length + 1;
+    // Whole-hour buckets at a whole-hour offset are unions of rollup buckets; others (a 5-minute
+    // chart, a UTC+5:30 day) are counted from the records.
+    const overTime =
+      bucketMs % ROLLUP_BUCKET_MS === 0 && offsetMs % ROLLUP_BUCKET_MS === 0
+        ? (
+            await client.query<TimeBucket>(
+              `SELECT ((bucket_start + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${groupColumns}
+              FROM exchange_rollups ${where} GROUP BY 1 ORDER BY 1`,
+              [...rollup.params, offsetMs, bucketMs],
+            )
+          ).rows
+        : await this.#overTimeRows(client, filterToSql(filter), bucketMs, offsetMs);
+    const topN = Math.max(1, Math.floor(options.topN ?? 20));
+    // '' is a rollup's "no model": in the "C" collation it sorts first among equal counts, where
+    // the row-based query puts NULL.
+    const groupBy = async (column: 'model' | 'domain'): Promise<KeyedGroup[]> =>
+      (
+        await client.query<KeyedGroup>(
+          `SELECT ${column === 'model' ? "NULLIF(model, '')" : column} AS key, ${groupColumns} FROM ${rollup.table} ${where}
+          GROUP BY ${column} ORDER BY requests DESC, ${column} COLLATE "C" ASC LIMIT $${next}`,
+          [...rollup.params, topN],
+        )
+      ).rows.map((row) => ({ ...row, key: fromPgText(row.key) }));
+    const byModel = await groupBy('model');
+    const byDomain = await groupBy('domain');
+    const everything = rollup.params.length === 0;
+    const condition = filterToSql(filter);
+    const durationMs = everything ? await this.#percentilesFromCounts(client, 'duration_ms') : await this.#percentiles('duration_ms', condition, client);
+    const ttfbMs = everything ? await this.#percentilesFromCounts(client, 'ttfb_ms') : await this.#percentiles('ttfb_ms', condition, client);
+    return { ...aggregateFromTotals(totals), overTime, byModel, byDomain, durationMs, ttfbMs };
+  }
+
+  /** Nearest-rank percentiles over every record, from latency_counts: one ordered pass over the distinct values. */
+  async #percentilesFromCounts(client: Queryable, metric: 'duration_ms' | 'ttfb_ms'): Promise<Percentiles> {
+    // The rank as percentile_disc computes it (ceil(fraction * n) in double precision, at least 1).
+    const row = (
+      await client.query<Record<string, number | null>>(
+        `SELECT ${PERCENTILES.map((fraction, index) => `MIN(value) FILTER (WHERE cumulative >= GREATEST(1, CEIL(${fraction}::float8 * total::float8))) AS p${index}`).join(', ')}
+        FROM (SELECT value, SUM(count) OVER (ORDER BY value) AS cumulative, SUM(count) OVER () AS total FROM latency_counts WHERE metric = $1) AS counted`,
+        [metric],
+      )
+    ).rows[0];
+    const at = (index: number): number | null => row?.[`p${index}`] ?? null;
+    return { p50: at(0), p90: at(1), p95: at(2), p99: at(3), max: at(4) };
+  }
+
+  async #overTimeRows(client: Queryable, condition: PgCondition, bucketMs: number, offsetMs: number): Promise<TimeBucket[]> {
+    const next = condition.params.length + 1;
+    return (
+      await client.query<TimeBucket>(
+        `SELECT ((started_at + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${ROW_GROUP_COLUMNS}
+        FROM exchanges WHERE ${condition.where} GROUP BY 1 ORDER BY 1`,
+        [...condition.params, offsetMs, bucketMs],
+      )
+    ).rows;
+  }
+
+  /** As aggregate, counted from the records themselves (filters the rollups cannot answer). */
+  async #aggregateRows(filter: ListFilter, options: AggregateOptions): Promise<StoreAggregates> {
     const condition = filterToSql(filter);
     const where = `WHERE ${condition.where}`;
-    const groupColumns =
-      'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
-      'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
     const totals = (
-      await this.#pool.query<{
-        requests: number;
-        errors: number;
-        inputTokens: number;
-        outputTokens: number;
-        pending: number;
-        confirmed: number;
-        rejected: number;
-        reasoningTokens: number;
-        cachedInputTokens: number;
-        totalTokens: number;
-      }>(
-        `SELECT ${groupColumns},
+      await this.#pool.query<AggregateTotals>(
+        `SELECT ${ROW_GROUP_COLUMNS},
           COUNT(*) FILTER (WHERE review_state = 'pending') AS pending,
           COUNT(*) FILTER (WHERE review_state = 'confirmed') AS confirmed,
           COUNT(*) FILTER (WHERE review_state = 'rejected') AS rejected,
@@ -673,53 +788,32 @@ class PostgresStore implements Store {
     const bucketMs = Math.max(1_000, Math.floor(options.bucketMs));
     const offsetMs = Math.floor(options.offsetMs ?? 0);
     const next = condition.params.length + 1;
-    const overTime = (
-      await this.#pool.query<TimeBucket>(
-        `SELECT ((started_at + $${next}::bigint) / $${next + 1}::bigint) * $${next + 1}::bigint - $${next}::bigint AS start, ${groupColumns}
-        FROM exchanges ${where} GROUP BY 1 ORDER BY 1`,
-        [...condition.params, offsetMs, bucketMs],
-      )
-    ).rows;
     const topN = Math.max(1, Math.floor(options.topN ?? 20));
     // NULLS FIRST and the "C" collation: the same order as SQLite (NULL lowest, bytewise text).
     const groupBy = async (column: 'model' | 'domain'): Promise<KeyedGroup[]> =>
       (
         await this.#pool.query<KeyedGroup>(
-          `SELECT ${column} AS key, ${groupColumns} FROM exchanges ${where} GROUP BY ${column}
+          `SELECT ${column} AS key, ${ROW_GROUP_COLUMNS} FROM exchanges ${where} GROUP BY ${column}
           ORDER BY requests DESC, ${column} COLLATE "C" ASC NULLS FIRST LIMIT $${next}`,
           [...condition.params, topN],
         )
       ).rows.map((row) => ({ ...row, key: fromPgText(row.key) }));
-    const [byModel, byDomain, durationMs, ttfbMs] = await Promise.all([
+    const [overTime, byModel, byDomain, durationMs, ttfbMs] = await Promise.all([
+      this.#overTimeRows(this.#pool, condition, bucketMs, offsetMs),
       groupBy('model'),
       groupBy('domain'),
       this.#percentiles('duration_ms', condition),
       this.#percentiles('ttfb_ms', condition),
     ]);
-    return {
-      requests: totals.requests,
-      errors: totals.errors,
-      byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
-      tokens: {
-        input: totals.inputTokens,
-        output: totals.outputTokens,
-        reasoning: totals.reasoningTokens,
-        cachedInput: totals.cachedInputTokens,
-        total: totals.totalTokens,
-      },
-      overTime,
-      byModel,
-      byDomain,
-      durationMs,
-      ttfbMs,
-    };
+    return { ...aggregateFromTotals(totals), overTime, byModel, byDomain, durationMs, ttfbMs };
   }
 
   async facets(): Promise<StoreFacets> {
+    // From the all-time rollup rows (a few): '' is their "none".
     const of = async (column: 'model' | 'domain' | 'client') =>
       (
         await this.#pool.query<{ value: string; count: number }>(
-          `SELECT ${column} AS value, COUNT(*) AS count FROM exchanges WHERE ${column} IS NOT NULL
+          `SELECT ${column} AS value, SUM(requests) AS count FROM exchange_totals WHERE ${column} <> ''
           GROUP BY ${column} ORDER BY count DESC, ${column} COLLATE "C" LIMIT 500`,
         )
       ).rows.map((row) => ({ value: fromPgText(row.value), count: row.count }));
@@ -773,8 +867,8 @@ class PostgresStore implements Store {
   }
 
   /** Nearest-rank percentiles (percentile_disc is exactly that) of one column over the filter. */
-  async #percentiles(column: 'duration_ms' | 'ttfb_ms', condition: PgCondition): Promise<Percentiles> {
-    const result = await this.#pool.query<{ values: number[] | null }>(
+  async #percentiles(column: 'duration_ms' | 'ttfb_ms', condition: PgCondition, client: Queryable = this.#pool): Promise<Percentiles> {
+    const result = await client.query<{ values: number[] | null }>(
       `SELECT percentile_disc(ARRAY[${PERCENTILES.join(', ')}]::float8[]) WITHIN GROUP (ORDER BY ${column})::float8[] AS values
       FROM exchanges WHERE ${condition.where} AND ${column} IS NOT NULL`,
       condition.params,
@@ -796,24 +890,78 @@ class PostgresStore implements Store {
       cursor = `AND id ${ascending ? '>' : '<'} $${params.length}`;
     }
     params.push(limit + 1);
-    const rows = (
-      await this.#pool.query<{ id: string }>(
-        `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
-        params,
-      )
-    ).rows;
+    const rows =
+      hasSearch(filter) && !ascending
+        ? await this.#searchPage(condition.where, cursor, params, selectList)
+        : (
+            await this.#pool.query<{ id: string }>(
+              `SELECT ${selectList} FROM exchanges WHERE ${condition.where} ${cursor} ORDER BY id ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+              params,
+            )
+          ).rows;
     const hasMore = rows.length > limit;
     const items = rows.slice(0, limit);
     return { items: items.map(fromRow), nextCursor: hasMore ? items[items.length - 1]!.id : null };
   }
 
-  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  /**
+   * A newest-first page of a full-text search that stops early (issue 13). The planner cannot
+   * tell a rare word from a common one well enough (a prefix query gets a fixed 0.5% estimate),
+   * and each wrong guess costs a full pass: walking the primary key newest first and testing
+   * every row finds a common word's page at once but reads the whole table for a rare word,
+   * while the GIN index finds a rare word's few matches at once but collects and sorts every
+   * match of a common one. So: first the newest searchRecentRows rows by the primary key (bounded
+   * work; a word in more than 1% of recent records fills its page here), then, if the page is
+   * not full, every match from the GIN index, sorted (few, since the word is rare among recent
+   * records). Measured in the README (PostgreSQL search). `params` ends with the row limit.
+   */
+  async #searchPage(where: string, cursor: string, params: unknown[], selectList: string): Promise<Array<{ id: string }>> {
+    const rowLimit = `$${params.length}`;
+    const recent = (
+      await this.#pool.query<{ id: string }>(
+        `SELECT ${selectList} FROM (SELECT * FROM exchanges WHERE TRUE ${cursor} ORDER BY id DESC LIMIT $${params.length + 1}) AS exchanges
+        WHERE ${where} ORDER BY id DESC LIMIT ${rowLimit}`,
+        [...params, this.#searchRecentRows],
+      )
+    ).rows;
+    if (recent.length === params[params.length - 1]) return recent;
+    // MATERIALIZED: the matches are collected as such (the GIN index, or a scan when the planner
+    // knows the word is everywhere) instead of walking the primary key to meet them in order.
+    return (
+      await this.#pool.query<{ id: string }>(
+        `WITH matches AS MATERIALIZED (SELECT id FROM exchanges WHERE ${where} ${cursor})
+        SELECT ${selectList} FROM exchanges WHERE id IN (SELECT id FROM matches ORDER BY id DESC LIMIT ${rowLimit}) ORDER BY id DESC`,
+        params,
+      )
+    ).rows;
+  }
+
+  /**
+   * A review-state change or a delete: its rollup triggers lock rollup rows, so it takes the
+   * write lock the insert batches take. Without it, a batch (rollup rows locked by its insert,
+   * then records locked by #adoptOrphans) and a review (records locked, then rollup rows) can
+   * deadlock; with it, every transaction that changes rollups runs alone. Returns rows changed.
+   */
+  async #rollupWrite(sql: string, params: unknown[]): Promise<number> {
+    return this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      return (await client.query(sql, params)).rowCount ?? 0;
+    });
+  }
+
+  /** Runs reads in one REPEATABLE READ snapshot on one connection. */
+  async #readSnapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#transaction(work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const client = await this.#pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await work(client);
+      await client.query(begin);
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;

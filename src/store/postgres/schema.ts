@@ -9,6 +9,8 @@
 // columns (the derived row's and the edit's), and `COLLATE "C"` on ids so keyset pagination
 // follows the same bytewise order as JavaScript strings and SQLite.
 
+import { rollupMigrationStatements } from './rollup-schema.js';
+
 export interface PostgresMigration {
   version: number;
   name: string;
@@ -182,6 +184,13 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       `CREATE TRIGGER exchange_findings_on_row_change AFTER UPDATE OF sharegpt, edited_sharegpt ON exchanges
         FOR EACH ROW EXECUTE FUNCTION exchange_findings_forget()`,
     ],
+  },
+  {
+    version: 7,
+    name: 'rollups for stats, facets and totals',
+    // Aggregates maintained as data arrives, by statement-level triggers (rollup-schema.ts), so
+    // stats, facets and list totals read a few rows instead of every record (issue 13).
+    statements: rollupMigrationStatements(),
   },
   {
     version: 8,

@@ -1,11 +1,11 @@
-// The database schema as an ordered list of migrations, written once for SQLite and PostgreSQL.
-// The SQL is portable; the few places where the two must differ (byte and boolean column types,
-// full-text search) come from the small per-dialect map below. A backend applies, in order and each
-// in its own transaction, every migration whose version is not yet in `schema_migrations`.
+// The SQLite schema as an ordered list of migrations. The store applies, in order and each in its
+// own transaction, every migration whose version is not yet in `schema_migrations`. PostgreSQL has
+// its own list (postgres/schema.ts: its types, search and triggers differ); the two share the
+// rollup bucket width (ROLLUP_BUCKET_MS) and the layout ideas, and each DDL statement has one home.
 //
 // Never edit a migration that has shipped: add a new one.
 
-export type DialectName = 'sqlite' | 'postgres';
+export type DialectName = 'sqlite';
 
 export interface Dialect {
   name: DialectName;
@@ -13,7 +13,7 @@ export interface Dialect {
   id: string;
   /** Column type for compressed bodies (see body-codec.ts). */
   bytes: string;
-  /** Column type for flags. SQLite stores 0/1; PostgreSQL has a real boolean. */
+  /** Column type for flags: SQLite stores 0/1. */
   boolean: string;
   /** Extra `exchanges` columns that full-text search needs (comma-free list, one per entry). */
   searchColumns: readonly string[];
@@ -21,15 +21,9 @@ export interface Dialect {
   searchStatements: readonly string[];
   /**
    * A row trigger on `exchanges` running `body` (statements using NEW / OLD, each ending in `;`).
-   * `when` is an optional condition on NEW / OLD. SQLite has inline trigger bodies; PostgreSQL
-   * needs a function for it.
+   * `when` is an optional condition on NEW / OLD.
    */
-  rowTrigger(name: string, event: 'INSERT' | 'DELETE' | 'UPDATE OF review_state', when: string | null, body: string): string[];
-  /**
-   * Who adds inserted records to the rollups (migration 3): a row trigger, or the store's
-   * insertBatch, one upsert per rollup key and batch (rollupUpsertSql, LATENCY_UPSERT_SQL).
-   */
-  rollupsOnInsert: 'trigger' | 'store';
+  rowTrigger(name: string, event: 'DELETE' | 'UPDATE OF review_state', when: string | null, body: string): string[];
 }
 
 /**
@@ -49,28 +43,12 @@ export const dialects: Readonly<Record<DialectName, Dialect>> = {
     // detail=none keeps only which rows hold a term (no positions): about a third of the size and
     // a third less insert time than detail=full (measured); we only need "all terms occur".
     searchColumns: ['search_rowid INTEGER'],
-    // Measured: per-row insert triggers cost the SQLite writer a third of its rate on small records.
-    rollupsOnInsert: 'store',
     rowTrigger: (name, event, when, body) => [
       `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN ${when} `}BEGIN ${body} END`,
     ],
     searchStatements: [
       'CREATE UNIQUE INDEX exchanges_search_rowid ON exchanges (search_rowid)',
       `CREATE VIRTUAL TABLE exchanges_fts USING fts5(search_text, content='', contentless_delete=1, detail=none, tokenize='${SQLITE_FTS_TOKENIZE}')`,
-    ],
-  },
-  postgres: {
-    name: 'postgres',
-    id: 'TEXT COLLATE "C"',
-    bytes: 'BYTEA',
-    boolean: 'BOOLEAN',
-    // The store fills this with to_tsvector('simple', <search text>) on insert.
-    searchColumns: ['search_vector TSVECTOR'],
-    searchStatements: ['CREATE INDEX exchanges_search_vector ON exchanges USING GIN (search_vector)'],
-    rollupsOnInsert: 'trigger',
-    rowTrigger: (name, event, when, body) => [
-      `CREATE FUNCTION ${name}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} RETURN NULL; END $$`,
-      `CREATE TRIGGER ${name} AFTER ${event} ON exchanges FOR EACH ROW ${when === null ? '' : `WHEN (${when}) `}EXECUTE FUNCTION ${name}_fn()`,
     ],
   },
 };
@@ -313,8 +291,9 @@ function upsert(table: RollupTable, values: readonly string[]): string {
 }
 
 /**
- * For a store that adds inserted records to the rollups itself, batched (Dialect.rollupsOnInsert
- * 'store'): the upsert with positional parameters, key columns then ROLLUP_MEASURES.
+ * The store adds inserted records to the rollups itself, batched (measured: per-row insert
+ * triggers cost the SQLite writer a third of its rate on small records): the upsert with
+ * positional parameters, key columns then ROLLUP_MEASURES.
  */
 export function rollupUpsertSql(hourly: boolean): string {
   const table = ROLLUP_TABLES.find((candidate) => candidate.hourly === hourly)!;
@@ -340,12 +319,12 @@ function rollupDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
   return statements.join(' ');
 }
 
-/** Adds or removes one row's latencies in the exact latency counts (for percentiles over everything). */
-function latencyDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
+/** Removes one row's latencies from the exact latency counts (for percentiles over everything). */
+function latencyRemoval(row: 'OLD'): string {
   return (['duration_ms', 'ttfb_ms'] as const)
     .map(
       (column) =>
-        `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${row}.${column}, ${sign} WHERE ${row}.${column} IS NOT NULL ` +
+        `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${row}.${column}, -1 WHERE ${row}.${column} IS NOT NULL ` +
         `ON CONFLICT (metric, value) DO UPDATE SET count = latency_counts.count + excluded.count;`,
     )
     .join(' ');
@@ -354,8 +333,8 @@ function latencyDelta(row: 'NEW' | 'OLD', sign: 1 | -1): string {
 /**
  * Migration 3. `exchange_rollups`: counts and token sums per hour x model x domain x API kind x
  * review state; `exchange_totals`: the same over all time (a few rows: facets, totals, top
- * models). Triggers keep them right as rows are deleted or change state, and as they are
- * inserted unless the store adds its batches itself (cheaper: one upsert per key and batch).
+ * models). Triggers keep them right as rows are deleted or change state; the store adds inserted
+ * batches itself (cheaper: one upsert per key and batch).
  * `latency_counts`: how many records have each exact duration / time to first byte (ms), so
  * nearest-rank percentiles over everything are one pass over the distinct values. All are
  * filled from the rows already stored.
@@ -382,10 +361,7 @@ function rollupStatements(dialect: Dialect): string[] {
       (column) =>
         `INSERT INTO latency_counts (metric, value, count) SELECT '${column}', ${column}, COUNT(*) FROM exchanges WHERE ${column} IS NOT NULL GROUP BY ${column}`,
     ),
-    ...(dialect.rollupsOnInsert === 'trigger'
-      ? dialect.rowTrigger('exchanges_rollup_insert', 'INSERT', null, `${rollupDelta('NEW', 1)} ${latencyDelta('NEW', 1)}`)
-      : []),
-    ...dialect.rowTrigger('exchanges_rollup_delete', 'DELETE', null, `${rollupDelta('OLD', -1)} ${latencyDelta('OLD', -1)}`),
+    ...dialect.rowTrigger('exchanges_rollup_delete', 'DELETE', null, `${rollupDelta('OLD', -1)} ${latencyRemoval('OLD')}`),
     ...dialect.rowTrigger(
       'exchanges_rollup_review',
       'UPDATE OF review_state',

@@ -2,7 +2,7 @@
 // the filter exactly: only review state, model, domain, API kind and a time range on whole rollup
 // buckets. null otherwise (search, flags, errors, a range cutting through an hour): the caller
 // then reads `exchanges` itself. `throughId` is left to the caller (see sqlite-store.ts count).
-import { ROLLUP_BUCKET_MS } from '../schema/migrations.js';
+import { rollupsAnswer } from '../rollup-scope.js';
 import type { ListFilter } from '../store.js';
 import type { SqlCondition } from './filter-to-sql.js';
 
@@ -14,13 +14,7 @@ export interface RollupCondition extends SqlCondition {
 }
 
 export function rollupFilter(filter: ListFilter): RollupCondition | null {
-  for (const [key, value] of Object.entries(filter) as Array<[keyof ListFilter, unknown]>) {
-    if (value === undefined) continue;
-    if (key === 'search' && typeof value === 'string' && value.trim() === '') continue;
-    if (!ANSWERABLE.has(key)) return null;
-  }
-  const onBucket = (time: number | undefined) => time === undefined || time % ROLLUP_BUCKET_MS === 0;
-  if (!onBucket(filter.since) || !onBucket(filter.until)) return null;
+  if (!rollupsAnswer(filter, ANSWERABLE)) return null;
   const clauses: string[] = [];
   const params: Array<string | number> = [];
   if (filter.reviewState !== undefined) {

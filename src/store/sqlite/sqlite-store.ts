@@ -64,6 +64,7 @@ import {
 } from './exchange-row.js';
 import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
 import { type RollupCondition, rollupFilter } from './rollup-filter.js';
+import { type AggregateTotals, aggregateFromTotals } from '../aggregate-totals.js';
 import { BAND, FIRST_BANDED_ROWID, bandStart } from './search-rowid.js';
 import { toFts5Query } from './to-fts5-query.js';
 import { createSqliteScanTables } from './scan-tables.js';
@@ -183,33 +184,6 @@ const ROW_GROUP_COLUMNS =
   'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
   'COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens';
 
-interface AggregateTotals {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  pending: number;
-  confirmed: number;
-  rejected: number;
-  reasoningTokens: number;
-  cachedInputTokens: number;
-  totalTokens: number;
-}
-
-function aggregateFromTotals(totals: AggregateTotals): Pick<StoreAggregates, 'requests' | 'errors' | 'byReviewState' | 'tokens'> {
-  return {
-    requests: totals.requests,
-    errors: totals.errors,
-    byReviewState: { pending: totals.pending, confirmed: totals.confirmed, rejected: totals.rejected },
-    tokens: {
-      input: totals.inputTokens,
-      output: totals.outputTokens,
-      reasoning: totals.reasoningTokens,
-      cachedInput: totals.cachedInputTokens,
-      total: totals.totalTokens,
-    },
-  };
-}
 
 interface StoredBodyRow {
   exchange_id: string;
@@ -299,7 +273,7 @@ class SqliteStore implements Store {
     const upsertTotals = db.prepare(rollupUpsertSql(false));
     const upsertLatency = db.prepare(LATENCY_UPSERT_SQL);
     this.#insertTransaction = db.transaction((records: readonly ExchangeRecord[], bodies: readonly EncodedBodies[]) => {
-      // The batch's contribution to the rollups, one upsert per key (dialects.sqlite.rollupsOnInsert).
+      // The batch's contribution to the rollups, one upsert per key (rollupUpsertSql in schema/migrations.ts).
       const hourly = new Map<string, { key: Array<string | number>; measures: number[] }>();
       const totals = new Map<string, { key: Array<string | number>; measures: number[] }>();
       const latencies = new Map<string, { metric: string; value: number; count: number }>();
