@@ -138,7 +138,7 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     const derivation = deriveConversation({ format, path, status: raw.status, requestJson, responseJson, incomplete: record.incomplete });
     if (derivation === null) return record;
     const { response } = derivation;
-    const sideCall = detectSideCall(derivation.request, maxTokensOf(requestJson));
+    const sideCall = detectSideCall(derivation.request, maxTokensOf(requestJson), isObject(requestJson) && typeof requestJson['generate'] === 'boolean' ? requestJson['generate'] : undefined);
     if (sideCall !== null) record.sideCall = sideCall;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;
