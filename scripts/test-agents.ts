@@ -13,7 +13,7 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { ShareGptRow } from '../src/training/sharegpt-types.js';
 import { startScriptedAgentUpstream } from '../test/helpers/scripted-agent-upstream.js';
 import { startTestProxy } from '../test/helpers/start-proxy.js';
-import { AGENT_CLIS, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, runCli, type AgentCli } from './agent-clis.js';
+import { AGENT_CLIS, AGENT_MODES, FAKE_SUBSCRIPTION, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, runCli, type AgentCli, type AgentMode } from './agent-clis.js';
 
 const PROVIDER: Record<AgentCli, string> = { claude: 'anthropic', codex: 'openai', gemini: 'google', opencode: 'anthropic' };
 
@@ -23,10 +23,22 @@ if (!binDir || !existsSync(binDir)) {
   process.exit(0);
 }
 const wanted = process.argv.slice(2).filter((arg): arg is AgentCli => (AGENT_CLIS as readonly string[]).includes(arg));
+// `--mode=websocket` (Codex on its Responses WebSocket transport) or `--mode=subscription` (each
+// CLI's own login with fake credentials); default: API keys over HTTP.
+const modeArg = process.argv.slice(2).find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length) ?? 'api-key';
+if (!(AGENT_MODES as readonly string[]).includes(modeArg)) {
+  console.log(`test:agents: unknown --mode=${modeArg}; use one of ${AGENT_MODES.join(', ')}`);
+  process.exit(2);
+}
+const mode = modeArg as AgentMode;
+/** The CLIs each mode has a run for (scripts/agent-clis.ts). */
+const MODE_CLIS: Record<AgentMode, readonly AgentCli[]> = { 'api-key': AGENT_CLIS, websocket: ['codex'], subscription: ['claude', 'codex', 'gemini'] };
+/** The credential each subscription run must reach the upstream with, unchanged. */
+const SUBSCRIPTION_CREDENTIAL: Partial<Record<AgentCli, string>> = { claude: `Bearer ${FAKE_SUBSCRIPTION.claudeOauthToken}`, gemini: `Bearer ${FAKE_SUBSCRIPTION.googleAccessToken}` };
 let failures = 0;
 let ran = 0;
 
-for (const cli of wanted.length > 0 ? wanted : AGENT_CLIS) {
+for (const cli of (wanted.length > 0 ? wanted : AGENT_CLIS).filter((name) => MODE_CLIS[mode].includes(name))) {
   if (!cliInstalled(binDir, cli)) {
     console.log(`${cli}: skipped, not installed in ${binDir}`);
     continue;
@@ -35,14 +47,34 @@ for (const cli of wanted.length > 0 ? wanted : AGENT_CLIS) {
   const problems: string[] = [];
   const run = prepareWorkDir(cli);
   const upstream = await startScriptedAgentUpstream({ filePath: run.filePath, finalText: FINAL_TEXT });
+  // The credentials as they reached the upstream (the exchanges keep none).
+  const credentialsSeen = new Set<string>();
+  const noteCredential = (request: { headers: Record<string, string | string[] | undefined> }) => {
+    for (const name of ['authorization', 'x-api-key', 'x-goog-api-key']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') credentialsSeen.add(`${name}: ${value}`);
+    }
+  };
+  upstream.server.on('request', noteCredential);
+  upstream.server.on('upgrade', noteCredential);
   const dbPath = join(mkdtempSync(join(tmpdir(), `agents-${cli}-db-`)), 'records.db');
   const proxy = await startTestProxy(
     { allowed_domains: { [upstream.authority]: { https: false, auth_type: PROVIDER[cli] } } },
     { recording: (logger) => openRecording({ dbPath, logger, flushIntervalMs: 10 }) },
   );
-  const result = await runCli(invocation(cli, binDir, `${proxy.url}/${upstream.authority}`, run), run.workDir);
+  const result = await runCli(invocation(cli, binDir, `${proxy.url}/${upstream.authority}`, run, mode), run.workDir);
   await proxy.close();
   await upstream.close();
+
+  // Codex 0.171 signed in with ChatGPT checks the workspace against chatgpt_base_url and then only
+  // sends model calls to an https backend origin (README, "Coding agents"): it cannot run here.
+  if (cli === 'codex' && mode === 'subscription' && /workspace backend must use an HTTPS origin|workspace routing discovery/.test(result.stderr)) {
+    console.log(`codex: not runnable on a ChatGPT login through a plain-HTTP proxy (as documented): ${/ERROR: (workspace[^\n]*)/.exec(result.stderr)?.[1] ?? ''}; upstream saw: ${upstream.exchanges.map((e) => `${e.request.method} ${e.request.path.split('?')[0]}`).join('; ')}`);
+    continue;
+  }
+  const wantedCredential = mode === 'subscription' ? SUBSCRIPTION_CREDENTIAL[cli] : undefined;
+  if (wantedCredential !== undefined && ![...credentialsSeen].some((seen) => seen === `authorization: ${wantedCredential}`)) problems.push(`the upstream did not get "${wantedCredential}" unchanged (saw ${[...credentialsSeen].join(', ')})`);
+  if (mode === 'websocket' && !upstream.exchanges.some((exchange) => exchange.transport === 'websocket' && exchange.step === 'final')) problems.push('no model call came over the WebSocket transport');
 
   if (result.code !== 0) problems.push(`exit code ${String(result.code)}${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().slice(-600)}`);
   if (!result.stdout.includes(FINAL_TEXT)) problems.push(`stdout lacks the scripted answer: ${result.stdout.trim().slice(0, 300)}`);
@@ -63,7 +95,7 @@ for (const cli of wanted.length > 0 ? wanted : AGENT_CLIS) {
   if (sessionRows[0] && answer !== FINAL_TEXT) problems.push(`the row does not end with the scripted answer: ${JSON.stringify(answer)}`);
   if (sessionRows[0] && !sessionRows[0].conversations[2]?.value.includes('pineapple')) problems.push("the row's observation lacks the file's text");
 
-  const summary = `${records} records, ${rows.length} exported rows (${rows.length - sessionRows.length} side calls), upstream saw: ${upstream.exchanges.map((e) => `${e.request.method} ${e.request.path.split('?')[0]} [${e.step}]`).join('; ')}`;
+  const summary = `${mode}: ${records} records, ${rows.length} exported rows (${rows.length - sessionRows.length} side calls), upstream saw: ${upstream.exchanges.map((e) => `${e.transport === 'websocket' ? 'WS ' : ''}${e.request.method} ${e.request.path.split('?')[0]} [${e.step}]`).join('; ')}`;
   if (problems.length === 0) console.log(`${cli}: ok: ${summary}`);
   else {
     failures++;
