@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startScriptedAgentUpstream } from '../test/helpers/scripted-agent-upstream.js';
-import { AGENT_CLIS, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, PROMPT, runCli, type AgentCli } from './agent-clis.js';
+import { AGENT_CLIS, AGENT_MODES, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, PROMPT, runCli, type AgentCli, type AgentMode } from './agent-clis.js';
 
 const binDir = process.env['AGENT_CLIS_DIR'];
 if (!binDir) {
@@ -15,6 +15,13 @@ if (!binDir) {
 }
 const wanted = (process.argv.slice(2).filter((arg) => (AGENT_CLIS as readonly string[]).includes(arg)) as AgentCli[]);
 const clis = wanted.length > 0 ? wanted : [...AGENT_CLIS];
+// `--mode=websocket|subscription` (scripts/agent-clis.ts AgentMode): saved to test/fixtures/agents/<cli>-<mode>/.
+const modeArg = process.argv.slice(2).find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length) ?? 'api-key';
+if (!(AGENT_MODES as readonly string[]).includes(modeArg)) {
+  console.error(`record-agent-sessions: unknown --mode=${modeArg}; use one of ${AGENT_MODES.join(', ')}`);
+  process.exit(2);
+}
+const mode = modeArg as AgentMode;
 
 for (const cli of clis) {
   if (!cliInstalled(binDir, cli)) {
@@ -23,16 +30,17 @@ for (const cli of clis) {
   }
   const run = prepareWorkDir(cli);
   const upstream = await startScriptedAgentUpstream({ filePath: run.filePath, finalText: FINAL_TEXT });
-  const inv = invocation(cli, binDir, `http://${upstream.authority}`, run);
+  const inv = invocation(cli, binDir, `http://${upstream.authority}`, run, mode);
   const result = await runCli(inv, run.workDir);
   await upstream.close();
   const version = await runCli({ ...inv, args: ['--version'] }, run.workDir, 30_000);
-  const dir = join(import.meta.dirname, '..', 'test', 'fixtures', 'agents', cli);
+  const dir = join(import.meta.dirname, '..', 'test', 'fixtures', 'agents', mode === 'api-key' ? cli : `${cli}-${mode}`);
   mkdirSync(dir, { recursive: true });
   // The run's temp paths are replaced by placeholders so the fixture does not depend on them.
   const text = JSON.stringify(
     {
       cli,
+      ...(mode === 'api-key' ? {} : { mode }),
       version: version.stdout.trim(),
       prompt: PROMPT,
       workDir: '{{WORKDIR}}',

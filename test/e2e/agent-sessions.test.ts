@@ -41,8 +41,9 @@ function loadSession(cli: string): AgentSession {
   return JSON.parse(text) as AgentSession;
 }
 
+// `<cli>-<mode>` folders (WebSocket transport, subscription logins) are replayed by agent-sessions-by-login.test.ts.
 const sessions = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && !entry.name.includes('-'))
   .map((entry) => loadSession(entry.name));
 
 /** The provider each CLI's recorded session speaks (its default provider, as run by scripts/agent-clis.ts). */
