@@ -193,3 +193,14 @@ describe('a Responses WebSocket session (Codex) through the proxy', () => {
     session.socket.close();
   });
 });
+
+describe('shutdown with WebSockets open', () => {
+  it('closes them with 1001 and the proxy finishes closing', async () => {
+    const own = await startTestProxy({ allowed_domains: { [upstream.authority]: { https: false } } });
+    const socket = new WebSocket(`${own.url.replace('http', 'ws')}/${upstream.authority}/v1/responses`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    await own.close();
+    expect(await closed).toBe(1001);
+  });
+});
