@@ -2,13 +2,18 @@
 // the upstream gets the very bytes and header the client sent, and the record holds the decoded
 // request (its model, conversation and ShareGPT row), decoded on the recording side. A body that
 // does not decode is still recorded, as received, with the reason.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryRecording, type MemoryRecording } from '../helpers/compat-upstream.js';
 import { framesOf, sse, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { fixtureText } from '../helpers/fixtures.js';
 import { startTestProxy, type TestProxy } from '../helpers/start-proxy.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { openRecording } from '../../src/capture/open-recording.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../src/capture/__fixtures__/${name}`, import.meta.url));
 // Made with the zstd CLI (`zstd -3`); tests read the committed bytes, not the CLI.
@@ -72,5 +77,29 @@ describe('a zstd request body (Codex on ChatGPT)', () => {
     expect(Buffer.from(record.requestBody, 'base64').equals(plainBody.subarray(0, 300))).toBe(true);
     // The answer is still read: the exchange is kept, flagged by its error.
     expect(record.responseBody).toContain('resp_');
+  });
+});
+
+describe('through the durable recording pipeline (capture journal, SQLite store)', () => {
+  it('the stored record holds the decoded request', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'llmproxy-zstd-')), 'records.db');
+    const durable = await startTestProxy({ allowed_domains: { [`localhost:${upstream.port}`]: { https: false } } }, { recording: (logger) => openRecording({ dbPath, logger, flushIntervalMs: 10 }) });
+    const response = await fetch(`${durable.url}/localhost:${upstream.port}/backend-api/codex/responses`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer chatgpt-access-token', 'content-type': 'application/json', 'content-encoding': 'zstd' },
+      body: zstdBody,
+    });
+    await response.text();
+    await durable.close();
+    const store = openSqliteStore(dbPath);
+    try {
+      await waitFor(async () => (await store.count()) === 1, 10_000, 'the stored record');
+      const [item] = (await store.list({}, { limit: 1 })).items;
+      const stored = await store.get(item!.id);
+      expect(stored).toMatchObject({ model: 'gpt-5-codex', requestIsJson: true, error: null });
+      expect(stored!.requestBody).toBe(plainBody.toString('utf8'));
+    } finally {
+      await store.close();
+    }
   });
 });
