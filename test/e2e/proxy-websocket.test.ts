@@ -204,3 +204,22 @@ describe('shutdown with WebSockets open', () => {
     expect(await closed).toBe(1001);
   });
 });
+
+describe('the rate limit', () => {
+  it('refuses upgrades past security.rate_limit with 429', async () => {
+    const own = await startTestProxy({ allowed_domains: { [upstream.authority]: { https: false } }, security: { rate_limit: { rate: 0.001, burst: 1 } } });
+    try {
+      const first = new WebSocket(`${own.url.replace('http', 'ws')}/${upstream.authority}/v1/responses`);
+      await new Promise((resolve, reject) => first.once('open', resolve).once('error', reject));
+      first.close();
+      const second = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(`${own.url.replace('http', 'ws')}/${upstream.authority}/v1/responses`);
+        socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        socket.once('open', () => reject(new Error('upgraded past the limit')));
+      });
+      expect(second).toBe(429);
+    } finally {
+      await own.close();
+    }
+  });
+});

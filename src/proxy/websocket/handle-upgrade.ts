@@ -1,7 +1,7 @@
 // WebSocket upgrades at the dynamic entry (`GET /{domain}/{path}` with `Upgrade: websocket`): Codex
 // opens its Responses transport this way (`…/v1/responses`, `…/backend-api/codex/responses`)
-// before it falls back to HTTP. The same rules as an HTTP request: the target is parsed and
-// allowlisted, the provider's auth conversion applies, the SSRF check holds at connect time. The
+// before it falls back to HTTP. The same rules as an HTTP request: the rate limit (a bucket of
+// its own), the target is parsed and allowlisted, the provider's auth conversion applies, the SSRF check holds at connect time. The
 // upstream is connected first, so its answer to the upgrade (101 and its headers, or its refusal)
 // is what the client gets; then messages are relayed both ways (relay-websocket.ts). A path whose
 // wire format is the Responses API is recorded turn by turn (record-responses-websocket.ts);
@@ -17,6 +17,8 @@ import type { OutgoingHeaders } from '../../providers/provider.js';
 import { detectWireFormat } from '../../wire/detect.js';
 import type { WireFormatId } from '../../wire/wire-format.js';
 import type { RequestHandlerDeps } from '../handle-request.js';
+import { clientIpOf } from '../guards/client-ip.js';
+import { createRateLimiter } from '../guards/rate-limit.js';
 import { SECURITY_HEADERS } from '../security-headers.js';
 import { privateAllowedHosts, resolveAllowedTarget } from '../target/allowlist.js';
 import { parseTarget } from '../target/parse-target.js';
@@ -54,6 +56,8 @@ export function createUpgradeHandler(deps: RequestHandlerDeps): UpgradeHandler {
       for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
     }
   });
+  // Upgrades have their own bucket (one per agent session, so the HTTP budget is not shared).
+  const allowUpgrade = config.security.rate_limit ? createRateLimiter(config.security.rate_limit) : null;
   const open = new Set<{ close(code: number, reason: string): void }>();
   const pending = new Set<AbortController>();
 
@@ -69,6 +73,7 @@ export function createUpgradeHandler(deps: RequestHandlerDeps): UpgradeHandler {
     const line: Record<string, unknown> = { method: request.method, path: redactQuery(rawUrl), transport: 'websocket' };
     try {
       if (request.headers['upgrade']?.toLowerCase() !== 'websocket') throw new ProxyError('bad_request', 'only WebSocket upgrades are carried; send the request without "Upgrade"');
+      if (allowUpgrade && !allowUpgrade(clientIpOf(request, config.trust_proxy), Date.now())) throw new ProxyError('rate_limited', 'too many requests from this address; slow down or raise security.rate_limit');
       const target = parseTarget(rawUrl);
       line['domain'] = target.authority;
       line['path'] = redactQuery(target.pathAndQuery);
