@@ -29,6 +29,15 @@ export function prepareWorkDir(cli: AgentCli): AgentRun {
   return { workDir, filePath };
 }
 
+/**
+ * How the CLI is signed in and which transport it uses: `api-key` (the default runs above),
+ * `websocket` (Codex's built-in OpenAI provider with `openai_base_url`: the Responses WebSocket
+ * transport first), `subscription` (each CLI's own login, with fake credentials: Codex's ChatGPT
+ * auth.json, Gemini CLI's Google OAuth creds, Claude Code's OAuth token).
+ */
+export type AgentMode = 'api-key' | 'websocket' | 'subscription';
+export const AGENT_MODES: readonly AgentMode[] = ['api-key', 'websocket', 'subscription'];
+
 export interface CliInvocation {
   command: string;
   args: string[];
@@ -47,8 +56,9 @@ function homeEnv(home: string): Record<string, string> {
  * `base` is the URL the client should treat as the provider's origin, e.g.
  * `http://127.0.0.1:8080/127.0.0.1:9999` (through the proxy) or `http://127.0.0.1:9999` (direct).
  */
-export function invocation(cli: AgentCli, binDir: string, base: string, run: AgentRun): CliInvocation {
+export function invocation(cli: AgentCli, binDir: string, base: string, run: AgentRun, mode: AgentMode = 'api-key'): CliInvocation {
   const home = mkdtempSync(join(tmpdir(), `agent-${cli}-home-`));
+  if (mode !== 'api-key') return modeInvocation(cli, mode, binDir, base, home);
   const common = homeEnv(home);
   switch (cli) {
     case 'claude':
@@ -209,4 +219,110 @@ function opencodeInvocation(binDir: string, run: AgentRun, env: Record<string, s
     args: ['run', PROMPT],
     env: { ...env, OPENCODE_DISABLE_MODELS_FETCH: '1', OPENCODE_DISABLE_AUTOUPDATE: '1', OPENCODE_DISABLE_SHARE: '1', OPENCODE_DISABLE_LSP_DOWNLOAD: '1' },
   };
+}
+
+/** The runs other than API keys (AgentMode); `base` as for `invocation`. */
+function modeInvocation(cli: AgentCli, mode: Exclude<AgentMode, 'api-key'>, binDir: string, base: string, home: string): CliInvocation {
+  const common = homeEnv(home);
+  if (cli === 'codex' && mode === 'websocket') {
+    const codexHome = join(home, '.codex');
+    mkdirSync(codexHome, { recursive: true });
+    // The built-in provider at another base URL: Codex opens `GET {base}/responses` with Upgrade first.
+    writeFileSync(join(codexHome, 'config.toml'), ['check_for_update_on_startup = false', `openai_base_url = "${base}/v1"`, '[analytics]', 'enabled = false', ''].join('\n'));
+    return {
+      command: join(binDir, 'codex'),
+      args: ['exec', '--skip-git-repo-check', '-m', 'gpt-5-codex', '--sandbox', 'read-only', PROMPT],
+      env: { ...common, CODEX_HOME: codexHome, OPENAI_API_KEY: FAKE_KEY, CODEX_API_KEY: FAKE_KEY },
+    };
+  }
+  if (mode === 'subscription') return subscriptionInvocation(cli, binDir, base, home, common);
+  throw new Error(`${cli} has no ${mode} run`);
+}
+
+/** A JWT-shaped token (`header.payload.signature`, unsigned): the clients read its claims, nobody checks it here. */
+function fakeJwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.c2ln`;
+}
+
+/** Fake subscription credentials each CLI accepts without a login (the provider would refuse them; the scripted upstream does not check). */
+export const FAKE_SUBSCRIPTION = {
+  chatgptAccountId: 'acct-fake-0001',
+  /** Short, so it never looks like a real OAuth token (sk-ant-oat01-… are longer). */
+  claudeOauthToken: 'sk-ant-oat01-fake',
+  googleAccessToken: 'ya29.fake-access-token',
+} as const;
+
+function subscriptionInvocation(cli: AgentCli, binDir: string, base: string, home: string, common: Record<string, string>): CliInvocation {
+  const far = Math.floor(Date.now() / 1000) + 30 * 24 * 3600;
+  switch (cli) {
+    case 'codex': {
+      const codexHome = join(home, '.codex');
+      mkdirSync(codexHome, { recursive: true });
+      // A ChatGPT login as `codex login` leaves it (codex-rs login/src/token_data.rs): the id_token's
+      // claims name the plan and account; the access token is sent as Bearer. Fresh `last_refresh`
+      // and a far `exp`, so Codex does not refresh them against auth.openai.com.
+      const auth = { 'https://api.openai.com/auth': { chatgpt_plan_type: 'plus', chatgpt_user_id: 'user-fake', chatgpt_account_id: FAKE_SUBSCRIPTION.chatgptAccountId } };
+      writeFileSync(
+        join(codexHome, 'auth.json'),
+        JSON.stringify({
+          auth_mode: 'chatgpt',
+          OPENAI_API_KEY: null,
+          tokens: { id_token: fakeJwt({ email: 'dev@example.com', exp: far, ...auth }), access_token: fakeJwt({ exp: far, ...auth }), refresh_token: 'fake-refresh-token', account_id: FAKE_SUBSCRIPTION.chatgptAccountId },
+          last_refresh: new Date().toISOString(),
+        }),
+      );
+      // With a ChatGPT login the built-in provider's base URL is https://chatgpt.com/backend-api/codex
+      // (codex-rs model-provider-info/src/lib.rs, to_api_provider); `openai_base_url` replaces it.
+      // `chatgpt_base_url` is where its other ChatGPT calls go (usage, tasks).
+      writeFileSync(
+        join(codexHome, 'config.toml'),
+        ['check_for_update_on_startup = false', 'cli_auth_credentials_store = "file"', 'forced_login_method = "chatgpt"', `openai_base_url = "${base}/backend-api/codex"`, `chatgpt_base_url = "${base}/backend-api/"`, '[analytics]', 'enabled = false', ''].join('\n'),
+      );
+      return {
+        command: join(binDir, 'codex'),
+        args: ['exec', '--skip-git-repo-check', '-m', 'gpt-5-codex', '--sandbox', 'read-only', PROMPT],
+        env: { ...common, CODEX_HOME: codexHome },
+      };
+    }
+    case 'gemini': {
+      const settingsDir = join(home, '.gemini');
+      mkdirSync(settingsDir, { recursive: true });
+      writeFileSync(
+        join(settingsDir, 'settings.json'),
+        JSON.stringify({
+          general: { disableAutoUpdate: true, disableUpdateNag: true },
+          privacy: { usageStatisticsEnabled: false },
+          telemetry: { enabled: false },
+          security: { auth: { selectedType: 'oauth-personal' } },
+          ide: { enabled: false },
+        }),
+      );
+      // A cached "Login with Google" (~/.gemini/oauth_creds.json) is checked against Google's
+      // tokeninfo endpoint before use (initOauthClient, packages/core/src/code_assist/oauth2.ts), which
+      // cannot be pointed elsewhere; an access token handed over in GOOGLE_CLOUD_ACCESS_TOKEN (with
+      // GOOGLE_GENAI_USE_GCA) is used as is: the same Code Assist calls, with that Bearer.
+      return {
+        command: join(binDir, 'gemini'),
+        args: ['-p', PROMPT, '-m', 'gemini-2.5-flash'],
+        env: { ...common, CODE_ASSIST_ENDPOINT: base, GOOGLE_GENAI_USE_GCA: 'true', GOOGLE_CLOUD_ACCESS_TOKEN: FAKE_SUBSCRIPTION.googleAccessToken, GOOGLE_CLOUD_PROJECT: 'fake-project', GEMINI_CLI_NO_RELAUNCH: 'true', GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+      };
+    }
+    case 'claude':
+      return {
+        command: join(binDir, 'claude'),
+        args: ['-p', PROMPT, '--model', 'claude-sonnet-4-5', '--allowedTools', 'Read', '--output-format', 'text'],
+        env: {
+          ...common,
+          ANTHROPIC_BASE_URL: base,
+          CLAUDE_CODE_OAUTH_TOKEN: FAKE_SUBSCRIPTION.claudeOauthToken,
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+          DISABLE_AUTOUPDATER: '1',
+          DISABLE_TELEMETRY: '1',
+          DISABLE_ERROR_REPORTING: '1',
+        },
+      };
+    case 'opencode':
+      throw new Error('opencode has no subscription run (its subscription logins are plugins, not looked at)');
+  }
 }

@@ -6,11 +6,13 @@
 // test/fixtures/agents/compat-<mode>/session.json: what the CLI sent to the entry and what it got,
 // beside what the proxy sent upstream and the scripted answers (replayed by
 // test/e2e/agent-compat-sessions.test.ts).
-// Usage: AGENT_CLIS_DIR=/tmp/agents/node_modules/.bin npx vite-node scripts/record-agent-sessions.ts [cli… | mode… | compat]
+// `--mode=websocket|subscription` (scripts/agent-clis.ts AgentMode) records the CLIs on those runs, to
+// test/fixtures/agents/<cli>-<mode>/ (replayed by test/e2e/agent-sessions-by-login.test.ts).
+// Usage: AGENT_CLIS_DIR=/tmp/agents/node_modules/.bin npx vite-node scripts/record-agent-sessions.ts [cli… | mode… | compat] [--mode=…]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startScriptedAgentUpstream } from '../test/helpers/scripted-agent-upstream.js';
-import { AGENT_CLIS, COMPAT_MODES, compatCli, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, PROMPT, runCli, type AgentCli, type CompatMode } from './agent-clis.js';
+import { AGENT_CLIS, AGENT_MODES, COMPAT_MODES, compatCli, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, PROMPT, runCli, type AgentCli, type AgentMode, type CompatMode } from './agent-clis.js';
 import { runCompatSession } from './compat-agent-session.js';
 
 const binDir = process.env['AGENT_CLIS_DIR'];
@@ -23,6 +25,12 @@ const wanted = args.filter((arg) => (AGENT_CLIS as readonly string[]).includes(a
 const wantedModes = args.includes('compat') ? [...COMPAT_MODES] : (args.filter((arg) => (COMPAT_MODES as readonly string[]).includes(arg)) as CompatMode[]);
 const clis = wanted.length > 0 || wantedModes.length > 0 ? wanted : [...AGENT_CLIS];
 const FIXTURES = join(import.meta.dirname, '..', 'test', 'fixtures', 'agents');
+const modeArg = args.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length) ?? 'api-key';
+if (!(AGENT_MODES as readonly string[]).includes(modeArg)) {
+  console.error(`record-agent-sessions: unknown --mode=${modeArg}; use one of ${AGENT_MODES.join(', ')}`);
+  process.exit(2);
+}
+const mode = modeArg as AgentMode;
 
 /** The run's temp paths and ports replaced by placeholders, so the fixture does not depend on them. */
 function withPlaceholders(value: unknown, run: { filePath: string; workDir: string; home: string | undefined; upstream: string }): string {
@@ -46,27 +54,27 @@ for (const cli of clis) {
   }
   const run = prepareWorkDir(cli);
   const upstream = await startScriptedAgentUpstream({ filePath: run.filePath, finalText: FINAL_TEXT });
-  const inv = invocation(cli, binDir, `http://${upstream.authority}`, run);
+  const inv = invocation(cli, binDir, `http://${upstream.authority}`, run, mode);
   const result = await runCli(inv, run.workDir);
   await upstream.close();
   const version = await runCli({ ...inv, args: ['--version'] }, run.workDir, 30_000);
-  const fixture = { cli, version: version.stdout.trim(), prompt: PROMPT, workDir: '{{WORKDIR}}', filePath: '{{WORKDIR}}/hello.txt', finalText: FINAL_TEXT, exitCode: result.code, output: result.stdout.trim(), exchanges: upstream.exchanges };
-  save(cli, withPlaceholders(fixture, { ...run, home: inv.env['HOME'], upstream: upstream.authority }));
+  const fixture = { cli, ...(mode === 'api-key' ? {} : { mode }), version: version.stdout.trim(), prompt: PROMPT, workDir: '{{WORKDIR}}', filePath: '{{WORKDIR}}/hello.txt', finalText: FINAL_TEXT, exitCode: result.code, output: result.stdout.trim(), exchanges: upstream.exchanges };
+  save(mode === 'api-key' ? cli : `${cli}-${mode}`, withPlaceholders(fixture, { ...run, home: inv.env['HOME'], upstream: upstream.authority }));
   console.log(`${cli}: exit ${String(result.code)}${result.timedOut ? ' (timed out)' : ''}, ${upstream.exchanges.length} requests (${upstream.exchanges.map((e) => `${e.request.method} ${e.request.path.split('?')[0]} ${e.step}`).join('; ')})`);
   console.log(`  stdout: ${result.stdout.trim().slice(0, 300)}`);
   if (result.code !== 0) console.log(`  stderr: ${result.stderr.trim().slice(-1500)}`);
 }
 
-for (const mode of wantedModes) {
-  const cli = compatCli(mode);
+for (const compatMode of mode === 'api-key' ? wantedModes : []) {
+  const cli = compatCli(compatMode);
   if (!cliInstalled(binDir, cli)) {
-    console.log(`compat-${mode}: ${cli} not installed in ${binDir}, skipped`);
+    console.log(`compat-${compatMode}: ${cli} not installed in ${binDir}, skipped`);
     continue;
   }
-  const session = await runCompatSession(mode, binDir);
+  const session = await runCompatSession(compatMode, binDir);
   const version = await runCli({ ...session.invocation, args: ['--version'] }, session.workDir, 30_000);
   const fixture = {
-    mode,
+    mode: compatMode,
     cli,
     version: version.stdout.trim(),
     model: session.model,
@@ -79,7 +87,7 @@ for (const mode of wantedModes) {
     entry: session.entry,
     upstream: session.upstream,
   };
-  save(`compat-${mode}`, withPlaceholders(fixture, { filePath: session.filePath, workDir: session.workDir, home: session.invocation.env['HOME'], upstream: session.upstreamAuthority }));
-  console.log(`compat-${mode}: exit ${String(session.result.code)}${session.result.timedOut ? ' (timed out)' : ''}, ${session.entry.length} requests to the entry, upstream steps: ${session.upstream.map((e) => e.step).join(', ')}`);
+  save(`compat-${compatMode}`, withPlaceholders(fixture, { filePath: session.filePath, workDir: session.workDir, home: session.invocation.env['HOME'], upstream: session.upstreamAuthority }));
+  console.log(`compat-${compatMode}: exit ${String(session.result.code)}${session.result.timedOut ? ' (timed out)' : ''}, ${session.entry.length} requests to the entry, upstream steps: ${session.upstream.map((e) => e.step).join(', ')}`);
   if (session.result.code !== 0) console.log(`  stderr: ${session.result.stderr.trim().slice(-1500)}`);
 }

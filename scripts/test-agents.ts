@@ -18,7 +18,7 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { ShareGptRow } from '../src/training/sharegpt-types.js';
 import { startScriptedAgentUpstream } from '../test/helpers/scripted-agent-upstream.js';
 import { startTestProxy } from '../test/helpers/start-proxy.js';
-import { AGENT_CLIS, COMPAT_MODES, compatCli, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, runCli, type AgentCli, type CompatMode } from './agent-clis.js';
+import { AGENT_CLIS, AGENT_MODES, COMPAT_MODES, compatCli, FAKE_SUBSCRIPTION, FINAL_TEXT, cliInstalled, invocation, prepareWorkDir, runCli, type AgentCli, type AgentMode, type CompatMode } from './agent-clis.js';
 import { runCompatSession } from './compat-agent-session.js';
 import { SCRIPTED_REASONING } from '../test/helpers/scripted-agent-upstream.js';
 
@@ -31,12 +31,25 @@ if (!binDir || !existsSync(binDir)) {
 }
 const args = process.argv.slice(2);
 const wanted = args.filter((arg): arg is AgentCli => (AGENT_CLIS as readonly string[]).includes(arg));
+// `compat` or one of COMPAT_MODES: the CLIs at the OpenAI-compatible entry (API keys only).
 const wantedModes = args.includes('compat') ? [...COMPAT_MODES] : args.filter((arg): arg is CompatMode => (COMPAT_MODES as readonly string[]).includes(arg));
 const noneNamed = wanted.length === 0 && wantedModes.length === 0;
+// `--mode=websocket` (Codex on its Responses WebSocket transport) or `--mode=subscription` (each
+// CLI's own login with fake credentials); default: API keys over HTTP.
+const modeArg = args.find((arg) => arg.startsWith('--mode='))?.slice('--mode='.length) ?? 'api-key';
+if (!(AGENT_MODES as readonly string[]).includes(modeArg)) {
+  console.log(`test:agents: unknown --mode=${modeArg}; use one of ${AGENT_MODES.join(', ')}`);
+  process.exit(2);
+}
+const mode = modeArg as AgentMode;
+/** The CLIs each mode has a run for (scripts/agent-clis.ts). */
+const MODE_CLIS: Record<AgentMode, readonly AgentCli[]> = { 'api-key': AGENT_CLIS, websocket: ['codex'], subscription: ['claude', 'codex', 'gemini'] };
+/** The credential each subscription run must reach the upstream with, unchanged. */
+const SUBSCRIPTION_CREDENTIAL: Partial<Record<AgentCli, string>> = { claude: `Bearer ${FAKE_SUBSCRIPTION.claudeOauthToken}`, gemini: `Bearer ${FAKE_SUBSCRIPTION.googleAccessToken}` };
 let failures = 0;
 let ran = 0;
 
-for (const cli of noneNamed ? AGENT_CLIS : wanted) {
+for (const cli of (noneNamed ? AGENT_CLIS : wanted).filter((name) => MODE_CLIS[mode].includes(name))) {
   if (!cliInstalled(binDir, cli)) {
     console.log(`${cli}: skipped, not installed in ${binDir}`);
     continue;
@@ -45,14 +58,34 @@ for (const cli of noneNamed ? AGENT_CLIS : wanted) {
   const problems: string[] = [];
   const run = prepareWorkDir(cli);
   const upstream = await startScriptedAgentUpstream({ filePath: run.filePath, finalText: FINAL_TEXT });
+  // The credentials as they reached the upstream (the exchanges keep none).
+  const credentialsSeen = new Set<string>();
+  const noteCredential = (request: { headers: Record<string, string | string[] | undefined> }) => {
+    for (const name of ['authorization', 'x-api-key', 'x-goog-api-key']) {
+      const value = request.headers[name];
+      if (typeof value === 'string') credentialsSeen.add(`${name}: ${value}`);
+    }
+  };
+  upstream.server.on('request', noteCredential);
+  upstream.server.on('upgrade', noteCredential);
   const dbPath = join(mkdtempSync(join(tmpdir(), `agents-${cli}-db-`)), 'records.db');
   const proxy = await startTestProxy(
     { allowed_domains: { [upstream.authority]: { https: false, auth_type: PROVIDER[cli] } } },
     { recording: (logger) => openRecording({ dbPath, logger, flushIntervalMs: 10 }) },
   );
-  const result = await runCli(invocation(cli, binDir, `${proxy.url}/${upstream.authority}`, run), run.workDir);
+  const result = await runCli(invocation(cli, binDir, `${proxy.url}/${upstream.authority}`, run, mode), run.workDir);
   await proxy.close();
   await upstream.close();
+
+  // Codex 0.171 signed in with ChatGPT checks the workspace against chatgpt_base_url and then only
+  // sends model calls to an https backend origin (README, "Coding agents"): it cannot run here.
+  if (cli === 'codex' && mode === 'subscription' && /workspace backend must use an HTTPS origin|workspace routing discovery/.test(result.stderr)) {
+    console.log(`codex: not runnable on a ChatGPT login through a plain-HTTP proxy (as documented): ${/ERROR: (workspace[^\n]*)/.exec(result.stderr)?.[1] ?? ''}; upstream saw: ${upstream.exchanges.map((e) => `${e.request.method} ${e.request.path.split('?')[0]}`).join('; ')}`);
+    continue;
+  }
+  const wantedCredential = mode === 'subscription' ? SUBSCRIPTION_CREDENTIAL[cli] : undefined;
+  if (wantedCredential !== undefined && ![...credentialsSeen].some((seen) => seen === `authorization: ${wantedCredential}`)) problems.push(`the upstream did not get "${wantedCredential}" unchanged (saw ${[...credentialsSeen].join(', ')})`);
+  if (mode === 'websocket' && !upstream.exchanges.some((exchange) => exchange.transport === 'websocket' && exchange.step === 'final')) problems.push('no model call came over the WebSocket transport');
 
   if (result.code !== 0) problems.push(`exit code ${String(result.code)}${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().slice(-600)}`);
   if (!result.stdout.includes(FINAL_TEXT)) problems.push(`stdout lacks the scripted answer: ${result.stdout.trim().slice(0, 300)}`);
@@ -73,7 +106,7 @@ for (const cli of noneNamed ? AGENT_CLIS : wanted) {
   if (sessionRows[0] && answer !== FINAL_TEXT) problems.push(`the row does not end with the scripted answer: ${JSON.stringify(answer)}`);
   if (sessionRows[0] && !sessionRows[0].conversations[2]?.value.includes('pineapple')) problems.push("the row's observation lacks the file's text");
 
-  const summary = `${records} records, ${rows.length} exported rows (${rows.length - sessionRows.length} side calls), upstream saw: ${upstream.exchanges.map((e) => `${e.request.method} ${e.request.path.split('?')[0]} [${e.step}]`).join('; ')}`;
+  const summary = `${mode}: ${records} records, ${rows.length} exported rows (${rows.length - sessionRows.length} side calls), upstream saw: ${upstream.exchanges.map((e) => `${e.transport === 'websocket' ? 'WS ' : ''}${e.request.method} ${e.request.path.split('?')[0]} [${e.step}]`).join('; ')}`;
   if (problems.length === 0) console.log(`${cli}: ok: ${summary}`);
   else {
     failures++;
@@ -84,15 +117,15 @@ for (const cli of noneNamed ? AGENT_CLIS : wanted) {
 /** The reasoning text of an assistant turn (`<think>\n…\n</think>\n\n` prefix, formats.md 1.4). */
 const thinkOf = (value: string | undefined) => /^<think>\n([\s\S]*?)\n<\/think>\n\n/.exec(value ?? '')?.[1] ?? null;
 
-for (const mode of noneNamed ? COMPAT_MODES : wantedModes) {
-  const cli = compatCli(mode);
+for (const compatMode of mode !== 'api-key' ? [] : noneNamed ? COMPAT_MODES : wantedModes) {
+  const cli = compatCli(compatMode);
   if (!cliInstalled(binDir, cli)) {
-    console.log(`compat ${mode}: skipped, ${cli} not installed in ${binDir}`);
+    console.log(`compat ${compatMode}: skipped, ${cli} not installed in ${binDir}`);
     continue;
   }
   ran++;
   const problems: string[] = [];
-  const session = await runCompatSession(mode, binDir);
+  const session = await runCompatSession(compatMode, binDir);
   const { result } = session;
   if (result.code !== 0) problems.push(`exit code ${String(result.code)}${result.timedOut ? ' (timed out)' : ''}: ${result.stderr.trim().slice(-600)}`);
   if (!result.stdout.includes(FINAL_TEXT)) problems.push(`stdout lacks the scripted answer: ${result.stdout.trim().slice(-300)}`);
@@ -117,10 +150,10 @@ for (const mode of noneNamed ? COMPAT_MODES : wantedModes) {
     if (turns[3]?.value.replace(/^<think>\n[\s\S]*?\n<\/think>\n\n/, '') !== FINAL_TEXT) problems.push('the row does not end with the scripted answer');
   }
   const summary = `${records} records, ${rows.length} exported row(s), entry saw: ${session.entry.map((e) => `${e.request.method} ${e.request.path} ${e.response.status}`).join('; ')}; upstream steps: ${steps.join(', ')}`;
-  if (problems.length === 0) console.log(`compat ${mode}: ok: ${summary}`);
+  if (problems.length === 0) console.log(`compat ${compatMode}: ok: ${summary}`);
   else {
     failures++;
-    console.log(`compat ${mode}: FAILED: ${problems.join(' | ')}\n  ${summary}`);
+    console.log(`compat ${compatMode}: FAILED: ${problems.join(' | ')}\n  ${summary}`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { ExchangeOutcome, ExchangeStart, Recorder, RecordingHandle } from '
 import type { RawExchange } from './process-exchange.js';
 import { reachedTerminalEvent } from './reached-terminal-event.js';
 import { unwrapCodeAssistExchange } from './unwrap-code-assist-exchange.js';
+import { decodeRequestBody } from './decode-request-body.js';
 
 export interface RecorderOptions {
   /** Receives each ended exchange's raw bytes and metadata. */
@@ -70,7 +71,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
       return reachedTerminalEvent({
         method: this.start.method,
         pathAndQuery: this.start.pathAndQuery,
-        requestBody: this.start.requestBody,
+        requestBody: this.start.requestContentEncoding === undefined ? this.start.requestBody : decodedOrEmpty(this.start.requestBody, this.start.requestContentEncoding),
         contentType: this.contentType,
         chunks: this.chunks,
       });
@@ -84,6 +85,7 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
         // Before the exchange is queued (worker message, spool, capture log): no credential in a URL gets past here.
         pathAndQuery: redactQuery(this.start.pathAndQuery),
         requestBody: this.start.requestBody,
+        ...(this.start.requestContentEncoding ? { requestContentEncoding: this.start.requestContentEncoding } : {}),
         ...(this.start.upstreamProvider ? { upstreamProvider: this.start.upstreamProvider } : {}),
         ...(this.start.clientHeaders ? { clientHeaders: this.start.clientHeaders } : {}),
         status: outcome.proxyStatus ?? this.status,
@@ -120,4 +122,10 @@ export function createRecorder(options: RecorderOptions): CaptureRecorder {
       return new Promise((resolve) => waiters.push(resolve));
     },
   };
+}
+
+/** A compressed request read for the terminal-event check only (asked when the client left early). */
+function decodedOrEmpty(body: Buffer, encoding: string): Buffer {
+  const decoded = decodeRequestBody(body, encoding);
+  return decoded.ok ? decoded.body : Buffer.alloc(0);
 }

@@ -23,6 +23,10 @@ describe('detectSideCall', () => {
     expect(detectSideCall(request('You are Codex...', 'You are performing a CONTEXT CHECKPOINT COMPACTION. Create a handoff summary...'))).toBe('compaction');
     expect(detectSideCall(request('You are the component that summarizes internal chat history into a given structure.\n\n...<state_snapshot>', 'First, reason in your scratchpad. Then, generate the <state_snapshot>.'))).toBe('compaction');
   });
+  it("recognises Codex's WebSocket prewarm (generate: false), not a request that generates", () => {
+    expect(detectSideCall(request('You are Codex...'), undefined, false)).toBe('prewarm');
+    expect(detectSideCall(request('You are Codex...', 'Read hello.txt'), undefined, true)).toBeNull();
+  });
   it('leaves session steps alone, a one-token request that is not the probe too', () => {
     expect(detectSideCall(request("You are Claude Code, Anthropic's official CLI for Claude.", 'Summarize README.md for me'))).toBeNull();
     expect(detectSideCall(request('', 'quota'), 4096)).toBeNull();

@@ -4,7 +4,7 @@
 // each client sends for them (read in the clients' sources), never from the client name alone. Pure.
 import type { RequestConversation } from '../conversation/model.js';
 
-export type SideCallKind = 'title' | 'quota-probe' | 'compaction' | 'topic-check' | 'next-speaker-check';
+export type SideCallKind = 'title' | 'quota-probe' | 'compaction' | 'topic-check' | 'next-speaker-check' | 'prewarm';
 
 /** Text markers, tested on the system prompt and the last user text. */
 const MARKERS: ReadonlyArray<{ kind: SideCallKind; pattern: RegExp }> = [
@@ -26,7 +26,9 @@ const MARKERS: ReadonlyArray<{ kind: SideCallKind; pattern: RegExp }> = [
   { kind: 'compaction', pattern: /^You are a helpful AI assistant tasked with summarizing conversations/m },
 ];
 
-export function detectSideCall(request: RequestConversation, maxTokens?: number): SideCallKind | null {
+/** `generate` is the Responses request's `generate` flag: Codex's WebSocket prewarm sends `false` (no output is made). */
+export function detectSideCall(request: RequestConversation, maxTokens?: number, generate?: boolean): SideCallKind | null {
+  if (generate === false) return 'prewarm';
   const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
   const userText = lastUser?.role === 'user' ? lastUser.parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n') : '';
   // Claude Code checks the quota with a one-token "quota" request before the session starts.

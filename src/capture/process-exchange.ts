@@ -2,7 +2,7 @@
 // write path: decodes SSE, reassembles the stream into the provider's non-streaming shape, then
 // derives the conversation, ShareGPT row and thread keys (derive-conversation.ts, as rebuild and
 // export do from the stored bodies). Pure apart from
-// zlib decoding; never throws (a failure becomes a flagged record, so nothing is lost).
+// zlib/zstd decoding (of a compressed request body too: decode-request-body.ts); never throws (a failure becomes a flagged record, so nothing is lost).
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { usageSummary } from '../conversation/model.js';
 import { decodeJsonArrayStream } from '../sse/decode-json-array-stream.js';
@@ -19,6 +19,7 @@ import { redactQuery } from '../log/redact-secrets.js';
 import { isObject, parseJsonLoosely, stringifyJson } from '../wire/shared/read-json.js';
 import { detectClient } from './detect-client.js';
 import { detectSideCall } from './detect-side-call.js';
+import { decodeRequestBody } from './decode-request-body.js';
 
 export interface RawExchange {
   /** The record id, when assigned before processing (the capture journal does, so a replay stores it once). */
@@ -28,6 +29,8 @@ export interface RawExchange {
   method: string;
   pathAndQuery: string;
   requestBody: Buffer;
+  /** The request's Content-Encoding (zstd from Codex on ChatGPT…): the body is as received, decoded here. */
+  requestContentEncoding?: string;
   upstreamProvider?: string;
   /** The headers that name the client (detect-client.ts CLIENT_HEADERS). */
   clientHeaders?: Readonly<Record<string, string>>;
@@ -64,8 +67,9 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
   const queryStart = raw.pathAndQuery.indexOf('?');
   const path = queryStart === -1 ? raw.pathAndQuery : raw.pathAndQuery.slice(0, queryStart);
   const format = detectWireFormat(raw.method, path);
-  const requestText = raw.requestBody.toString('utf8');
-  const requestJson = parseJsonLoosely(requestText);
+  const decoded = decodeRequestBody(raw.requestBody, raw.requestContentEncoding);
+  const requestText = decoded.ok ? decoded.body.toString('utf8') : raw.requestBody.toString('base64');
+  const requestJson = decoded.ok ? parseJsonLoosely(requestText) : undefined;
   const requestIsJson = requestJson !== undefined;
 
   const record: ExchangeRecord = {
@@ -83,7 +87,7 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     durationMs: Math.round(raw.durationMs * 1000) / 1000,
     ttfbMs: raw.ttfbMs === null ? null : Math.round(raw.ttfbMs * 1000) / 1000,
     usage: null,
-    error: raw.error,
+    error: raw.error ?? (decoded.ok ? null : decoded.error),
     incomplete: raw.aborted || raw.responseTruncated,
     requestBody: requestText,
     requestIsJson,
@@ -134,7 +138,7 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     const derivation = deriveConversation({ format, path, status: raw.status, requestJson, responseJson, incomplete: record.incomplete });
     if (derivation === null) return record;
     const { response } = derivation;
-    const sideCall = detectSideCall(derivation.request, maxTokensOf(requestJson));
+    const sideCall = detectSideCall(derivation.request, maxTokensOf(requestJson), isObject(requestJson) && typeof requestJson['generate'] === 'boolean' ? requestJson['generate'] : undefined);
     if (sideCall !== null) record.sideCall = sideCall;
     if (response?.error && !record.error) record.error = { class: `upstream_${response.error.type}`, message: response.error.message };
     if (!record.model && response?.model) record.model = response.model;

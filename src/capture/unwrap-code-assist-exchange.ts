@@ -11,7 +11,8 @@ import type { RawExchange } from './process-exchange.js';
 export function unwrapCodeAssistExchange(raw: RawExchange): RawExchange {
   const queryStart = raw.pathAndQuery.indexOf('?');
   const path = queryStart === -1 ? raw.pathAndQuery : raw.pathAndQuery.slice(0, queryStart);
-  if (!isCodeAssistPath(path) || raw.responseContentEncoding !== undefined) return raw;
+  // Compressed bodies are left as they are (Gemini CLI sends none; process-exchange.ts decodes requests).
+  if (!isCodeAssistPath(path) || raw.responseContentEncoding !== undefined || raw.requestContentEncoding !== undefined) return raw;
   const request = parseJsonLoosely(raw.requestBody.toString('utf8'));
   const responseText = Buffer.concat(raw.responseChunks).toString('utf8');
   let response: string;

@@ -101,7 +101,6 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       exchange.errorFormat = detectWireFormat(method, target.path)?.id ?? provider.wireFormat;
       const body = await readBody(request, config.max_body_bytes);
 
-      warnAboutEncodedBody(request, deps.logger);
       const headers: OutgoingHeaders = forwardedHeaders(request);
       provider.convertAuth(headers, target.pathAndQuery.slice(target.path.length));
 
@@ -110,6 +109,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         pathAndQuery: target.pathAndQuery,
         requestBody: body,
         requestContentType: request.headers['content-type'],
+        ...(request.headers['content-encoding'] !== undefined ? { requestContentEncoding: request.headers['content-encoding'] } : {}),
       });
       const result = await forwardUpstream(
         agent,
@@ -139,17 +139,6 @@ function rootHelpBody(uiUrl: string | null): string {
   const ui = uiUrl ? `the review UI is at ${uiUrl}` : 'the review UI is served on its own port (start --ui-port, default 5000; or the ui command)';
   const message = `this is the proxy, not a page: send API requests to /{target_domain}/{api_path}, e.g. /api.openai.com/v1/chat/completions, or use the OpenAI-compatible /v1/chat/completions; ${ui}`;
   return JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'not_found' } });
-}
-
-/** Encodings already warned about: one line per encoding per process, not one per request. */
-const warnedEncodings = new Set<string>();
-
-/** A compressed request body (Codex on ChatGPT sends zstd) is forwarded as is but cannot be read for the record. */
-function warnAboutEncodedBody(request: IncomingMessage, logger: Logger): void {
-  const encoding = request.headers['content-encoding']?.trim().toLowerCase();
-  if (encoding === undefined || encoding === '' || encoding === 'identity' || warnedEncodings.has(encoding)) return;
-  warnedEncodings.add(encoding);
-  logger.warn({ encoding }, 'request bodies with this content-encoding are forwarded but recorded undecoded; turn request compression off in the client (README, "Coding agents")');
 }
 
 export function sendJson(response: ServerResponse, status: number, body: string): void {

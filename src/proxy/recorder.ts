@@ -10,6 +10,8 @@ export interface ExchangeStart {
   pathAndQuery: string;
   requestBody: Buffer;
   requestContentType: string | undefined;
+  /** The request's Content-Encoding: the body is forwarded and handed over as received, decoded on the recording side. */
+  requestContentEncoding?: string;
   /** Set by the OpenAI-compatible entry when it translated to another provider. */
   upstreamProvider?: string;
   /** The request headers that name the client (capture/detect-client.ts CLIENT_HEADERS), no credentials. */

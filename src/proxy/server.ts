@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { errorBody, ProxyError } from '../errors.js';
 import { createRequestHandler, sendJson, type RequestHandlerDeps } from './handle-request.js';
 import { SECURITY_HEADERS } from './security-headers.js';
+import { createUpgradeHandler } from './websocket/handle-upgrade.js';
 
 export interface ProxyServer {
   server: Server;
@@ -54,6 +55,9 @@ export async function startProxyServer(deps: RequestHandlerDeps, listen: { port:
       });
     },
   );
+  // `Upgrade: websocket` (Codex's Responses transport): carried to allowlisted targets (websocket/).
+  const upgrades = createUpgradeHandler(deps);
+  server.on('upgrade', upgrades.handle);
   // No byte in either direction for this long: the socket is destroyed (no 'timeout' listener).
   server.setTimeout(limits.idle_timeout_ms);
   server.on('connection', (socket: Socket) => {
@@ -111,6 +115,7 @@ export async function startProxyServer(deps: RequestHandlerDeps, listen: { port:
     url: `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`,
     async close(graceMs = 10_000) {
       clearInterval(sweep);
+      upgrades.closeAll();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections become idle as their last response ends: close them as they do,
       // and force the rest once the grace period is over.

@@ -40,9 +40,10 @@ function loadSession(cli: string): AgentSession {
   return JSON.parse(text) as AgentSession;
 }
 
+// `<cli>-<mode>` folders (WebSocket transport, subscription logins) are replayed by agent-sessions-by-login.test.ts.
 const sessions = readdirSync(FIXTURES, { withFileTypes: true })
   // compat-* sessions ran at the OpenAI-compatible entry: test/e2e/agent-compat-sessions.test.ts.
-  .filter((entry) => entry.isDirectory() && !entry.name.startsWith('compat-'))
+  .filter((entry) => entry.isDirectory() && !entry.name.includes('-'))
   .map((entry) => loadSession(entry.name));
 
 /** The provider each CLI's recorded session speaks (its default provider, as run by scripts/agent-clis.ts). */

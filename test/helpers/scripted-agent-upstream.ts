@@ -7,6 +7,7 @@
 // credentials removed, so a session can be saved as a fixture and replayed (test/fixtures/agents/).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 export type AgentWire = 'anthropic-messages' | 'openai-responses' | 'openai-chat' | 'gemini' | 'other';
 
@@ -27,6 +28,8 @@ export interface RecordedAgentResponse {
 
 export interface RecordedAgentExchange {
   wire: AgentWire;
+  /** Set when the request came as a WebSocket message (Codex's Responses transport): `request.body` is the message, `response.body` the events as SSE, each `data:` one frame. */
+  transport?: 'websocket';
   /** What the script decided: a tool call, the final text, or a side answer. */
   step: 'tool-call' | 'final' | 'side' | 'other' | 'refused';
   request: RecordedAgentRequest;
@@ -90,7 +93,7 @@ export async function startScriptedAgentUpstream(script: AgentScript): Promise<S
         // not JSON: kept as text
       }
       const wire = wireOf(path);
-      const answer = scriptedAnswer(wire, path, body, script, () => `call_${String(++callCounter).padStart(3, '0')}`);
+      const answer = chatgptBackendAnswer(path, request.headers) ?? scriptedAnswer(wire, path, body, script, () => `call_${String(++callCounter).padStart(3, '0')}`);
       exchanges.push({
         wire,
         step: answer.step,
@@ -101,6 +104,41 @@ export async function startScriptedAgentUpstream(script: AgentScript): Promise<S
       response.end(answer.body);
     });
   });
+  // The Responses WebSocket transport (Codex's default for the built-in OpenAI provider and ChatGPT
+  // logins): one `response.create` message in, the same events as the SSE stream out, one frame each.
+  const sockets = new WebSocketServer({ noServer: true, perMessageDeflate: true });
+  const openSockets = new Set<import('ws').WebSocket>();
+  server.on('upgrade', (request, socket, head) => {
+    const path = request.url ?? '';
+    if (wireOf(path) !== 'openai-responses') {
+      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (client) => {
+      openSockets.add(client);
+      client.on('close', () => openSockets.delete(client));
+      client.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        let message: unknown;
+        try {
+          message = JSON.parse((data as Buffer).toString('utf8'));
+        } catch {
+          return;
+        }
+        if (!isObject(message) || message['type'] !== 'response.create') return;
+        const { type: _type, ...body } = message;
+        const answer = scriptedAnswer('openai-responses', path, body, script, () => `call_${String(++callCounter).padStart(3, '0')}`);
+        exchanges.push({
+          wire: 'openai-responses',
+          transport: 'websocket',
+          step: answer.step,
+          request: { method: 'GET', path, headers: redactHeaders(request.headers), body: message },
+          response: { status: answer.status, contentType: answer.contentType, body: answer.body },
+        });
+        for (const event of sseDataOf(answer.body)) client.send(event);
+      });
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -109,6 +147,7 @@ export async function startScriptedAgentUpstream(script: AgentScript): Promise<S
     exchanges,
     server,
     close() {
+      for (const client of openSockets) client.terminate();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
@@ -154,8 +193,56 @@ function chooseTool(declared: Array<{ name: string; schema: unknown }>, script: 
   return null;
 }
 
+/**
+ * The ChatGPT backend calls Codex makes beside the model calls when signed in with ChatGPT
+ * (`chatgpt_base_url`): the workspace check must list the signed-in account (codex-rs app-server
+ * workspace_routing.rs, `get_accounts_check`), the model list may be empty.
+ */
+function chatgptBackendAnswer(path: string, headers: IncomingMessage['headers']): Answer | null {
+  const bare = path.split('?')[0] ?? '';
+  if (bare.endsWith('/wham/accounts/check')) {
+    const id = String(headers['chatgpt-account-id'] ?? '');
+    return jsonAnswer('other', { accounts: [{ id, workspace_backend_origin: 'NO_CONSTRAINT', account_routing_override: 'NO_CONSTRAINT' }] });
+  }
+  if (bare.endsWith('/codex/models')) return jsonAnswer('other', { models: [] });
+  return null;
+}
+
+/**
+ * Google's Code Assist endpoint (Gemini CLI signed in with Google: `CODE_ASSIST_ENDPOINT`,
+ * packages/core/src/code_assist/server.ts and setup.ts): the account set-up calls answered as for an
+ * onboarded standard-tier user, and the model calls answered as Gemini, wrapped: the request is
+ * `{model, project, user_prompt_id, request}`, each answer `{response, traceId}`.
+ */
+function codeAssistAnswer(path: string, body: unknown, script: AgentScript, nextId: () => string): Answer {
+  const method = /\/v1internal:([A-Za-z]+)/.exec(path)?.[1] ?? '';
+  switch (method) {
+    case 'loadCodeAssist':
+      return jsonAnswer('other', { currentTier: { id: 'standard-tier', name: 'Gemini Code Assist', hasOnboardedPreviously: true }, allowedTiers: [{ id: 'standard-tier', isDefault: true }], cloudaicompanionProject: 'fake-project' });
+    case 'onboardUser':
+      return jsonAnswer('other', { done: true, response: { cloudaicompanionProject: { id: 'fake-project' } } });
+    case 'countTokens':
+      return jsonAnswer('other', { totalTokens: 100 });
+    case 'retrieveUserQuota':
+      return jsonAnswer('other', { buckets: [] });
+    case 'streamGenerateContent':
+    case 'generateContent': {
+      const wrapped = isObject(body) ? body : {};
+      const model = String(wrapped['model'] ?? 'gemini');
+      const inner = scriptedAnswer('gemini', `/v1beta/models/${model}:${method}`, wrapped['request'] ?? {}, script, nextId);
+      const wrap = (chunk: string) => `{"response":${chunk},"traceId":"trace-${nextId()}"}`;
+      if (method === 'generateContent') return { ...inner, body: wrap(inner.body) };
+      const frames = inner.body.split('\r\n\r\n').filter((frame) => frame.startsWith('data: '));
+      return { ...inner, body: frames.map((frame) => `data: ${wrap(frame.slice('data: '.length))}\r\n\r\n`).join('') };
+    }
+    default:
+      return jsonAnswer('other', {});
+  }
+}
+
 function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: AgentScript, nextId: () => string): Answer {
   const side = script.sideText ?? 'Reading a file.';
+  if (path.includes('/v1internal:')) return codeAssistAnswer(path, body, script, nextId);
   if (!isObject(body) || wire === 'other') {
     if (/count_tokens/.test(path)) return jsonAnswer('other', { input_tokens: 100 });
     return jsonAnswer('other', {});
@@ -180,6 +267,8 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
       const tools = asArray(body['tools']).filter(isObject).flatMap(responsesTools);
       const input = asArray(body['input']).filter(isObject);
       const hasResult = input.some((item) => item['type'] === 'function_call_output' || item['type'] === 'custom_tool_call_output');
+      // Codex's WebSocket prewarm (`generate: false`): the response is made and completed with no output.
+      if (body['generate'] === false) return sseAnswer('side', responsesPrewarm(String(body['model'] ?? 'gpt'), nextId));
       const tool = hasResult || tools.length === 0 ? null : chooseTool(tools, script);
       const step = tool ? 'tool-call' : hasResult ? 'final' : 'side';
       const reasoning = isObject(body['reasoning']) ? SCRIPTED_REASONING[step] : null;
@@ -214,6 +303,15 @@ function scriptedAnswer(wire: AgentWire, path: string, body: unknown, script: Ag
       return jsonAnswer(step, chunk);
     }
   }
+}
+
+/** The `data:` payloads of an SSE body, in order: what the WebSocket transport sends as frames. */
+export function sseDataOf(body: string): string[] {
+  return body
+    .replace(/\r\n/g, '\n')
+    .split('\n\n')
+    .map((block) => block.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice('data: '.length)).join('\n'))
+    .filter((data) => data !== '' && data !== '[DONE]');
 }
 
 function responsesTools(tool: Json): Array<{ name: string; schema: unknown }> {
@@ -305,6 +403,12 @@ function responsesStream(model: string, tool: ToolChoice | null, text: string, r
   out += ev('response.output_item.done', { output_index: at, item });
   out += ev('response.completed', { response: { ...base, status: 'completed', output: [...output, item], usage: { input_tokens: 100, output_tokens: 20, total_tokens: 120, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } } } });
   return out;
+}
+
+function responsesPrewarm(model: string, nextId: () => string): string {
+  const base = { id: `resp_${nextId()}`, object: 'response', created_at: 1_756_000_000, model, status: 'in_progress', output: [] as unknown[] };
+  const usage = { input_tokens: 100, output_tokens: 0, total_tokens: 100, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } };
+  return frame('response.created', { type: 'response.created', sequence_number: 0, response: base }) + frame('response.completed', { type: 'response.completed', sequence_number: 1, response: { ...base, status: 'completed', usage } });
 }
 
 function chatStream(model: string, tool: ToolChoice | null, text: string, nextId: () => string): string {
