@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { startRecordScanner, type RecordScanner, type RecordScannerOptions } from '../privacy/record-scanner.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
@@ -26,6 +27,8 @@ export interface AdminServerOptions {
    * for the UI, with its timings; false: none (the marks stay "not scanned yet").
    */
   scan?: false | Pick<RecordScannerOptions, 'idleMs' | 'window' | 'recentMs' | 'fullSweepMs'>;
+  /** config.json `export.privacy` (export-settings.ts): the UI's export and its privacy marks follow it, as the CLI's export does. */
+  privacy?: PrivacyPolicy;
 }
 
 export interface AdminServer {
@@ -41,7 +44,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   assertSafeBind(options.host, options.adminToken);
   const now = options.now ?? Date.now;
   const scanner =
-    options.scan === false ? null : startRecordScanner({ store: options.store, logger: options.logger, now, ...(options.scan ?? {}) });
+    options.scan === false ? null : startRecordScanner({ store: options.store, logger: options.logger, now, ...(options.scan ?? {}), allowlist: options.privacy?.allowlist ?? [] });
   const handle = createAdminHandler(
     {
       store: options.store,
@@ -50,6 +53,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       version: VERSION,
       now,
       scanner,
+      ...(options.privacy ? { privacy: options.privacy } : {}),
     },
     createUiFiles(options.uiDir ?? defaultUiDir()),
   );

@@ -4,6 +4,7 @@
 // an edit rescanned, a bulk action by findings, and the near-duplicates endpoint with its refusals.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededPersonalData, seededSecrets } from '../privacy/__fixtures__/seeded-values.js';
+import { defaultPrivacyPolicy } from '../privacy/privacy-policy.js';
 import { startTestAdmin, type TestAdmin } from '../../test/helpers/start-admin.js';
 import { recordExchange } from '../../test/helpers/recorded-exchanges.js';
 import type { ExchangeDetail, ListResponse, NearDuplicatesResponse, ShareGptRow, ThreadListResponse } from './api-types.js';
@@ -146,5 +147,29 @@ describe('privacy marks and near-duplicates in the admin API', () => {
     // Deleted: no longer anyone's near-duplicate.
     await admin.store.delete([nearB]);
     expect((await json<NearDuplicatesResponse>(admin.api(`/api/exchanges/${nearA}/near-duplicates`))).items).toEqual([]);
+  });
+});
+
+describe("the UI follows config.json's export.privacy, as the CLI export does", () => {
+  it('an allowlisted value is not marked, and the UI export cleans with the configured policy', async () => {
+    const admin = await startTestAdmin({
+      records,
+      scan: { idleMs: 20, fullSweepMs: 0 },
+      privacy: { ...defaultPrivacyPolicy(), secrets: 'keep', allowlist: [email] },
+    });
+    try {
+      await admin.admin.scanner!.idle();
+      const page = await json<ListResponse>(admin.api('/api/exchanges'));
+      expect(page.items.find((item) => item.id === emailId)?.findings).toEqual({ secrets: 0, personal: 0, kinds: {} });
+      expect(page.items.find((item) => item.id === secretId)?.findings).toEqual({ secrets: 1, personal: 0, kinds: { secret: 1 } });
+      const detail = await json<ExchangeDetail>(admin.api(`/api/exchanges/${emailId}`));
+      expect(detail.privacy.count).toBe(0);
+      // secrets: keep → the UI's download keeps the token as the CLI would (the default redacts it).
+      expect((await admin.api(`/api/exchanges/${secretId}/review`, { body: { state: 'confirmed' } })).status).toBe(200);
+      const exported = await (await admin.api('/api/export?format=sharegpt')).text();
+      expect(exported).toContain(github);
+    } finally {
+      await admin.close();
+    }
   });
 });

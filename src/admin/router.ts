@@ -3,6 +3,7 @@
 // other GET serves the review UI. Errors are rendered once here, as ApiErrorBody.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import type { RecordScanner } from '../privacy/record-scanner.js';
 import type { Store } from '../store/store.js';
 import { AdminError } from './admin-error.js';
@@ -25,6 +26,8 @@ export interface AdminDeps {
   now: () => number;
   /** The background privacy scan of this process (null when none runs). */
   scanner?: RecordScanner | null;
+  /** config.json `export.privacy` as a policy: the UI's export cleans with it, its marks leave the allowlist out. Default: the export's defaults. */
+  privacy?: PrivacyPolicy;
 }
 
 export interface RouteContext {

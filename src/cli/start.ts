@@ -1,4 +1,5 @@
 // `llm-proxy-sharegpt start`: the proxy (and, with later issues, its recording and review UI).
+import { exportSettings } from '../export/export-settings.js';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
@@ -64,7 +65,9 @@ export async function runStart(argv: string[]): Promise<void> {
   if (!values['no-record'] && !inClusterWorker && database.backend === 'sqlite') checkDatabasePath(dbPath, { create: true, source: database.source });
   const uiHost = values['ui-host'] ?? (process.env['UI_HOST'] || '127.0.0.1');
   const adminToken = (values['admin-token'] ?? process.env['ADMIN_TOKEN'] ?? '') || null;
-  const admin = values['no-ui'] ? null : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000'), '--ui-port'), host: uiHost, adminToken };
+  const admin = values['no-ui']
+    ? null
+    : { port: parsePort(values['ui-port'] ?? (process.env['UI_PORT'] || '5000'), '--ui-port'), host: uiHost, adminToken, privacy: exportSettings(loaded.config.export, {}).privacy };
   if (admin) asCliError(() => assertSafeBind(admin.host, admin.adminToken));
   const workers = parseWorkers(values.workers ?? process.env['WORKERS'] ?? '1');
 

@@ -2,6 +2,7 @@
 // process (on this machine or, with PostgreSQL, elsewhere) may be writing to at the same time.
 import { parseArgs } from 'node:util';
 import { AdminConfigError } from '../admin/admin-error.js';
+import { exportSettings } from '../export/export-settings.js';
 import { startAdminServer } from '../admin/admin-server.js';
 import { createLogger, flushLogs, parseLogLevel } from '../log/create-logger.js';
 import { CONFIG_OPTION_HELP, DB_OPTION_HELP, openChosenStore, resolveDatabase } from './database-option.js';
@@ -61,14 +62,14 @@ export async function runUi(argv: string[]): Promise<void> {
     if (error instanceof AdminConfigError) throw new CliError(error.message);
     throw error;
   }
-  const { database } = await resolveDatabase(values.db, values.config);
+  const { database, loaded } = await resolveDatabase(values.db, values.config);
   // A mistyped path would otherwise become a new, empty database that looks like lost data.
   if (database.backend === 'sqlite') checkDatabasePath(database.locator, { create: values.create, createFlag: '--create', source: database.source });
   const logger = createLogger({ level, file: null });
   const store = await openChosenStore(database);
   let admin;
   try {
-    admin = await startAdminServer({ store, logger, port, host, adminToken });
+    admin = await startAdminServer({ store, logger, port, host, adminToken, privacy: exportSettings(loaded.config.export, {}).privacy });
   } catch (error) {
     await store.close();
     if (error instanceof AdminConfigError) throw new CliError(error.message);

@@ -14,7 +14,7 @@
 //     this only makes the new scan come first and after any scan of the old row in flight).
 import type { Logger } from 'pino';
 import type { RecordScan, Store } from '../store/store.js';
-import { SCANNER_VERSION, scanRecord } from './scan-record.js';
+import { scannerVersionFor, scanRecord } from './scan-record.js';
 
 export interface RecordScannerOptions {
   store: Store;
@@ -33,6 +33,8 @@ export interface RecordScannerOptions {
    * rests for as long as the batch took. The proxy shares the process in `start`.
    */
   busyShare?: number;
+  /** config.json `export.privacy.allowlist`: values the user declared harmless are not marked. */
+  allowlist?: readonly string[];
 }
 
 export interface RecordScanner {
@@ -69,6 +71,8 @@ export function startRecordScanner(options: RecordScannerOptions): RecordScanner
   const recentMs = options.recentMs ?? 15 * 60_000;
   const fullSweepMs = options.fullSweepMs ?? 10 * 60_000;
   const busyShare = Math.min(1, Math.max(0.05, options.busyShare ?? 0.5));
+  const allowlist = options.allowlist ?? [];
+  const scannerVersion = scannerVersionFor(allowlist);
   const urgent = new Set<string>();
   let closed = false;
   let scanned = 0;
@@ -109,7 +113,7 @@ export function startRecordScanner(options: RecordScannerOptions): RecordScanner
       const record = await options.store.get(id);
       if (record === null) continue;
       try {
-        batch.push(await scanRecord(record));
+        batch.push(await scanRecord(record, allowlist));
       } catch (error) {
         // Left unscanned (the next sweep tries again); never the record's text in the log.
         options.logger.warn({ err: { message: (error as Error).message }, id }, 'privacy scan of a record failed');
@@ -138,7 +142,7 @@ export function startRecordScanner(options: RecordScannerOptions): RecordScanner
           sweep = full ? {} : { after: idTimePrefix(options.now() - recentMs) };
           foundInSweep = 0;
         }
-        const page = await options.store.scanQueue({ ...sweep, window, scannerVersion: SCANNER_VERSION });
+        const page = await options.store.scanQueue({ ...sweep, window, scannerVersion });
         foundInSweep += await scanAll(page.ids);
         if (page.next !== null) {
           sweep.before = page.next;

@@ -3,6 +3,7 @@
 // row), counted per kind, and the MinHash signature and LSH band keys of its turns, computed as
 // the export's near-dedup computes them (export/dedup/deduplicate-records.ts turnText), so a
 // record's near-duplicates in the UI are the records the export would group with it.
+import { createHash } from 'node:crypto';
 import { PERMUTATIONS, shingleHashes, signatureOf, similarity, wordsOf } from '../export/dedup/minhash.js';
 import { bandHashes } from '../export/dedup/near-index.js';
 import { turnText } from '../export/dedup/deduplicate-records.js';
@@ -16,9 +17,18 @@ import { findingsOfShareGptRow } from './row-findings.js';
  */
 export const SCANNER_VERSION = `findings-1/minhash-${PERMUTATIONS}`;
 
-export async function scanRecord(record: StoredExchange): Promise<RecordScan> {
+/**
+ * The version a scan is stored under: with an allowlist, its entries are part of it, so changing
+ * config.json's `export.privacy.allowlist` rescans every record.
+ */
+export function scannerVersionFor(allowlist: readonly string[]): string {
+  if (allowlist.length === 0) return SCANNER_VERSION;
+  return `${SCANNER_VERSION}/allow-${createHash('sha256').update(JSON.stringify(allowlist)).digest('hex').slice(0, 12)}`;
+}
+
+export async function scanRecord(record: StoredExchange, allowlist: readonly string[] = []): Promise<RecordScan> {
   const row = record.editedSharegpt ?? record.sharegpt;
-  const findings = await findingsOfShareGptRow(row);
+  const findings = await findingsOfShareGptRow(row, allowlist);
   const secrets = findings.kinds.secret ?? 0;
   const shingles = row === null ? new Uint32Array(0) : shingleHashes(wordsOf(turnText('sharegpt', row)));
   const signature = shingles.length === 0 ? null : signatureOf(shingles);
@@ -27,7 +37,7 @@ export async function scanRecord(record: StoredExchange): Promise<RecordScan> {
     secrets,
     personal: findings.count - secrets,
     kinds: findings.kinds as Record<string, number>,
-    scannerVersion: SCANNER_VERSION,
+    scannerVersion: scannerVersionFor(allowlist),
     signature: signature === null ? null : signatureToBytes(signature),
     bandKeys: signature === null ? [] : bandKeys(signature),
   };

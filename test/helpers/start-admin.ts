@@ -29,6 +29,8 @@ export async function startTestAdmin(
     host?: string;
     /** The background privacy scan's timings (AdminServerOptions.scan). */
     scan?: AdminServerOptions['scan'];
+    /** config.json `export.privacy` as a policy (AdminServerOptions.privacy). */
+    privacy?: AdminServerOptions['privacy'];
   } = {},
 ): Promise<TestAdmin> {
   const dir = mkdtempSync(join(tmpdir(), 'llmproxy-admin-'));
@@ -44,6 +46,7 @@ export async function startTestAdmin(
     ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.scan === undefined ? {} : { scan: options.scan }),
+    ...(options.privacy === undefined ? {} : { privacy: options.privacy }),
   });
   return {
     admin,

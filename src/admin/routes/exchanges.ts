@@ -97,7 +97,7 @@ export const exchangeRoutes: Route[] = [
         export: exportVerdictOf(record),
         annotation: (await deps.store.annotationsOf([record.id])).get(record.id) ?? null,
         finishReason: readRecord(record).conversation?.finishReason?.unified ?? null,
-        privacy: await findingsOfShareGptRow(record.editedSharegpt ?? record.sharegpt),
+        privacy: await findingsOfShareGptRow(record.editedSharegpt ?? record.sharegpt, deps.privacy?.allowlist),
       };
       return { body };
     },

@@ -82,7 +82,7 @@ async function previewExport(deps: AdminDeps, options: ExportRowOptions, format:
   const dropped = new Map<string, { count: number; ids: string[] }>();
   let rows = 0;
   // The download's own cleaning (secrets redacted, or the row dropped when the policy says so).
-  const clean = createRowCleaning();
+  const clean = createRowCleaning(deps.privacy);
   for await (const item of exportRecords(deps.store, options, {}, stats)) {
     for (const built of item.rows) {
       if (built.format !== format) continue;
@@ -129,7 +129,7 @@ export const exportRoutes: Route[] = [
     async handle({ query, response, deps }) {
       const { options, format } = exportOptionsOf(query);
       const rows = exportRows(deps.store, options);
-      const clean = createRowCleaning();
+      const clean = createRowCleaning(deps.privacy);
       // Read the first row before answering, so a failure to start is a JSON error, not a broken file.
       let next = await rows.next();
       const day = new Date(deps.now()).toISOString().slice(0, 10);
