@@ -227,6 +227,7 @@ export async function runExportCommand(argv: string[]): Promise<void> {
     const result = await runExport({
       ...runOptions,
       dbPath: database.locator,
+      storeOptions: database.options,
       privacy: settings.privacy,
       dedup: settings.dedup,
       ...(hf ? { hf: settings.hf } : {}),

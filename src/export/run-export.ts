@@ -13,7 +13,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { describeLocator, isPostgresLocator, openStore } from '../store/open-store.js';
+import { describeLocator, isPostgresLocator, openStore, type OpenStoreOptions } from '../store/open-store.js';
 import type { ListFilter, Store } from '../store/store.js';
 import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
@@ -32,6 +32,8 @@ import { TempFile } from './writers/temp-file.js';
 export interface RunExportOptions {
   /** A SQLite database file (it must exist: the export never creates one) or a postgres:// URL. */
   dbPath: string;
+  /** PostgreSQL pool size, statement timeout and TLS (config.json `recording.database`). */
+  storeOptions?: OpenStoreOptions;
   outDir: string;
   rows: ExportRowOptions;
   /** `copy` (default): save data-URL images under DIR/media; `skip`: leave rows with images out. */
@@ -81,7 +83,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
   const dbPath = postgres ? options.dbPath : resolve(options.dbPath);
   const outDir = resolve(options.outDir);
   if (!postgres) checkDatabase(dbPath);
-  const store = await openExportStore(dbPath);
+  const store = await openExportStore(dbPath, options.storeOptions);
   const temps: TempFile[] = [];
   const media = new MediaStore(outDir);
   let hf: HfDatasetFolder | null = null;
@@ -281,9 +283,9 @@ function checkDatabase(path: string): void {
   if (size === 0 || header.toString('latin1') !== SQLITE_MAGIC) throw new ExportSetupError(`${path} is not a SQLite database`);
 }
 
-async function openExportStore(locator: string): Promise<Store> {
+async function openExportStore(locator: string, storeOptions?: OpenStoreOptions): Promise<Store> {
   try {
-    return await openStore(locator);
+    return await openStore(locator, storeOptions);
   } catch (error) {
     throw new ExportSetupError(`cannot open the database ${describeLocator(locator)}: ${(error as Error).message}`);
   }
