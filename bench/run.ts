@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { findNginx, startNginx } from './lib/nginx.js';
 import { fixedRequests, freePort, holdSlowStreams, sequentialLatency, streams, throughput, type StreamFigures, type Throughput } from './lib/measure.js';
 import { killUnderLoad, type KillFigure } from './lib/kill-under-load.js';
+import { waitUntilCaughtUp } from './lib/caught-up.js';
 import { memoryOf, startProcess, type Started } from './lib/processes.js';
 import { countAnswered2xx, PROXY_READY, proxyLauncher } from './lib/proxy-launcher.js';
 import { POSTGRES_MISSING, startBenchPostgres } from './lib/bench-postgres.js';
@@ -61,17 +62,6 @@ interface Target {
   dbPath?: string;
   logPath?: string;
   answered2xx: number;
-}
-
-/** Milliseconds until /health says recording is not behind (0: it never was), at most two minutes. */
-async function waitUntilCaughtUp(healthUrl: string): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < 120_000) {
-    const health = (await (await fetch(healthUrl)).json().catch(() => ({}))) as { store?: { recording_behind?: boolean } };
-    if (health.store?.recording_behind !== true) return Date.now() - started < 50 ? 0 : Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return Date.now() - started;
 }
 
 function log(message: string): void {
@@ -330,7 +320,7 @@ function renderMarkdown(results: Results): string {
   }
   out += `- writer: **${number(results.writer.perSecond)} exchanges/s** into SQLite in batches (${results.writer.count} records of ${number(results.writer.avgRecordKb, 1)} KB; target ≥ 20,000)\n`;
   out += `- storage: **${number(results.storage.dbBytesPerExchange)} bytes** per exchange in the database for a 30-call tool-using session, against **${number(results.storage.rawBytesPerExchange)} bytes** of raw request+response per call (×${number(results.storage.ratio, 2)})\n`;
-  out += `- kill -9 under load (64 clients): **${results.kill.answered}** exchanges answered 2xx before the kill, **${results.kill.recorded}** recorded after the restart, **${results.kill.lost}** lost (target: at most the last 5 ms group-commit interval of the capture journal)\n`;
+  out += `- kill -9 under load (64 clients): **${results.kill.answered}** exchanges answered 2xx before the kill, **${results.kill.recorded}** recorded after the restart, **${results.kill.lost}** lost (target: at most the last 5 ms group-commit interval of the capture journal)${results.kill.replayMs > 0 ? `; the restart recorded the journal's backlog in ${number(results.kill.replayMs / 1000, 1)} s` : ''}\n`;
   out += renderPostgresFigures(results.postgres);
   out += results.growth.map(renderDataGrowth).join('');
   out += `\nRun took ${results.durationSeconds} s.\n`;

@@ -37,7 +37,7 @@ export interface JournaledBackend {
 }
 
 /** Above this many bytes waiting in the recording side, new exchanges wait in the journal instead. */
-const DEFAULT_HIGH_WATER_BYTES = 32 * 1024 * 1024;
+const DEFAULT_HIGH_WATER_BYTES = 8 * 1024 * 1024;
 /** A deferred segment is read back whole, so it is cut at this size. */
 const DEFAULT_MAX_SEGMENT_BYTES = 8 * 1024 * 1024;
 const CATCH_UP_INTERVAL_MS = 20;
@@ -50,7 +50,7 @@ export interface CaptureJournalOptions {
   segmentMs?: number;
   /** false skips fdatasync: survives a process crash, not a power cut. Default true. */
   fsync?: boolean;
-  /** Backlog at which exchanges are deferred to the journal (default 32 MiB); they are handed over again below a quarter of it. */
+  /** Backlog at which exchanges are deferred to the journal (default 8 MiB); they are handed over again below a quarter of it. */
   backlogHighWaterBytes?: number;
   /** Size at which a deferred segment is cut (default 8 MiB). */
   maxSegmentBytes?: number;

@@ -175,7 +175,7 @@ export const configSchema = z.object({
        * Bytes of ended exchanges the recording worker may hold unprocessed; past them new exchanges
        * wait in the capture journal on disk until it catches up (single-process mode).
        */
-      backlog_memory_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+      backlog_memory_bytes: z.number().int().positive().default(8 * 1024 * 1024),
       /** Where recordings go (store/open-store.ts); `--db` and `DB` override `url`. */
       database: z
         .object({

@@ -197,6 +197,14 @@ export function resolveRequests(
 }
 
 /**
+ * What an entry costs beyond its bytes (the Buffer object, its backing store's header, two map
+ * entries and the id): measured, small chat bodies cost about three times their length, so a
+ * budget counting bytes alone held several times its size.
+ */
+const ENTRY_OVERHEAD_BYTES = 320;
+const costOf = (body: Buffer): number => body.length + ENTRY_OVERHEAD_BYTES;
+
+/**
  * Decoded request bodies by record id, least recently used first out, within a byte budget. The
  * writer keeps the bodies it stored (the next call of a session is stored against them) and finds
  * them by thread key; readers keep the bases they decoded.
@@ -209,7 +217,7 @@ export class RequestCache {
   readonly #bySelfKey = new Map<string, string>();
   #bytes = 0;
 
-  constructor(maxBytes = 16 * 1024 * 1024) {
+  constructor(maxBytes = 8 * 1024 * 1024) {
     this.#maxBytes = maxBytes;
   }
 
@@ -225,17 +233,20 @@ export class RequestCache {
   set(id: string, body: Buffer, depth?: number): void {
     const previous = this.#entries.get(id);
     if (previous !== undefined) {
-      this.#bytes -= previous.length;
+      this.#bytes -= costOf(previous);
       this.#entries.delete(id);
     }
-    this.#entries.set(id, body);
+    // A view into a larger buffer (the request half of a recorded exchange's bytes) would keep
+    // the whole of it alive: the cache keeps its own copy.
+    const owned = body.buffer.byteLength > Buffer.poolSize && body.byteLength * 2 < body.buffer.byteLength ? Buffer.from(body) : body;
+    this.#entries.set(id, owned);
     if (depth !== undefined) this.#depths.set(id, depth);
-    this.#bytes += body.length;
+    this.#bytes += costOf(owned);
     while (this.#bytes > this.#maxBytes && this.#entries.size > 1) {
       const [oldest, oldBody] = this.#entries.entries().next().value as [string, Buffer];
       this.#entries.delete(oldest);
       this.#depths.delete(oldest);
-      this.#bytes -= oldBody.length;
+      this.#bytes -= costOf(oldBody);
     }
   }
 
