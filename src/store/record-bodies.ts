@@ -204,6 +204,12 @@ export function resolveRequests(
 const ENTRY_OVERHEAD_BYTES = 320;
 const costOf = (body: Buffer): number => body.length + ENTRY_OVERHEAD_BYTES;
 
+function copyExact(body: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(body.length);
+  body.copy(copy);
+  return copy;
+}
+
 /**
  * Decoded request bodies by record id, least recently used first out, within a byte budget. The
  * writer keeps the bodies it stored (the next call of a session is stored against them) and finds
@@ -236,9 +242,10 @@ export class RequestCache {
       this.#bytes -= costOf(previous);
       this.#entries.delete(id);
     }
-    // A view into a larger buffer (the request half of a recorded exchange's bytes) would keep
-    // the whole of it alive: the cache keeps its own copy.
-    const owned = body.buffer.byteLength > Buffer.poolSize && body.byteLength * 2 < body.buffer.byteLength ? Buffer.from(body) : body;
+    // A view into a larger buffer (a slice of Node's 8 KB allocation pool, or the request half of
+    // a recorded exchange's bytes) would keep the whole of it alive for as long as the entry
+    // lives: the cache keeps an exact-size copy of its own.
+    const owned = body.byteLength === body.buffer.byteLength ? body : copyExact(body);
     this.#entries.set(id, owned);
     if (depth !== undefined) this.#depths.set(id, depth);
     this.#bytes += costOf(owned);

@@ -100,7 +100,11 @@ describe('SIGTERM with a backlog', () => {
     holder.exec('ROLLBACK');
     holder.close();
 
+    // The restart records the journal's backlog in the background once it listens.
     const second = await startCli(db);
+    const until = Date.now() + 60_000;
+    while (!/recording caught up with the capture journal/.test(second.output()) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second.output()).toMatch(/recording caught up with the capture journal/);
     expect(await stop(second)).toEqual({ code: 0, signal: null });
     // Every question once, read back through the store (whatever its layout).
     const store = await openStore(db);
