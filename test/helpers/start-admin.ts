@@ -27,7 +27,10 @@ export async function startTestAdmin(
     uiDir?: string;
     now?: () => number;
     host?: string;
-    /** The background privacy scan's timings (AdminServerOptions.scan). */
+    /**
+     * The background privacy scan's timings (AdminServerOptions.scan). Default: off, so tests of
+     * other things do not share their process's event loop with a scan; the privacy tests turn it on.
+     */
     scan?: AdminServerOptions['scan'];
     /** config.json `export.privacy` as a policy (AdminServerOptions.privacy). */
     privacy?: AdminServerOptions['privacy'];
@@ -45,7 +48,7 @@ export async function startTestAdmin(
     adminToken: options.adminToken ?? null,
     ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
     ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.scan === undefined ? {} : { scan: options.scan }),
+    scan: options.scan ?? false,
     ...(options.privacy === undefined ? {} : { privacy: options.privacy }),
   });
   return {
