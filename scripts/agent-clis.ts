@@ -81,18 +81,7 @@ export function invocation(cli: AgentCli, binDir: string, base: string, run: Age
       // HTTP. A provider of one's own speaks plain HTTP Responses from the first request.
       return codexInvocation(binDir, home, common, `${base}/v1`, 'gpt-5-codex', []);
     case 'gemini': {
-      const settingsDir = join(home, '.gemini');
-      mkdirSync(settingsDir, { recursive: true });
-      writeFileSync(
-        join(settingsDir, 'settings.json'),
-        JSON.stringify({
-          general: { disableAutoUpdate: true, disableUpdateNag: true },
-          privacy: { usageStatisticsEnabled: false },
-          telemetry: { enabled: false },
-          security: { auth: { selectedType: 'gemini-api-key' } },
-          ide: { enabled: false },
-        }),
-      );
+      writeGeminiSettings(home, 'gemini-api-key');
       return {
         command: join(binDir, 'gemini'),
         args: ['-p', PROMPT, '-m', 'gemini-2.5-flash'],
@@ -286,18 +275,7 @@ function subscriptionInvocation(cli: AgentCli, binDir: string, base: string, hom
       };
     }
     case 'gemini': {
-      const settingsDir = join(home, '.gemini');
-      mkdirSync(settingsDir, { recursive: true });
-      writeFileSync(
-        join(settingsDir, 'settings.json'),
-        JSON.stringify({
-          general: { disableAutoUpdate: true, disableUpdateNag: true },
-          privacy: { usageStatisticsEnabled: false },
-          telemetry: { enabled: false },
-          security: { auth: { selectedType: 'oauth-personal' } },
-          ide: { enabled: false },
-        }),
-      );
+      writeGeminiSettings(home, 'oauth-personal');
       // A cached "Login with Google" (~/.gemini/oauth_creds.json) is checked against Google's
       // tokeninfo endpoint before use (initOauthClient, packages/core/src/code_assist/oauth2.ts), which
       // cannot be pointed elsewhere; an access token handed over in GOOGLE_CLOUD_ACCESS_TOKEN (with
@@ -325,4 +303,20 @@ function subscriptionInvocation(cli: AgentCli, binDir: string, base: string, hom
     case 'opencode':
       throw new Error('opencode has no subscription run (its subscription logins are plugins, not looked at)');
   }
+}
+
+/** Gemini CLI's settings for a run: the login kind, and nothing that waits for the network (updates, telemetry, IDE). */
+function writeGeminiSettings(home: string, selectedType: 'gemini-api-key' | 'oauth-personal'): void {
+  const settingsDir = join(home, '.gemini');
+  mkdirSync(settingsDir, { recursive: true });
+  writeFileSync(
+    join(settingsDir, 'settings.json'),
+    JSON.stringify({
+      general: { disableAutoUpdate: true, disableUpdateNag: true },
+      privacy: { usageStatisticsEnabled: false },
+      telemetry: { enabled: false },
+      security: { auth: { selectedType } },
+      ide: { enabled: false },
+    }),
+  );
 }
