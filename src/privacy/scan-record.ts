@@ -15,7 +15,7 @@ import { findingsOfShareGptRow } from './row-findings.js';
  * Stored with each scan; a scan by another version is redone. Bump it when the findings rules or
  * the MinHash parameters change (the secretlint preset is pinned in package.json).
  */
-export const SCANNER_VERSION = `findings-1/minhash-${PERMUTATIONS}`;
+export const SCANNER_VERSION = `findings-1/minhash-oph-${PERMUTATIONS}`;
 
 /**
  * The version a scan is stored under: with an allowlist, its entries are part of it, so changing

@@ -106,6 +106,32 @@ describe('MinHash', () => {
       expect(Math.abs(similarity(signatureOf(a), signatureOf(b)) - jaccard(a, b))).toBeLessThan(0.12);
     }
   });
+
+  it('estimates it for texts with fewer shingles than bins too (densified bins)', () => {
+    // 40 words: 36 shingles for 128 bins, so most bins are filled by densification.
+    let worst = 0;
+    for (const seed of [4, 5, 6, 7, 8, 9]) {
+      const words = prose(seed, 40).split(' ');
+      const a = shingleHashes(wordsOf(words.join(' ')));
+      words[20] = 'changed';
+      const b = shingleHashes(wordsOf(words.join(' ')));
+      worst = Math.max(worst, Math.abs(similarity(signatureOf(a), signatureOf(b)) - jaccard(a, b)));
+      expect(similarity(signatureOf(a), signatureOf(a))).toBe(1);
+    }
+    expect(worst).toBeLessThan(0.2);
+    // Unrelated texts of the same length share next to nothing.
+    const x = signatureOf(shingleHashes(wordsOf(prose(10, 40))));
+    const y = signatureOf(shingleHashes(wordsOf(prose(11, 40))));
+    expect(similarity(x, y)).toBeLessThan(0.2);
+  });
+
+  it('costs one hash per shingle: a signature has no empty bin and depends on the set, not on repeats or order', () => {
+    const words = wordsOf(prose(12, 200));
+    const once = shingleHashes(words);
+    const twice = Uint32Array.from([...once, ...once].reverse());
+    expect(signatureOf(twice)).toEqual(signatureOf(once));
+    expect(signatureOf(Uint32Array.of(42)).every((value) => value !== 0xffffffff)).toBe(true);
+  });
 });
 
 describe('Deduplicator memory', () => {
