@@ -11,6 +11,7 @@ import { selectRecords } from '../export/select-records.js';
 import type { ExchangeSummary, ListFilter, Store } from '../store/store.js';
 import type { ListItem, ThreadDetail, ThreadStep, ThreadSummary } from './api-types.js';
 import { exportVerdictOf } from './export-verdict.js';
+import { verdictCacheOf } from './verdict-cache.js';
 
 /** A thread longer than this is shown by its newest records only (an agent loop of 10 000 calls). */
 const MAX_STEPS = 2_000;
@@ -52,18 +53,21 @@ async function stepsOf(store: Store, threadId: string): Promise<ExchangeSummary[
   return page.items.reverse();
 }
 
-/** Summary plus verdict for the summaries given, reading each record once. */
+/** Summary plus verdict for the summaries given, reading the records at once (a page is one read). */
 export async function withVerdicts(store: Store, summaries: readonly ExchangeSummary[]): Promise<ListItem[]> {
   const items: ListItem[] = [];
-  const annotations = await store.annotationsOf(summaries.map((summary) => summary.id));
-  const scans = await store.scansOf(summaries.map((summary) => summary.id));
+  const ids = summaries.map((summary) => summary.id);
+  const annotations = await store.annotationsOf(ids);
+  const scans = await store.scansOf(ids);
+  const records = await store.getMany(ids);
+  const verdicts = verdictCacheOf(store);
   for (const summary of summaries) {
-    const record = await store.get(summary.id);
+    const record = records.get(summary.id) ?? null;
     // Deleted meanwhile: shown as it was listed, judged as not exportable.
     const verdict =
       record === null
         ? { exportable: false, reasons: [{ code: 'deleted', message: 'the record was deleted' }], formats: {} as ListItem['export']['formats'] }
-        : exportVerdictOf(record, ['sharegpt']);
+        : verdicts.verdictOf(record, (read) => exportVerdictOf(read, ['sharegpt']));
     const scan = scans.get(summary.id);
     const findings = scan === undefined ? null : { secrets: scan.secrets, personal: scan.personal, kinds: scan.kinds };
     items.push({ ...summary, export: verdict, annotation: annotations.get(summary.id) ?? null, findings });

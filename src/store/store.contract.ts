@@ -172,6 +172,21 @@ export function runStoreContract(
         expect(await store.get(record.id)).toEqual(asStored(record));
       });
 
+      it('reads many records at once as get reads each, bodies stored against a parent included', async () => {
+        // Each request resends the one before plus a turn: stored as splices of the parent's body.
+        const history = (turns: number) => JSON.stringify({ model: 'm', messages: Array.from({ length: turns }, (_, turn) => ({ role: turn % 2 === 0 ? 'user' : 'assistant', content: `turn ${turn} `.repeat(80) })) });
+        const records = [1, 3, 5].map((turns, index) =>
+          makeTestRecord({ seq: 40 + index, parentKey: index === 0 ? null : `many-${index - 1}`, selfKey: `many-${index}` }, { requestBody: history(turns) }),
+        );
+        await store.insertBatch(records);
+        const ids = records.map((record) => record.id);
+        const many = await store.getMany([ids[2]!, '01NOPE', ids[0]!, ids[1]!, ids[2]!]);
+        expect([...many.keys()].sort()).toEqual([...ids].sort());
+        for (const id of ids) expect(many.get(id)).toEqual(await store.get(id));
+        expect(many.get(ids[2]!)?.requestBody).toBe(history(5));
+        expect(await store.getMany([])).toEqual(new Map());
+      });
+
       it('keeps nulls, flags, partial usage, errors and non-JSON bodies exactly', async () => {
         const record = makeTestRecord(
           { seq: 2, parentKey: null, selfKey: null },

@@ -227,6 +227,11 @@ export interface Store {
    */
   insertBatch(records: readonly ExchangeRecord[]): Promise<void>;
   get(id: string): Promise<StoredExchange | null>;
+  /**
+   * The stored records of these ids (missing ones left out), read at once: one read snapshot and
+   * one pass over the bodies, so the bases several records are stored against are decoded once.
+   */
+  getMany(ids: readonly string[]): Promise<Map<string, StoredExchange>>;
   /** Newest first, keyset-paginated by id. */
   list(filter: ListFilter, options: ListOptions): Promise<ListPage>;
   /** As `list`, without the bodies. */

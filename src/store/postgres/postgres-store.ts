@@ -396,6 +396,13 @@ class PostgresStore implements Store {
     return (await this.#withBodies(result.rows))[0] ?? null;
   }
 
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredExchange>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    const result = await this.#pool.query<FullRow>(`SELECT ${fullSelectList} FROM exchanges WHERE id = ANY($1::text[])`, [wanted]);
+    return new Map((await this.#withBodies(result.rows)).map((record) => [record.id, record]));
+  }
+
   async list(filter: ListFilter, options: ListOptions): Promise<ListPage> {
     const page = await this.#page(filter, options, fullSelectList, (row) => row as FullRow);
     return { ...page, items: await this.#withBodies(page.items) };

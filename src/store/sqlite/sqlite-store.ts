@@ -476,6 +476,15 @@ class SqliteStore implements Store {
     });
   }
 
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredExchange>> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return new Map();
+    return this.#snapshot(() => {
+      const rows = this.#statement(`SELECT ${fullSelectList} FROM exchanges WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(wanted)) as FullRow[];
+      return new Map(this.#withBodies(rows).map((record) => [record.id, record]));
+    });
+  }
+
   async list(filter: ListFilter, options: ListOptions): Promise<ListPage> {
     return this.#snapshot(() => {
       const page = this.#page(filter, options, fullSelectList, (row) => row as FullRow);
