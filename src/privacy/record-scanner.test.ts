@@ -71,8 +71,8 @@ describe('background record scanner', () => {
     await before.close();
     const db = new Database(path);
     db.exec('DROP TRIGGER exchange_findings_on_delete; DROP TRIGGER exchange_findings_on_row_change');
-    db.exec('DROP TABLE exchange_findings; DROP TABLE exchange_minhash_bands');
-    db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
+    db.exec('DROP TABLE exchange_findings; DROP TABLE exchange_near_bands');
+    db.prepare('DELETE FROM schema_migrations WHERE version IN (8, 11)').run();
     db.close();
     store = openSqliteStore(path);
     expect(await store.count({ findings: 'unscanned' })).toBe(2);

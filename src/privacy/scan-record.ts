@@ -4,7 +4,7 @@
 // the export's near-dedup computes them (export/dedup/deduplicate-records.ts turnText), so a
 // record's near-duplicates in the UI are the records the export would group with it.
 import { createHash } from 'node:crypto';
-import { PERMUTATIONS, shingleHashes, signatureOf, similarity, wordsOf } from '../export/dedup/minhash.js';
+import { PERMUTATIONS, shingleHashes, signatureOf, wordsOf } from '../export/dedup/minhash.js';
 import { bandHashes } from '../export/dedup/near-index.js';
 import { turnText } from '../export/dedup/deduplicate-records.js';
 import type { StoredExchange } from '../store/exchange-record.js';
@@ -12,10 +12,18 @@ import type { RecordScan } from '../store/store.js';
 import { findingsOfShareGptRow } from './row-findings.js';
 
 /**
+ * Bands stored per record: the first 16 of the export's 32 (near-index.ts). Each stored band is
+ * two index entries, so the count is what a scan costs on disk; with bands of 4 rows, two records
+ * of similarity 0.8 (the default threshold) still share one with probability 1-(1-0.8^4)^16 =
+ * 0.9998 (0.7: 0.988), and candidates are then compared on the whole signature.
+ */
+export const STORED_BANDS = 16;
+
+/**
  * Stored with each scan; a scan by another version is redone. Bump it when the findings rules or
  * the MinHash parameters change (the secretlint preset is pinned in package.json).
  */
-export const SCANNER_VERSION = `findings-1/minhash-oph-${PERMUTATIONS}`;
+export const SCANNER_VERSION = `findings-1/minhash-oph-${PERMUTATIONS}/sig16/bands${STORED_BANDS}`;
 
 /**
  * The version a scan is stored under: with an allowlist, its entries are part of it, so changing
@@ -43,28 +51,38 @@ export async function scanRecord(record: StoredExchange, allowlist: readonly str
   };
 }
 
-/** Little-endian bytes, whatever the machine's order, so every process reads the same signature. */
+/**
+ * The low 16 bits of each signature value, little-endian (the same in every process): 256 bytes
+ * instead of 512. Two different minimums agree in their low 16 bits with probability 2^-16, so
+ * the share of equal positions estimates the similarity as before (by at most 128 / 65,536 more).
+ */
 export function signatureToBytes(signature: Uint32Array): Uint8Array {
-  const bytes = new Uint8Array(signature.length * 4);
+  const bytes = new Uint8Array(signature.length * 2);
   const view = new DataView(bytes.buffer);
-  signature.forEach((value, index) => view.setUint32(index * 4, value, true));
+  signature.forEach((value, index) => view.setUint16(index * 2, value & 0xffff, true));
   return bytes;
 }
 
-export function signatureFromBytes(bytes: Uint8Array): Uint32Array | null {
-  if (bytes.byteLength !== PERMUTATIONS * 4) return null;
+function signatureFromBytes(bytes: Uint8Array): Uint16Array | null {
+  if (bytes.byteLength !== PERMUTATIONS * 2) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Uint32Array.from({ length: PERMUTATIONS }, (_, index) => view.getUint32(index * 4, true));
+  return Uint16Array.from({ length: PERMUTATIONS }, (_, index) => view.getUint16(index * 2, true));
 }
 
 /** Estimated Jaccard similarity of two stored signatures; null when either is not a signature of this version. */
 export function storedSimilarity(a: Uint8Array, b: Uint8Array): number | null {
   const left = signatureFromBytes(a);
   const right = signatureFromBytes(b);
-  return left === null || right === null ? null : similarity(left, right);
+  if (left === null || right === null) return null;
+  let equal = 0;
+  for (let index = 0; index < PERMUTATIONS; index += 1) if (left[index] === right[index]) equal += 1;
+  return equal / PERMUTATIONS;
 }
 
-/** The export's LSH bands (near-index.ts bandHashes) as store keys: the band number above the 32-bit hash, so bands never collide. */
+/**
+ * The first STORED_BANDS of the export's LSH bands (near-index.ts bandHashes) as store keys: the
+ * 32-bit band hash, which has the band number mixed in, as a signed integer (4 bytes in SQLite).
+ */
 function bandKeys(signature: Uint32Array): number[] {
-  return Array.from(bandHashes(signature), (hash, band) => band * 4_294_967_296 + hash);
+  return Array.from(bandHashes(signature).subarray(0, STORED_BANDS), (hash) => hash | 0);
 }

@@ -17,7 +17,10 @@ const github = seededSecrets(11).find((value) => value.rule === 'github-token')!
 const email = seededPersonalData(11).find((value) => value.rule === 'email')!.value;
 const TEMPLATE =
   'Translate the release notes below into German for the customer newsletter, keep the version numbers and product names unchanged: ' +
-  'the sync client now resumes interrupted uploads, the web dashboard loads twice as fast, and exports can be scheduled every night';
+  'the sync client now resumes interrupted uploads, the web dashboard loads twice as fast, exports can be scheduled every night, ' +
+  'the mobile app keeps working offline in every project, search finds attachments by their content, and the team page lists who is on call this week';
+// (long enough that the two near-duplicates below are clearly above the 0.8 threshold: Jaccard 0.87,
+// where MinHash's estimate varies by about ±0.04)
 
 const at = (minute: number) => Date.UTC(2025, 9, 1, 10, minute);
 const answer = (seq: number, message: unknown) => ({ id: `c${seq}`, object: 'chat.completion', model: 'gpt-4.1', choices: [{ index: 0, message, finish_reason: 'stop' }] });

@@ -241,6 +241,47 @@ export const migrations: readonly Migration[] = [
     // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
     statements: () => ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
   },
+  {
+    version: 11,
+    name: 'compact near-duplicate bands',
+    // Migration 8's band table keyed each of 32 bands by the record's 26-character id, in two
+    // trees (the key and the id index): about 3.9 KB per scanned record, more than the record
+    // itself. A scan now has a stable integer key (`rid`, an INTEGER PRIMARY KEY, kept by VACUUM
+    // and by the upsert of a rescan), its bands are keyed by it and by a 32-bit band hash, and
+    // fewer are stored (privacy/scan-record.ts STORED_BANDS). The scans are dropped: the scanner's
+    // version changed with the layout, so every record is scanned again anyway.
+    statements: (dialect) => [
+      'DROP TRIGGER IF EXISTS exchange_findings_on_delete',
+      'DROP TRIGGER IF EXISTS exchange_findings_on_row_change',
+      'DROP TABLE IF EXISTS exchange_minhash_bands',
+      'DROP TABLE IF EXISTS exchange_findings',
+      // (and the tables of this migration: tests roll a database back to an earlier version and migrate it again)
+      'DROP TABLE IF EXISTS exchange_near_bands',
+      `CREATE TABLE exchange_findings (
+        rid INTEGER PRIMARY KEY,
+        id ${dialect.id} NOT NULL UNIQUE,
+        secrets INTEGER NOT NULL,
+        personal INTEGER NOT NULL,
+        kinds TEXT NOT NULL,
+        scanner_version TEXT NOT NULL,
+        signature ${dialect.bytes},
+        scanned_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX exchange_findings_secrets ON exchange_findings (id) WHERE secrets > 0',
+      'CREATE INDEX exchange_findings_personal ON exchange_findings (id) WHERE personal > 0',
+      'CREATE INDEX exchange_findings_any ON exchange_findings (id) WHERE secrets > 0 OR personal > 0',
+      'CREATE TABLE exchange_near_bands (band_key INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (band_key, rid)) WITHOUT ROWID',
+      'CREATE INDEX exchange_near_bands_rid ON exchange_near_bands (rid)',
+      `CREATE TRIGGER exchange_findings_on_delete AFTER DELETE ON exchanges BEGIN
+        DELETE FROM exchange_near_bands WHERE rid = (SELECT rid FROM exchange_findings WHERE id = OLD.id);
+        DELETE FROM exchange_findings WHERE id = OLD.id;
+      END`,
+      `CREATE TRIGGER exchange_findings_on_row_change AFTER UPDATE OF sharegpt, edited_sharegpt ON exchanges BEGIN
+        DELETE FROM exchange_near_bands WHERE rid = (SELECT rid FROM exchange_findings WHERE id = NEW.id);
+        DELETE FROM exchange_findings WHERE id = NEW.id;
+      END`,
+    ],
+  },
 ];
 
 /** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */

@@ -1,5 +1,5 @@
-// The SQLite side of the background scan's tables (migration 8: exchange_findings,
-// exchange_minhash_bands): the Store's scanQueue, saveScans, scansOf and nearDuplicateCandidates.
+// The SQLite side of the background scan's tables (migration 11: exchange_findings,
+// exchange_near_bands keyed by the scan's integer rid): the Store's scanQueue, saveScans, scansOf and nearDuplicateCandidates.
 // Kept apart from sqlite-store.ts, which only delegates. Removing a scan with its record, or when
 // the record's row changes, is done by the migration's triggers, whatever statement does it.
 import type Database from 'better-sqlite3';
@@ -9,17 +9,18 @@ type Statement = (sql: string) => Database.Statement;
 
 export function createSqliteScanTables(db: Database.Database, statement: Statement) {
   const exists = db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM exchanges WHERE id = ?');
-  const upsert = db.prepare(
+  const upsert = db.prepare<unknown[], { rid: number }>(
     `INSERT INTO exchange_findings (id, secrets, personal, kinds, scanner_version, signature, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET secrets = excluded.secrets, personal = excluded.personal, kinds = excluded.kinds,
-       scanner_version = excluded.scanner_version, signature = excluded.signature, scanned_at = excluded.scanned_at`,
+       scanner_version = excluded.scanner_version, signature = excluded.signature, scanned_at = excluded.scanned_at
+     RETURNING rid`,
   );
-  const clearBands = db.prepare('DELETE FROM exchange_minhash_bands WHERE id = ?');
-  const insertBand = db.prepare('INSERT OR IGNORE INTO exchange_minhash_bands (band_key, id) VALUES (?, ?)');
+  const clearBands = db.prepare('DELETE FROM exchange_near_bands WHERE rid = ?');
+  const insertBand = db.prepare('INSERT OR IGNORE INTO exchange_near_bands (band_key, rid) VALUES (?, ?)');
   const save = db.transaction((scans: readonly RecordScan[], now: number) => {
     for (const scan of scans) {
       if (exists.get(scan.id) === undefined) continue;
-      upsert.run(
+      const { rid } = upsert.get(
         scan.id,
         scan.secrets,
         scan.personal,
@@ -27,19 +28,19 @@ export function createSqliteScanTables(db: Database.Database, statement: Stateme
         scan.scannerVersion,
         scan.signature === null ? null : Buffer.from(scan.signature.buffer, scan.signature.byteOffset, scan.signature.byteLength),
         now,
-      );
-      clearBands.run(scan.id);
-      for (const key of scan.bandKeys) insertBand.run(key, scan.id);
+      )!;
+      clearBands.run(rid);
+      for (const key of scan.bandKeys) insertBand.run(key, rid);
     }
   });
-  const ownSignature = db.prepare<[string], { signature: Buffer | null }>('SELECT signature FROM exchange_findings WHERE id = ?');
-  const candidates = db.prepare<[string, string, number], { id: string; signature: Buffer; shared: number }>(
-    `SELECT other.id AS id, f.signature AS signature, COUNT(*) AS shared
-     FROM exchange_minhash_bands mine
-     JOIN exchange_minhash_bands other ON other.band_key = mine.band_key AND other.id <> ?
-     JOIN exchange_findings f ON f.id = other.id AND f.signature IS NOT NULL
-     WHERE mine.id = ?
-     GROUP BY other.id ORDER BY shared DESC, other.id DESC LIMIT ?`,
+  const ownSignature = db.prepare<[string], { rid: number; signature: Buffer | null }>('SELECT rid, signature FROM exchange_findings WHERE id = ?');
+  const candidates = db.prepare<[number, number, number], { id: string; signature: Buffer; shared: number }>(
+    `SELECT f.id AS id, f.signature AS signature, COUNT(*) AS shared
+     FROM exchange_near_bands mine
+     JOIN exchange_near_bands other ON other.band_key = mine.band_key AND other.rid <> ?
+     JOIN exchange_findings f ON f.rid = other.rid AND f.signature IS NOT NULL
+     WHERE mine.rid = ?
+     GROUP BY other.rid ORDER BY shared DESC, f.id DESC LIMIT ?`,
   );
 
   return {
@@ -86,7 +87,7 @@ export function createSqliteScanTables(db: Database.Database, statement: Stateme
       if (own === undefined) return null;
       return {
         signature: own.signature === null ? null : new Uint8Array(own.signature),
-        candidates: candidates.all(id, id, limit).map((row) => ({ id: row.id, signature: new Uint8Array(row.signature), sharedBands: row.shared })),
+        candidates: candidates.all(own.rid, own.rid, limit).map((row) => ({ id: row.id, signature: new Uint8Array(row.signature), sharedBands: row.shared })),
       };
     },
   };
