@@ -18,7 +18,7 @@ import { openStore } from '../src/store/open-store.js';
 import { createBatchWriter } from '../src/store/writer/batch-writer.js';
 import { freePort } from './lib/measure.js';
 import { startProcess } from './lib/processes.js';
-import { postgresStoreBytes } from './lib/bench-postgres.js';
+import { postgresScanStorage, postgresStoreBytes } from './lib/bench-postgres.js';
 import { COMMON_WORD, FILTER_MODEL, RARE_WORD, SECOND_COMMON_WORD, recordMix } from './lib/record-mix.js';
 
 export interface DataGrowthOptions {
@@ -41,6 +41,8 @@ export interface Checkpoint {
   exportPeakRssMb: number;
   /** Records per second through the batch writer over the segment that ended here. */
   writerRecordsPerSecond: number;
+  /** Records the UI's background privacy scan had scanned when the size was read, and its tables' bytes. */
+  scan: { scanned: number; bytes: number };
 }
 
 export interface DataGrowthResults {
@@ -131,6 +133,7 @@ export async function dataGrowth(options: DataGrowthOptions): Promise<DataGrowth
         exportRecordsPerSecond: exported.recordsPerSecond,
         exportPeakRssMb: exported.peakRssMb,
         writerRecordsPerSecond: (written - segmentStart) / writerSeconds,
+        scan: backend === 'postgres' ? await postgresScanStorage(dbPath) : sqliteScanStorage(dbPath),
       });
     }
   } finally {
@@ -190,6 +193,22 @@ function databaseBytes(path: string): number {
   }
 }
 
+/**
+ * The background scan's tables (findings, near-duplicate bands): the UI process scans at low
+ * priority while the bench writes, so how much of the data they cover at a checkpoint varies;
+ * their bytes per scanned record say what a fully scanned database adds.
+ */
+function sqliteScanStorage(path: string): { scanned: number; bytes: number } {
+  const db = new Database(path, { readonly: true });
+  try {
+    const scanned = db.prepare('SELECT COUNT(*) FROM exchange_findings').pluck().get() as number;
+    const bytes = db.prepare(`SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE 'exchange_findings%' OR name LIKE 'sqlite_autoindex_exchange_findings%' OR name LIKE 'exchange_near_bands%'`).pluck().get() as number;
+    return { scanned, bytes };
+  } finally {
+    db.close();
+  }
+}
+
 /** Every record, every state, ShareGPT, threads collapsed (the default): the CLI's own figures. */
 async function runExport(cli: string, dbPath: string, outDir: string): Promise<{ recordsPerSecond: number; peakRssMb: number }> {
   const child = spawn(process.execPath, [cli, 'export', '--db', dbPath, '--out', outDir, '--status', 'all', '--format', 'sharegpt'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -229,6 +248,8 @@ export function renderDataGrowth(results: DataGrowthResults): string {
   out += `| figure | ${points.map((point) => `N = ${n(point.records)}`).join(' | ')} | target |\n|---|${points.map(() => '---:').join('|')}|---:|\n`;
   const row = (label: string, values: string[]) => (out += `| ${label} | ${values.join(' | ')} | ${TARGETS[label] ?? ''} |\n`);
   row('database bytes per record', points.map((point) => n(point.dbBytesPerRecord)));
+  row('records scanned by the background privacy scan', points.map((point) => `${n(point.scan.scanned)} (${n((100 * point.scan.scanned) / point.records)}%)`));
+  row('scan tables, bytes per scanned record', points.map((point) => (point.scan.scanned === 0 ? '–' : n(point.scan.bytes / point.scan.scanned))));
   for (const name of Object.keys(points[0]?.latencyMs ?? {})) {
     row(name, points.map((point) => `${n(point.latencyMs[name]!, 1)} ms`));
   }

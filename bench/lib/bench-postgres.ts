@@ -26,6 +26,19 @@ export async function countPostgresRecords(url: string, where: string): Promise<
 }
 
 /** Bytes of every table of the store with its indexes and TOAST (not the catalog), after a VACUUM. */
+/** The background scan's tables (see data-growth.ts sqliteScanStorage). */
+export async function postgresScanStorage(url: string): Promise<{ scanned: number; bytes: number }> {
+  return withPostgres(url, async (client) => {
+    const scanned = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM exchange_findings');
+    const bytes = await client.query<{ bytes: string }>(
+      `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS bytes FROM pg_class AS c
+       JOIN pg_namespace AS n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r' AND n.nspname = 'public' AND c.relname IN ('exchange_findings', 'exchange_minhash_bands')`,
+    );
+    return { scanned: Number(scanned.rows[0]!.n), bytes: Number(bytes.rows[0]!.bytes) };
+  });
+}
+
 export async function postgresStoreBytes(url: string): Promise<number> {
   return withPostgres(url, async (client) => {
     await client.query('VACUUM ANALYZE');
