@@ -1,6 +1,6 @@
 import { applyDelta, createDelta } from 'fossil-delta';
 import { describe, expect, it } from 'vitest';
-import { applyCopyDelta } from './copy-delta.js';
+import { applyCopyDelta, fossilChecksum } from './copy-delta.js';
 
 const createCopyDelta = (origin: Buffer, target: Buffer): Buffer => Buffer.from(createDelta(origin, target));
 
@@ -57,6 +57,24 @@ describe('applying fossil-format deltas', () => {
       const delta = createCopyDelta(Buffer.from(from!), Buffer.from(to!));
       expect(applyCopyDelta(Buffer.from(from!), delta).toString()).toBe(to);
     }
+  });
+
+  it("computes fossil's checksum (big-endian words, zero-padded tail) at any length and alignment", () => {
+    const reference = (bytes: Buffer): number => {
+      let sum = 0;
+      for (let index = 0; index < bytes.length; index += 4) {
+        const word = ((bytes[index] ?? 0) * 2 ** 24) + ((bytes[index + 1] ?? 0) << 16) + ((bytes[index + 2] ?? 0) << 8) + (bytes[index + 3] ?? 0);
+        sum = (sum + word) % 2 ** 32;
+      }
+      return sum;
+    };
+    const backing = Buffer.alloc(70_003);
+    for (let index = 0; index < backing.length; index++) backing[index] = (index * 7919 + (index >> 3)) & 0xff;
+    for (const [offset, length] of [[0, 0], [0, 1], [0, 3], [0, 4], [1, 7], [2, 4098], [3, 65_537], [0, 70_000], [4, 69_999]] as const) {
+      const bytes = backing.subarray(offset, offset + length);
+      expect(fossilChecksum(bytes)).toBe(reference(bytes));
+    }
+    expect(fossilChecksum(Buffer.alloc(80_000, 0xff))).toBe(reference(Buffer.alloc(80_000, 0xff)));
   });
 
   it('fails on a wrong origin (checksum) or a damaged delta', () => {

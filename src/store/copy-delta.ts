@@ -59,12 +59,50 @@ export function applyCopyDelta(origin: Buffer, delta: Buffer): Buffer {
   return fail('unterminated');
 }
 
-/** fossil's 32-bit checksum: the sum of the big-endian 32-bit words, the tail zero-padded. */
+/**
+ * fossil's 32-bit checksum: the sum of the big-endian 32-bit words, the tail zero-padded. Summed
+ * per byte lane over native 32-bit words (a ShareGPT row is read back per exported record: the
+ * word-by-word readUInt32BE loop was 3% of an export), then the lanes shifted into place.
+ */
 export function fossilChecksum(bytes: Buffer): number {
-  let sum = 0;
   const whole = bytes.length - (bytes.length % 4);
-  for (let index = 0; index < whole; index += 4) sum = (sum + bytes.readUInt32BE(index)) >>> 0;
-  let tail = 0;
-  for (let index = whole; index < bytes.length; index++) tail += bytes[index]! * 2 ** (8 * (3 - (index - whole)));
-  return (sum + tail) >>> 0;
+  let lane0 = 0;
+  let lane1 = 0;
+  let lane2 = 0;
+  let lane3 = 0;
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, whole / 4);
+    // Lanes in memory order (byte 0 of each word is the most significant of fossil's word). Each
+    // lane sum stays exact below 2^53: 255 per word.
+    for (let index = 0; index < words.length; index++) {
+      const word = words[index]!;
+      const first = LITTLE_ENDIAN ? word & 0xff : word >>> 24;
+      const second = LITTLE_ENDIAN ? (word >>> 8) & 0xff : (word >>> 16) & 0xff;
+      const third = LITTLE_ENDIAN ? (word >>> 16) & 0xff : (word >>> 8) & 0xff;
+      const fourth = LITTLE_ENDIAN ? word >>> 24 : word & 0xff;
+      lane0 += first;
+      lane1 += second;
+      lane2 += third;
+      lane3 += fourth;
+    }
+  } else {
+    for (let index = 0; index < whole; index += 4) {
+      lane0 += bytes[index]!;
+      lane1 += bytes[index + 1]!;
+      lane2 += bytes[index + 2]!;
+      lane3 += bytes[index + 3]!;
+    }
+  }
+  for (let index = whole; index < bytes.length; index++) {
+    const value = bytes[index]!;
+    const lane = index - whole;
+    if (lane === 0) lane0 += value;
+    else if (lane === 1) lane1 += value;
+    else lane2 += value;
+  }
+  // (lane0 << 24) + (lane1 << 16) + (lane2 << 8) + lane3, modulo 2^32.
+  const sum = (lane0 % 256) * 16_777_216 + (lane1 % 65_536) * 65_536 + (lane2 % 16_777_216) * 256 + (lane3 % 4_294_967_296);
+  return sum % 4_294_967_296;
 }
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
