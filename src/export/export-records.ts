@@ -172,7 +172,7 @@ const THREAD_PAGE = 500;
 interface AncestorAnswer {
   parentId: string | null;
   threadId: string;
-  /** The final answer of the ancestor's conversation (conversation/final-answer.ts); null when none or when it carries no reasoning. */
+  /** The final answer of the ancestor's conversation (conversation/final-answer.ts); null without one, or without reasoning. */
   last: AssistantMessage | null;
 }
 

@@ -2,26 +2,20 @@
 // send reasoning back (as Gemini CLI and plain OpenAI-compatible clients do) gets each earlier
 // step's reasoning from the record that produced it, and reads whole only the ancestors whose
 // stored flag (ExchangeRecord.responseReasoning) says they carry reasoning, or does not know.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { postgresBinDir } from '../../test/helpers/postgres-cluster.js';
+import { createTestDatabase, postgresAvailable, truncateExchanges } from '../../test/helpers/postgres-test-database.js';
 import { recordExchange } from '../../test/helpers/recorded-exchanges.js';
+import { selectedBackends } from '../../test/helpers/store-backends-env.js';
 import type { ExchangeRecord, StoredExchange } from '../capture/exchange.js';
 import { finalAnswerCarriesReasoning } from '../conversation/final-answer.js';
+import { openStore } from '../store/open-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import { goldenRecords } from './__fixtures__/golden-exchanges.js';
 import { exportRecords, type RecordExport } from './export-records.js';
 import { readRecord } from './read-record.js';
-
-let store: Store;
-
-beforeEach(() => {
-  store = openSqliteStore(':memory:');
-});
-
-afterEach(async () => {
-  await store.close();
-});
 
 const TOOLS = [{ type: 'function', function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
 const PATHS = ['a.ts', 'b.ts', 'c.ts'];
@@ -110,7 +104,32 @@ describe('the reasoning flag capture stores', () => {
   });
 });
 
-describe('export: reasoning of earlier steps from the thread', () => {
+// On every selected backend (STORE_BACKENDS; both when PostgreSQL is installed): the walk reads
+// the thread's summaries through the Store interface, and each backend stores the flag. The run's
+// cluster is started for runs that may use it (postgres-global-setup.ts: the whole suite, or a
+// file filter naming the store): a run of this file alone tests SQLite.
+const backends = selectedBackends(postgresBinDir() !== null).filter((backend) => backend === 'sqlite' || postgresAvailable());
+
+describe.each(backends)('export: reasoning of earlier steps from the thread (%s)', (backend) => {
+  let store: Store;
+  let url = '';
+  if (backend === 'postgres') {
+    beforeAll(async () => {
+      url = await createTestDatabase('thread_reasoning');
+    });
+  }
+  beforeEach(async () => {
+    if (backend === 'sqlite') {
+      store = openSqliteStore(':memory:');
+    } else {
+      store = await openStore(url, { postgres: { poolSize: 2 } });
+      await truncateExchanges(url);
+    }
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
   it('fills a leaf from an ancestor whose response carries reasoning (flag stored at capture)', async () => {
     const records = session(['I should read a.ts first.', undefined, undefined]);
     expect(records.map((record) => record.responseReasoning)).toEqual([true, false, false, true]);
