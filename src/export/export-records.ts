@@ -171,7 +171,12 @@ const THREAD_PAGE = 500;
 
 interface AncestorAnswer {
   parentId: string | null;
-  threadId: string;
+  /**
+   * The thread whose summaries tell of the parent; null when this record's flag is unknown: it was
+   * stored before the flag, and so were its ancestors (stored before it), so their summaries
+   * could spare no read.
+   */
+  threadId: string | null;
   /** The final answer of the ancestor's conversation (conversation/final-answer.ts); null without one, or without reasoning. */
   last: AssistantMessage | null;
 }
@@ -202,7 +207,8 @@ class AncestorAnswers {
   readonly #threads = new Map<string, Map<string, AncestorLink>>();
   #links = 0;
 
-  async get(store: Store, id: string, threadId: string): Promise<AncestorAnswer | null> {
+  /** `threadId`: the thread to look `id` up in by summaries; null to read it whole at once. */
+  async get(store: Store, id: string, threadId: string | null): Promise<AncestorAnswer | null> {
     const cached = this.#answers.get(id);
     if (cached !== undefined) {
       // Most recently used last.
@@ -210,7 +216,7 @@ class AncestorAnswers {
       this.#answers.set(id, cached);
       return cached;
     }
-    const link = (await this.#linksOf(store, threadId)).get(id);
+    const link = threadId === null ? undefined : (await this.#linksOf(store, threadId)).get(id);
     if (link !== undefined && !link.mayGiveReasoning) return { parentId: link.parentId, threadId, last: null };
     return this.#read(store, id);
   }
@@ -219,7 +225,10 @@ class AncestorAnswers {
     const ancestor = await store.get(id);
     const conversation = ancestor === null ? null : readRecord(ancestor).conversation;
     const last = conversation === null ? null : finalAnswerOf(conversation);
-    const answer = ancestor === null ? null : { parentId: ancestor.parentId, threadId: ancestor.threadId, last: last !== null && carriesReasoning(last) ? last : null };
+    const answer =
+      ancestor === null
+        ? null
+        : { parentId: ancestor.parentId, threadId: flagKnown(ancestor) ? ancestor.threadId : null, last: last !== null && carriesReasoning(last) ? last : null };
     if (this.#answers.size >= CACHED_ANCESTORS) this.#answers.delete(this.#answers.keys().next().value!);
     this.#answers.set(id, answer);
     return answer;
@@ -237,8 +246,7 @@ class AncestorAnswers {
     for (;;) {
       const page = await store.listSummaries({ threadId }, after === undefined ? { limit: THREAD_PAGE, order: 'asc' } : { limit: THREAD_PAGE, order: 'asc', after });
       for (const summary of page.items) {
-        const known = summary.converterVersion === CONVERTER_VERSION && summary.responseReasoning != null;
-        links.set(summary.id, { parentId: summary.parentId, mayGiveReasoning: !known || summary.responseReasoning === true });
+        links.set(summary.id, { parentId: summary.parentId, mayGiveReasoning: !flagKnown(summary) || summary.responseReasoning === true });
       }
       if (page.nextCursor === null) break;
       after = page.nextCursor;
@@ -255,6 +263,11 @@ class AncestorAnswers {
   }
 }
 
+/** Whether the record's reasoning flag is set, by the converter this export derives with. */
+function flagKnown(record: Pick<StoredExchange, 'converterVersion' | 'responseReasoning'>): boolean {
+  return record.converterVersion === CONVERTER_VERSION && record.responseReasoning != null;
+}
+
 /**
  * The conversation with the reasoning of its earlier steps taken from the records that produced
  * them (fill-reasoning.ts), when the client did not send it back. Reads the ancestors only then.
@@ -264,7 +277,7 @@ async function withThreadReasoning<T extends RecordReading>(store: Store, record
   if (conversation === null || record.parentId === null || !lacksEarlierReasoning(conversation)) return reading;
   const responses: AssistantMessage[] = [];
   let parentId: string | null = record.parentId;
-  let threadId = record.threadId;
+  let threadId: string | null = flagKnown(record) ? record.threadId : null;
   for (let steps = 0; parentId !== null && steps < MAX_ANCESTORS; steps++) {
     const ancestor = await answers.get(store, parentId, threadId);
     if (ancestor === null) break;

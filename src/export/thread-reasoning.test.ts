@@ -60,9 +60,10 @@ function session(reasonings: ReadonlyArray<string | undefined>): ExchangeRecord[
   return records;
 }
 
-/** A real store that counts which records are read whole. */
-function countingGets(inner: Store): { store: Store; reads: string[] } {
+/** A real store that counts which records are read whole, and which threads' summaries are listed. */
+function countingGets(inner: Store): { store: Store; reads: string[]; threadsListed: string[] } {
   const reads: string[] = [];
+  const threadsListed: string[] = [];
   const store = new Proxy(inner, {
     get(target, property, receiver) {
       if (property === 'get') {
@@ -71,11 +72,17 @@ function countingGets(inner: Store): { store: Store; reads: string[] } {
           return target.get(id);
         };
       }
+      if (property === 'listSummaries') {
+        return (...args: Parameters<Store['listSummaries']>) => {
+          if (args[0].threadId !== undefined) threadsListed.push(args[0].threadId);
+          return target.listSummaries(...args);
+        };
+      }
       const value = Reflect.get(target, property, receiver) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { store, reads };
+  return { store, reads, threadsListed };
 }
 
 async function exportAll(from: Store): Promise<RecordExport[]> {
@@ -166,8 +173,20 @@ describe.each(backends)('export: reasoning of earlier steps from the thread (%s)
     const counted = countingGets(store);
     const exported = await exportAll(counted.store);
     expect(counted.reads).toEqual([]);
+    expect(counted.threadsListed).toEqual([records[0]!.id]);
     expect(exported[0]!.rows[0]!.repairs).not.toContain('reasoning-filled-from-thread');
     expect(thinkOf(exported[0]!.rows[0]!.row as ShareGptRow)).toEqual([null, null, null, 'All three results are in.']);
+  });
+
+  it('reads a session stored before the flag as before: every ancestor whole, no thread summaries', async () => {
+    const withoutFlag = ({ responseReasoning: _flag, ...record }: ExchangeRecord): ExchangeRecord => record;
+    const records = session(['I should read a.ts first.', undefined, undefined]).map(withoutFlag);
+    await store.insertBatch(records);
+    const counted = countingGets(store);
+    const exported = await exportAll(counted.store);
+    expect(counted.reads.sort()).toEqual(records.slice(0, 3).map((record) => record.id).sort());
+    expect(counted.threadsListed).toEqual([]);
+    expect(thinkOf(exported[0]!.rows[0]!.row as ShareGptRow)).toEqual(['I should read a.ts first.', null, null, 'All three results are in.']);
   });
 
   it('reads an ancestor flagged by another converter version (its flag is not this converter\u2019s judgement)', async () => {
@@ -194,6 +213,8 @@ describe.each(backends)('export: reasoning of earlier steps from the thread (%s)
     const exported = await exportAll(counted.store);
     expect(exported.map((item) => item.record.id).sort()).toEqual([base[3]!.id, fork.id].sort());
     expect(counted.reads.sort()).toEqual([base[0]!.id, base[1]!.id].sort());
+    // One thread, its summaries listed once for both leaves.
+    expect(counted.threadsListed).toEqual([base[0]!.id]);
     for (const item of exported) expect(thinkOf(item.rows[0]!.row as ShareGptRow).slice(0, 2)).toEqual(['I should read a.ts first.', 'Now b.ts.']);
   });
 });
