@@ -18,6 +18,7 @@ describe('rebuild derives what capture derived', () => {
       searchText: record.searchText,
       preview: record.preview,
       functionCallOnly: record.functionCallOnly,
+      responseReasoning: record.responseReasoning,
     });
   });
 });

@@ -5,6 +5,7 @@
 // (export/read-record.ts) all call these, so the same bytes always give the same conversation.
 // Pure: no I/O, clock or randomness.
 import { buildConversation } from '../conversation/build-conversation.js';
+import { finalAnswerCarriesReasoning } from '../conversation/final-answer.js';
 import type { Conversation, ModelResponse, RequestConversation } from '../conversation/model.js';
 import { threadKeysOf } from '../conversation/thread-key.js';
 import { searchTextOf } from '../training/search-text.js';
@@ -49,6 +50,8 @@ export interface TrainingFields {
   sharegpt: ShareGptRow | null;
   turnCount: number;
   hasTools: boolean;
+  /** Whether the final answer carries reasoning (ExchangeRecord.responseReasoning). */
+  responseReasoning: boolean;
   searchText: string;
   parentKey: string | null;
   selfKey: string | null;
@@ -65,6 +68,7 @@ export function trainingFieldsOf(derivation: ExchangeDerivation): TrainingFields
     sharegpt,
     turnCount: sharegpt !== null ? sharegpt.conversations.length : conversation.messages.length,
     hasTools,
+    responseReasoning: finalAnswerCarriesReasoning(conversation),
     searchText: searchTextOf(conversation),
     parentKey: keys.parentKey,
     selfKey: response !== null ? keys.selfKey : null,

@@ -82,6 +82,18 @@ describe('processExchange', () => {
     expect(record.sharegpt?.conversations[0]).toEqual({ from: 'human', value: 'Hi' });
   });
 
+  it("flags whether the final answer carries reasoning, and leaves the flag unknown when the derivation failed", () => {
+    const request = Buffer.from(JSON.stringify({ model: 'deepseek-reasoner', messages: [{ role: 'user', content: 'Hi' }] }));
+    const answer = (message: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }] }));
+    const flagOf = (overrides: Partial<RawExchange>) => processExchange(raw({ requestBody: request, ...overrides }), 'R').responseReasoning;
+    expect(flagOf({ responseChunks: [answer({ content: 'Hello.', reasoning_content: 'A greeting.' })] })).toBe(true);
+    expect(flagOf({ responseChunks: [answer({ content: 'Hello.' })] })).toBe(false);
+    expect(flagOf({ requestBody: Buffer.from('not json'), responseChunks: [answer({ content: 'Hello.' })] })).toBe(false);
+    // A response body that is not the gzip it claims to be: capture fails, the export must read the record to know.
+    expect(flagOf({ responseContentEncoding: 'gzip', responseChunks: [Buffer.from('not gzip')] })).toBeNull();
+  });
+
   it('redacts credentials in the query and keeps upstream errors with their message', () => {
     const record = processExchange(
       raw({

@@ -101,6 +101,8 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
     searchText: '',
     preview: '', // set by withListFields
     functionCallOnly: false,
+    // No conversation, no answer to take reasoning from (set from the derivation below).
+    responseReasoning: false,
   };
   const client = detectClient(raw.clientHeaders ?? {});
   if (client !== null) {
@@ -147,6 +149,8 @@ function readExchange(raw: RawExchange, id: string): ExchangeRecord {
   } catch (error) {
     // A converter bug must not lose the exchange: keep the raw bodies and say what failed.
     record.error ??= { class: 'capture_failed', message: (error as Error).message };
+    // Unknown, not false: the export then reads the record rather than trust a half-done derivation.
+    record.responseReasoning = null;
   }
   return record;
 }

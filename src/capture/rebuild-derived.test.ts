@@ -36,7 +36,8 @@ function recordOf(id: string, userText: string) {
 describe('rebuildDerived', () => {
   it('re-derives rows from an older converter from the stored bodies, and leaves current ones alone', async () => {
     store = await openStore(join(mkdtempSync(join(tmpdir(), 'llmproxy-rebuild-')), 'r.db'));
-    const old = { ...recordOf('01OLD0000000000000000000000', 'How are you?'), converterVersion: 0, sharegpt: null, turnCount: 0, searchText: '' };
+    const { responseReasoning: _unknown, ...stored } = recordOf('01OLD0000000000000000000000', 'How are you?');
+    const old = { ...stored, converterVersion: 0, sharegpt: null, turnCount: 0, searchText: '' };
     const current = recordOf('01NEW0000000000000000000000', 'Hello?');
     await store.insertBatch([old, current]);
     expect(await store.count({ search: 'how' })).toBe(0);
@@ -44,7 +45,8 @@ describe('rebuildDerived', () => {
     const report = await rebuildDerived(store);
     expect(report).toEqual({ read: 2, rebuilt: 1 });
     const rebuilt = await store.get(old.id);
-    expect(rebuilt).toMatchObject({ converterVersion: CONVERTER_VERSION, turnCount: 2 });
+    // Its reasoning flag, unknown before, is set (the answer has none).
+    expect(rebuilt).toMatchObject({ converterVersion: CONVERTER_VERSION, turnCount: 2, responseReasoning: false });
     expect(rebuilt?.sharegpt?.conversations).toEqual([
       { from: 'human', value: 'How are you?' },
       { from: 'gpt', value: 'Fine.' },

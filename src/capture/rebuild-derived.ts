@@ -1,6 +1,6 @@
-// Re-derives the training fields (ShareGPT row, turn count, tools flag, search text) of stored
-// records from their stored request and response bodies, after a converter upgrade
-// (CONVERTER_VERSION). The stored response is already the provider's non-streaming shape (a
+// Re-derives the training fields (ShareGPT row, turn count, tools and reasoning flags, search
+// text) of stored records from their stored request and response bodies, after a converter
+// upgrade (CONVERTER_VERSION). The stored response is already the provider's non-streaming shape (a
 // stream was reassembled at capture), so the same derivation as at capture applies to it
 // (derive-conversation.ts), with the stored record's own verdicts (format, status, cut off).
 import type { StoredExchange } from './exchange.js';
@@ -20,6 +20,7 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
     searchText: '',
     preview: '',
     functionCallOnly: false,
+    responseReasoning: false,
   };
   if (record.wireFormat === 'other' || !record.requestIsJson) return withListFields(unchanged);
   let derivation;
@@ -33,8 +34,9 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
       incomplete: record.incomplete,
     });
   } catch {
-    // A converter bug must not stop a rebuild: the record keeps no derived row, as capture does.
-    return withListFields(unchanged);
+    // A converter bug must not stop a rebuild: the record keeps no derived row, as capture does
+    // (and its reasoning flag is unknown, so the export reads it).
+    return withListFields({ ...unchanged, responseReasoning: null });
   }
   if (derivation === null) return withListFields(unchanged);
   const fields = trainingFieldsOf(derivation);
@@ -46,6 +48,7 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
     searchText: fields.searchText,
     preview: '',
     functionCallOnly: false,
+    responseReasoning: fields.responseReasoning,
   });
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable } from '../../test/helpers/postgres-test-database.js';
+import { recordExchange } from '../../test/helpers/recorded-exchanges.js';
 import type { ExchangeRecord, StoredExchange } from '../store/exchange-record.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -82,5 +83,29 @@ describe.runIf(postgresAvailable())('migrate', () => {
     expect(await everything(back)).toEqual(await everything(postgres));
     expect(await migrateRecords(postgres, back)).toMatchObject({ copied: 0, skipped: 120 });
     await Promise.all([sqlite.close(), postgres.close(), back.close()]);
+  });
+});
+
+describe('migrate: the response reasoning flag', () => {
+  const answered = (seq: number, message: Record<string, unknown>): ExchangeRecord =>
+    recordExchange({
+      format: 'openai-chat',
+      seq,
+      request: { model: 'deepseek-reasoner', messages: [{ role: 'user', content: `question ${seq}` }] },
+      response: { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }] },
+    });
+
+  it('carries a known flag, derives an unknown one for the current converter, and leaves it unknown for another', async () => {
+    const withoutFlag = ({ responseReasoning: _flag, ...record }: ExchangeRecord): ExchangeRecord => record;
+    const known = { ...answered(1, { content: 'Yes.', reasoning_content: 'Sure.' }), responseReasoning: false }; // kept as stored, even if wrong
+    const unknown = withoutFlag(answered(2, { content: 'Yes.', reasoning_content: 'Sure.' }));
+    const older = { ...withoutFlag(answered(3, { content: 'Yes.', reasoning_content: 'Sure.' })), converterVersion: 0 };
+    const source = await openStore(join(root, 'flag', 'source.db'));
+    await source.insertBatch([known, unknown, older]);
+    const destination = await openStore(join(root, 'flag', 'destination.db'));
+    await migrateRecords(source, destination);
+    const flags = await Promise.all([known, unknown, older].map(async (record) => (await destination.get(record.id))?.responseReasoning));
+    expect(flags).toEqual([false, true, undefined]);
+    await Promise.all([source.close(), destination.close()]);
   });
 });

@@ -13,6 +13,7 @@ import { deriveAgain } from '../capture/rebuild-derived.js';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../store/exchange-record.js';
 import { parseLocator } from '../store/locator.js';
 import type { Store } from '../store/store.js';
+import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { isFunctionCallOnly } from '../training/is-function-call-only.js';
 import { previewOf } from '../training/preview-of.js';
 import { CliError } from './cli-error.js';
@@ -148,7 +149,11 @@ async function idsPresent(store: Store, after: string | undefined, through: stri
   }
 }
 
-/** A stored record as the insert takes it; its search text is derived again from the bodies (stores keep only the index). */
+/**
+ * A stored record as the insert takes it; its search text is derived again from the bodies (stores
+ * keep only the index), and so is its reasoning flag when the source does not know it (a record
+ * stored before the flag): that derivation runs anyway.
+ */
 function asNewRecord(stored: StoredExchange): ExchangeRecord {
   const { parentId, threadId, reviewState, reviewedAt, editedSharegpt, ...fields } = stored;
   void parentId;
@@ -156,12 +161,15 @@ function asNewRecord(stored: StoredExchange): ExchangeRecord {
   void reviewState;
   void reviewedAt;
   void editedSharegpt;
-  const searchText = deriveAgain(stored).searchText;
+  const derived = deriveAgain(stored);
+  const searchText = derived.searchText;
   return {
     ...fields,
     searchText,
     preview: previewOf({ sharegpt: stored.sharegpt, searchText }),
     functionCallOnly: isFunctionCallOnly(stored.sharegpt),
+    // The flag is the judgement of the record's converter version: from another one it stays unknown.
+    responseReasoning: stored.responseReasoning ?? (stored.converterVersion === CONVERTER_VERSION ? derived.responseReasoning : null),
   };
 }
 

@@ -11,6 +11,8 @@ import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-s
 import { openAiRowFeatures } from '../training/openai-row-features.js';
 import { removeBillingHeader } from '../training/remove-billing-header.js';
 import type { AssistantMessage } from '../conversation/model.js';
+import { carriesReasoning, finalAnswerOf } from '../conversation/final-answer.js';
+import { CONVERTER_VERSION } from '../training/converter-version.js';
 import { fillMissingReasoning, lacksEarlierReasoning } from './fill-reasoning.js';
 import { rowFeatures, type RowFeatures } from '../training/row-features.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
@@ -163,36 +165,107 @@ function repairSource(source: ShareGptSource, reading: RecordReading, training: 
 
 const MAX_ANCESTORS = 1_000;
 const CACHED_ANCESTORS = 4_096;
+/** Thread links kept (an id, its parent, a flag: some 200 bytes each), whole threads at a time. */
+const CACHED_LINKS = 32_768;
+const THREAD_PAGE = 500;
 
 interface AncestorAnswer {
   parentId: string | null;
-  /** The last message of the ancestor's conversation when it is the assistant's; else null. */
+  /**
+   * The thread whose summaries tell of the parent; null when this record's flag is unknown: it was
+   * stored before the flag, and so were its ancestors (stored before it), so their summaries
+   * could spare no read.
+   */
+  threadId: string | null;
+  /** The final answer of the ancestor's conversation (conversation/final-answer.ts); null without one, or without reasoning. */
   last: AssistantMessage | null;
 }
 
+/** What a thread's summaries tell of one of its records, without its bodies. */
+interface AncestorLink {
+  parentId: string | null;
+  /**
+   * False when the record's flag says its final answer carries no reasoning, judged by the
+   * converter this export derives with: reading it could give fill-reasoning nothing.
+   */
+  mayGiveReasoning: boolean;
+}
+
 /**
- * What withThreadReasoning reads of an ancestor, for the last CACHED_ANCESTORS ancestors read:
- * sessions forked from one prefix (a retried or branched agent run) share their early steps, and
- * each exported leaf walks them; reading one means decompressing its whole request history.
+ * The ancestors withThreadReasoning walks, read as cheaply as they can be. Their parent links and
+ * reasoning flags come from their thread's summaries (no bodies), read once per thread for the
+ * last CACHED_LINKS links; a record is read whole (its request history decompressed, then
+ * derived) only when its flag is true or unknown (stored before the flag, or by another converter
+ * version), and what was read of the last CACHED_ANCESTORS of those is kept: sessions forked from
+ * one prefix (a retried or branched agent run) share their early steps, and each exported leaf
+ * walks them. A record its thread's summaries do not show (stored since they were read, or in
+ * another thread) is read whole, as before the flag.
  */
 class AncestorAnswers {
-  readonly #entries = new Map<string, AncestorAnswer | null>();
+  readonly #answers = new Map<string, AncestorAnswer | null>();
+  /** Least recently used first. */
+  readonly #threads = new Map<string, Map<string, AncestorLink>>();
+  #links = 0;
 
-  async get(store: Store, id: string): Promise<AncestorAnswer | null> {
-    const cached = this.#entries.get(id);
+  /** `threadId`: the thread to look `id` up in by summaries; null to read it whole at once. */
+  async get(store: Store, id: string, threadId: string | null): Promise<AncestorAnswer | null> {
+    const cached = this.#answers.get(id);
     if (cached !== undefined) {
       // Most recently used last.
-      this.#entries.delete(id);
-      this.#entries.set(id, cached);
+      this.#answers.delete(id);
+      this.#answers.set(id, cached);
       return cached;
     }
+    const link = threadId === null ? undefined : (await this.#linksOf(store, threadId)).get(id);
+    if (link !== undefined && !link.mayGiveReasoning) return { parentId: link.parentId, threadId, last: null };
+    return this.#read(store, id);
+  }
+
+  async #read(store: Store, id: string): Promise<AncestorAnswer | null> {
     const ancestor = await store.get(id);
-    const last = ancestor === null ? undefined : readRecord(ancestor).conversation?.messages.at(-1);
-    const answer = ancestor === null ? null : { parentId: ancestor.parentId, last: last?.role === 'assistant' ? last : null };
-    if (this.#entries.size >= CACHED_ANCESTORS) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(id, answer);
+    const conversation = ancestor === null ? null : readRecord(ancestor).conversation;
+    const last = conversation === null ? null : finalAnswerOf(conversation);
+    const answer =
+      ancestor === null
+        ? null
+        : { parentId: ancestor.parentId, threadId: flagKnown(ancestor) ? ancestor.threadId : null, last: last !== null && carriesReasoning(last) ? last : null };
+    if (this.#answers.size >= CACHED_ANCESTORS) this.#answers.delete(this.#answers.keys().next().value!);
+    this.#answers.set(id, answer);
     return answer;
   }
+
+  async #linksOf(store: Store, threadId: string): Promise<Map<string, AncestorLink>> {
+    const cached = this.#threads.get(threadId);
+    if (cached !== undefined) {
+      this.#threads.delete(threadId);
+      this.#threads.set(threadId, cached);
+      return cached;
+    }
+    const links = new Map<string, AncestorLink>();
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.listSummaries({ threadId }, after === undefined ? { limit: THREAD_PAGE, order: 'asc' } : { limit: THREAD_PAGE, order: 'asc', after });
+      for (const summary of page.items) {
+        links.set(summary.id, { parentId: summary.parentId, mayGiveReasoning: !flagKnown(summary) || summary.responseReasoning === true });
+      }
+      if (page.nextCursor === null) break;
+      after = page.nextCursor;
+    }
+    // A thread larger than the cache is kept alone (its leaves would read it again otherwise).
+    for (const [oldest, kept] of this.#threads) {
+      if (this.#links + links.size <= CACHED_LINKS) break;
+      this.#threads.delete(oldest);
+      this.#links -= kept.size;
+    }
+    this.#threads.set(threadId, links);
+    this.#links += links.size;
+    return links;
+  }
+}
+
+/** Whether the record's reasoning flag is set, by the converter this export derives with. */
+function flagKnown(record: Pick<StoredExchange, 'converterVersion' | 'responseReasoning'>): boolean {
+  return record.converterVersion === CONVERTER_VERSION && record.responseReasoning != null;
 }
 
 /**
@@ -204,11 +277,13 @@ async function withThreadReasoning<T extends RecordReading>(store: Store, record
   if (conversation === null || record.parentId === null || !lacksEarlierReasoning(conversation)) return reading;
   const responses: AssistantMessage[] = [];
   let parentId: string | null = record.parentId;
+  let threadId: string | null = flagKnown(record) ? record.threadId : null;
   for (let steps = 0; parentId !== null && steps < MAX_ANCESTORS; steps++) {
-    const ancestor = await answers.get(store, parentId);
+    const ancestor = await answers.get(store, parentId, threadId);
     if (ancestor === null) break;
     if (ancestor.last !== null) responses.push(ancestor.last);
     parentId = ancestor.parentId;
+    threadId = ancestor.threadId;
   }
   const filled = fillMissingReasoning(conversation, responses);
   return filled.filled === 0 ? reading : { ...reading, conversation: filled.conversation, reasoningFilled: true };

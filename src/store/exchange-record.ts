@@ -60,6 +60,14 @@ export interface ExchangeRecord {
   sideCall?: string | null;
   /** Whether `sharegpt` is a function-call-only sample (training/is-function-call-only.ts), computed by capture. */
   functionCallOnly: boolean;
+  /**
+   * Whether the derived conversation's final answer carries reasoning text
+   * (conversation/final-answer.ts), as judged by the converter of `converterVersion`: the export
+   * reads an ancestor to fill a thread's missing reasoning only when it may (export-records.ts).
+   * Null or absent when unknown: records stored before the flag (SQLite migration 10, PostgreSQL
+   * 9), or whose derivation failed. Optional, as `client`, so records built before it still type.
+   */
+  responseReasoning?: boolean | null;
 }
 
 /**

@@ -538,13 +538,51 @@ export function runStoreContract(
         await store.insertBatch([record]);
         await store.setReviewState([record.id], 'confirmed', 1_000);
         const sharegpt: ShareGptRow = { conversations: [{ from: 'human', value: 'narwhal' }, { from: 'gpt', value: 'ok' }], system: '', tools: '', images: [] };
-        expect(await store.updateDerived(record.id, { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: 'narwhal ok', preview: 'narwhal', functionCallOnly: false })).toBe(true);
+        expect(await store.updateDerived(record.id, { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: 'narwhal ok', preview: 'narwhal', functionCallOnly: false, responseReasoning: null })).toBe(true);
         const stored = await store.get(record.id);
         expect(stored).toMatchObject({ sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, reviewState: 'confirmed', requestBody: record.requestBody });
         expect((await store.listSummaries({}, { limit: 1 })).items[0]).toMatchObject({ preview: 'narwhal', functionCallOnly: false });
         expect(await store.count({ search: 'walrus' })).toBe(0);
         expect(await store.count({ search: 'narwhal' })).toBe(1);
-        expect(await store.updateDerived('unknown-id', { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: '', preview: '', functionCallOnly: false })).toBe(false);
+        expect(await store.updateDerived('unknown-id', { sharegpt, converterVersion: 99, turnCount: 2, hasTools: true, searchText: '', preview: '', functionCallOnly: false, responseReasoning: null })).toBe(false);
+      });
+
+      it('keeps the response reasoning flag (true, false or unknown) through insert, get, summaries and updateDerived', async () => {
+        const [withReasoning, without, unknown, legacy] = [
+          makeTestRecord({ seq: 1 }, { responseReasoning: true }),
+          makeTestRecord({ seq: 2 }, { responseReasoning: false }),
+          makeTestRecord({ seq: 3 }, { responseReasoning: null }),
+          makeTestRecord({ seq: 4 }),
+        ];
+        await store.insertBatch([withReasoning!, without!, unknown!, legacy!]);
+        const flags = async (): Promise<Array<boolean | null | undefined>> => {
+          const ids = [withReasoning!.id, without!.id, unknown!.id, legacy!.id];
+          const got = await Promise.all(ids.map(async (id) => (await store.get(id))?.responseReasoning));
+          const summaries = new Map((await store.listSummaries({}, { limit: 10 })).items.map((summary) => [summary.id, summary.responseReasoning]));
+          // Listing and reading agree.
+          expect(ids.map((id) => summaries.get(id))).toEqual(got);
+          return got;
+        };
+        // Unknown reads back absent, as written without it (so a record reads back as it was written).
+        expect(await flags()).toEqual([true, false, undefined, undefined]);
+        expect(await store.get(without!.id)).toEqual(asStored(without!));
+        expect(await store.get(unknown!.id)).not.toHaveProperty('responseReasoning');
+
+        const derived = (responseReasoning: boolean | null) => ({
+          sharegpt: withReasoning!.sharegpt,
+          converterVersion: 99,
+          turnCount: 2,
+          hasTools: false,
+          searchText: 'rebuilt',
+          preview: 'rebuilt',
+          functionCallOnly: false,
+          responseReasoning,
+        });
+        expect(await store.updateDerived(withReasoning!.id, derived(false))).toBe(true);
+        expect(await store.updateDerived(without!.id, derived(true))).toBe(true);
+        expect(await store.updateDerived(unknown!.id, derived(true))).toBe(true);
+        expect(await store.updateDerived(legacy!.id, derived(null))).toBe(true);
+        expect(await flags()).toEqual([false, true, true, undefined]);
       });
     });
 
@@ -1209,7 +1247,7 @@ export function runStoreContract(
         expect(await store.setEditedShareGpt(b, edited, false)).toBe(true);
         expect((await store.scansOf([b])).size).toBe(0);
         expect((await store.nearDuplicateCandidates(a, 10))?.candidates.map((candidate) => candidate.id)).toEqual([c]);
-        expect(await store.updateDerived(c, { sharegpt: edited, converterVersion: 99, turnCount: 2, hasTools: false, searchText: 'edited ok', preview: 'edited', functionCallOnly: false })).toBe(true);
+        expect(await store.updateDerived(c, { sharegpt: edited, converterVersion: 99, turnCount: 2, hasTools: false, searchText: 'edited ok', preview: 'edited', functionCallOnly: false, responseReasoning: false })).toBe(true);
         expect((await store.scansOf([c])).size).toBe(0);
         expect(idsOf(await store.listSummaries({ findings: 'unscanned' }, { limit: 10 }))).toEqual([c, b]);
         // Review actions leave the scan alone.

@@ -146,7 +146,7 @@ export interface ExchangeSummary
 export type DerivedFields = Pick<
   ExchangeRecord,
   'sharegpt' | 'converterVersion' | 'turnCount' | 'hasTools' | 'searchText' | 'preview' | 'functionCallOnly'
->;
+> & { responseReasoning: boolean | null };
 
 export interface StoreStats {
   records: number;

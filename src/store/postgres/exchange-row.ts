@@ -95,6 +95,7 @@ export function insertValues(
     record.hasTools,
     stored?.reviewState ?? 'pending',
     stored?.reviewedAt ?? null,
+    record.responseReasoning ?? null,
     toPgText(record.client ?? null),
     toPgText(record.clientVersion ?? null),
     toPgText(record.sideCall ?? null),
@@ -144,6 +145,7 @@ interface MetaRow {
   has_tools: boolean;
   review_state: ReviewState;
   reviewed_at: number | null;
+  response_reasoning: boolean | null;
 }
 
 export interface FullRow extends MetaRow {
@@ -193,6 +195,7 @@ function metaFromRow(row: MetaRow): Meta {
     ...(row.client !== null ? { client: fromPgText(row.client) } : {}),
     ...(row.client_version !== null ? { clientVersion: fromPgText(row.client_version) } : {}),
     ...(row.side_call !== null ? { sideCall: row.side_call } : {}),
+    ...(row.response_reasoning !== null ? { responseReasoning: row.response_reasoning } : {}),
   };
 }
 

@@ -518,7 +518,7 @@ class PostgresStore implements Store {
     }
     const result = await this.#pool.query(
       `UPDATE exchanges SET sharegpt = $1, converter_version = $2, turn_count = $3, has_tools = $4, preview = $5,
-        function_call_only = $6, search_vector = array_to_tsvector($7::text[]) WHERE id = $8`,
+        function_call_only = $6, search_vector = array_to_tsvector($7::text[]), response_reasoning = $8 WHERE id = $9`,
       [
         derived.sharegpt === null || bodies !== undefined ? null : encodeJson(derived.sharegpt),
         derived.converterVersion,
@@ -527,6 +527,7 @@ class PostgresStore implements Store {
         toPgText(derived.preview),
         derived.functionCallOnly,
         indexLexemes(derived.searchText),
+        derived.responseReasoning,
         id,
       ],
     );

@@ -199,6 +199,15 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
     statements: ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
   },
+  {
+    version: 9,
+    name: 'response reasoning flag',
+    // As SQLite's migration 10: whether the final answer carries reasoning (ExchangeRecord
+    // .responseReasoning), NULL (unknown) for the records stored before. A nullable column
+    // without a default: PostgreSQL adds it to the catalog only, without rewriting the table.
+    // IF NOT EXISTS: tests roll a database back to an older version and migrate it again.
+    statements: ['ALTER TABLE exchanges ADD COLUMN IF NOT EXISTS response_reasoning BOOLEAN'],
+  },
 ];
 
 export const latestPostgresSchemaVersion = Math.max(...postgresMigrations.map((migration) => migration.version));

@@ -41,4 +41,6 @@ export const EXCHANGE_META_COLUMNS: readonly string[] = [
   'has_tools',
   'review_state',
   'reviewed_at',
+  // Nullable (unknown for records stored before it): SQLite migration 10, PostgreSQL 9.
+  'response_reasoning',
 ];

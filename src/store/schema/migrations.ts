@@ -57,6 +57,19 @@ export interface Migration {
   version: number;
   name: string;
   statements(dialect: Dialect): string[];
+  /**
+   * Columns added to an existing table, after `statements`; each is added only when the table
+   * lacks it (SQLite has no ADD COLUMN IF NOT EXISTS, and tests roll a database back to an older
+   * version and migrate it again).
+   */
+  addedColumns?(dialect: Dialect): AddedColumn[];
+}
+
+export interface AddedColumn {
+  table: string;
+  column: string;
+  /** The column's type and constraints, as ALTER TABLE ... ADD COLUMN takes them. */
+  definition: string;
 }
 
 export const createMigrationsTableSql =
@@ -240,6 +253,20 @@ export const migrations: readonly Migration[] = [
     // ListFilter.threadLeaves asks, for each record, whether a record continues it (parent_id).
     // IF NOT EXISTS: a database rolled back to an older version by hand may still hold it.
     statements: () => ['CREATE INDEX IF NOT EXISTS exchanges_parent_id ON exchanges (parent_id, id)'],
+  },
+  {
+    version: 10,
+    name: 'response reasoning flag',
+    // ExchangeRecord.responseReasoning: whether the final answer carries reasoning, so the export
+    // reads only the ancestors that can give a thread's missing reasoning. NULL (unknown) for the
+    // records stored before: instant on a large database. A column after the bodies, unlike
+    // migrations 2 and 6, and still cheap to read: rows written since migration 7 have empty
+    // body columns, and for the older rows (bodies in the row) NULL, 0 and 1 are serial types
+    // 0, 8 and 9, whose value the record header alone holds
+    // (https://www.sqlite.org/fileformat2.html#record_format), so SQLite reads no overflow page
+    // for it; a row stored before the column existed has a shorter header, read as NULL.
+    statements: () => [],
+    addedColumns: (dialect) => [{ table: 'exchanges', column: 'response_reasoning', definition: dialect.boolean }],
   },
   {
     version: 11,

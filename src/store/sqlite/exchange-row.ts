@@ -103,6 +103,7 @@ export function insertParams(
     link.threadId,
     record.turnCount,
     flag(record.hasTools),
+    record.responseReasoning == null ? null : flag(record.responseReasoning),
     bodies.preview,
     link.searchRowid,
     BODY_ELSEWHERE,
@@ -147,6 +148,7 @@ interface MetaRow {
   has_tools: number;
   review_state: ReviewState;
   reviewed_at: number | null;
+  response_reasoning: number | null;
 }
 
 export interface FullRow extends MetaRow {
@@ -196,6 +198,7 @@ function metaFromRow(row: MetaRow): Meta {
     ...(row.client !== null ? { client: row.client } : {}),
     ...(row.client_version !== null ? { clientVersion: row.client_version } : {}),
     ...(row.side_call !== null ? { sideCall: row.side_call } : {}),
+    ...(row.response_reasoning !== null ? { responseReasoning: row.response_reasoning === 1 } : {}),
   };
 }
 

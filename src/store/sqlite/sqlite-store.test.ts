@@ -162,3 +162,30 @@ describe('migration 6 (client and side-call marks)', () => {
     await reopened.close();
   });
 });
+
+describe('migration 10 (response reasoning flag)', () => {
+  it('adds the column to a version-9 database: its records read as unknown, new ones keep their flag', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const [old, fresh] = makeTestRecords(2);
+    await store.insertBatch([{ ...old!, responseReasoning: true }]);
+    await store.close();
+    // Roll the file back to version 9, as a database written before this migration would be.
+    const db = new Database(path);
+    db.exec('ALTER TABLE exchanges DROP COLUMN response_reasoning');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 10').run();
+    db.close();
+    const reopened = openSqliteStore(path);
+    await reopened.insertBatch([{ ...fresh!, responseReasoning: false }]);
+    expect((await reopened.get(old!.id))?.responseReasoning).toBeUndefined();
+    expect((await reopened.get(fresh!.id))?.responseReasoning).toBe(false);
+    await reopened.close();
+    // Applied again over a database that has the column (a test rolling back further): no error.
+    const again = new Database(path);
+    again.prepare('DELETE FROM schema_migrations WHERE version = 10').run();
+    again.close();
+    const migratedTwice = openSqliteStore(path);
+    expect((await migratedTwice.get(fresh!.id))?.responseReasoning).toBe(false);
+    await migratedTwice.close();
+  });
+});

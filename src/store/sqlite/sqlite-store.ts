@@ -12,6 +12,7 @@ import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
 import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
 import {
+  type AddedColumn,
   LATENCY_UPSERT_SQL,
   ROLLUP_BUCKET_MS,
   SQLITE_FTS_TOKENIZE,
@@ -105,11 +106,17 @@ function applyMigrations(db: Database.Database): void {
     // Re-read inside the lock: another process may have migrated since we looked.
     for (const migration of pendingMigrations(readApplied.all().map((row) => row.version))) {
       for (const statement of migration.statements(dialects.sqlite)) db.exec(statement);
+      for (const added of migration.addedColumns?.(dialects.sqlite) ?? []) addColumnIfMissing(db, added);
       dataMigrations[migration.version]?.(db);
       recordApplied.run(migration.version, migration.name, Date.now());
     }
   });
   if (pendingMigrations(readApplied.all().map((row) => row.version)).length > 0) applyPending.immediate();
+}
+
+function addColumnIfMissing(db: Database.Database, added: AddedColumn): void {
+  const columns = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${added.table}')`).all();
+  if (!columns.some((column) => column.name === added.column)) db.exec(`ALTER TABLE ${added.table} ADD COLUMN ${added.column} ${added.definition}`);
 }
 
 /** Longest search input tokenized; the rest is ignored. */
@@ -411,7 +418,7 @@ class SqliteStore implements Store {
       'SELECT search_rowid, edited_sharegpt FROM exchanges WHERE id = ?',
     );
     const writeDerived = db.prepare(
-      'UPDATE exchanges SET sharegpt = ?, converter_version = ?, turn_count = ?, has_tools = ?, preview = ?, search_text = ?, search_rowid = ? WHERE id = ?',
+      'UPDATE exchanges SET sharegpt = ?, converter_version = ?, turn_count = ?, has_tools = ?, response_reasoning = ?, preview = ?, search_text = ?, search_rowid = ? WHERE id = ?',
     );
     this.#updateDerived = db.transaction((id: string, derived: DerivedFields) => {
       const current = readForDerive.get(id);
@@ -441,6 +448,7 @@ class SqliteStore implements Store {
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools ? 1 : 0,
+        derived.responseReasoning === null ? null : derived.responseReasoning ? 1 : 0,
         derived.preview,
         NO_SEARCH_TEXT,
         searchRowid,
