@@ -66,8 +66,8 @@ const ABORT_WAIT_MS = 15_000;
 // generation is left at V8's default: a ceiling (RECORDING_WORKER_OLD_MB) makes V8 grow the heap
 // less past what it keeps alive (about 1.6x at 1 GB instead of up to 4x), which took the worker's
 // heap from 30-50 MB to 15-20 MB under load, but its more frequent full collections ran on V8's
-// helper threads at normal priority and cost the proxy 10-15% of its req/s at 64 connections on 2
-// cores (README, "Proxy memory"). The bench may try other sizes with RECORDING_WORKER_YOUNG_MB /
+// helper threads at normal priority and cost the proxy 5-25% of its req/s at 64 connections on 2
+// cores (README, "Proxy memory, found"). The bench may try other sizes with RECORDING_WORKER_YOUNG_MB /
 // RECORDING_WORKER_OLD_MB.
 const WORKER_YOUNG_GENERATION_MB = 8;
 function workerResourceLimits(): ResourceLimits {
