@@ -84,7 +84,7 @@ const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 export async function openRecording(options: RecordingOptions): Promise<RecordingService> {
   const journalOptions = options.journal === false || options.dbPath === ':memory:' ? null : (options.journal ?? {});
-  const backend = await openRecordingBackend({ ...options, lowPriority: journalOptions !== null });
+  const backend = await openRecordingBackend({ ...options, lowPriority: journalOptions !== null, journalHoldsBacklog: journalOptions !== null });
   if (journalOptions === null) return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
   // Every ended exchange is logged durably before the recording side has it (see capture-journal.ts).
   const dir = journalOptions.dir ?? `${options.dbPath}.journal`;

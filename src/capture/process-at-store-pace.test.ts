@@ -115,6 +115,29 @@ describe('processAtStorePace', () => {
     expect(await store.count()).toBe(6 * BATCH);
   });
 
+  it('holds nothing back with maxWaitingBytes 0 (no journal): every item is processed at once', async () => {
+    const records = makeTestRecords(5 * BATCH);
+    let made = 0;
+    const intake = processAtStorePace<ExchangeRecord>({
+      writer,
+      batchSize: BATCH,
+      bytesOf: () => 100,
+      maxWaitingBytes: 0,
+      process(record) {
+        made++;
+        writer.enqueue(record);
+      },
+      onProcessed: () => {},
+    });
+    intake.accept(records);
+    await intake.processedSoFar();
+    expect(made).toBe(5 * BATCH);
+    expect(await store.count()).toBe(0); // the store is still at the gate
+    gate.open();
+    await writer.flush();
+    expect(await store.count()).toBe(5 * BATCH);
+  });
+
   it('processedSoFar waits for what was accepted before it, not for what comes after', async () => {
     const records = makeTestRecords(3 * BATCH);
     const intake = processAtStorePace<ExchangeRecord>({

@@ -4,8 +4,9 @@
 // the worker's heap (and the writer's queue, which then overflowed into its spool) while the proxy
 // kept handing more over. Here what waits stays raw and is not reported processed: the proxy's
 // count of unprocessed bytes grows, and past its high-water mark the capture journal keeps new
-// exchanges on disk (capture-journal.ts, "Behind"). Past `maxWaitingBytes` (no journal holding the
-// backlog) exchanges are processed regardless, and the writer's own bounds apply.
+// exchanges on disk (capture-journal.ts, "Behind"). Past `maxWaitingBytes`, or with it 0 (no
+// journal holding the backlog), exchanges are processed regardless, and the writer's own bounds
+// (its queue, then its spool) apply.
 
 export interface StorePace {
   /** Resolves once the writer has room for another batch (BatchWriter.roomForBatch). */
@@ -22,7 +23,7 @@ export interface ProcessAtStorePaceOptions<Item> {
   batchSize: number;
   /** Reports the bytes of the items just processed (the proxy's backlog shrinks by as much). */
   onProcessed(bytes: number): void;
-  /** Held raw beyond this many bytes, items are processed without waiting for the writer. */
+  /** Held raw beyond this many bytes, items are processed without waiting for the writer (0: never held). */
   maxWaitingBytes?: number;
 }
 
@@ -50,7 +51,7 @@ export function processAtStorePace<Item>(options: ProcessAtStorePaceOptions<Item
     pumping = true;
     try {
       while (queue.length > 0) {
-        if (queueBytes <= maxWaitingBytes) await options.writer.roomForBatch();
+        if (maxWaitingBytes > 0 && queueBytes <= maxWaitingBytes) await options.writer.roomForBatch();
         let bytes = 0;
         for (let count = 0; count < options.batchSize && queue.length > 0; count++) {
           const item = queue.shift()!;

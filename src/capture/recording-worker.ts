@@ -57,7 +57,8 @@ function send(message: FromWorker): void {
   port!.postMessage(message);
 }
 
-// Records are made as fast as the store takes them; what waits stays raw (process-at-store-pace.ts).
+// With the journal, records are made as fast as the store takes them; what waits stays raw
+// (process-at-store-pace.ts).
 const intake = processAtStorePace<TransferableExchange>({
   writer,
   batchSize: BATCH_SIZE,
@@ -72,6 +73,9 @@ const intake = processAtStorePace<TransferableExchange>({
     }
   },
   onProcessed: (bytes) => send({ type: 'processed', bytes }),
+  // Without a journal to keep the backlog on disk, nothing is held back (the writer's bounds and
+  // spool apply as before): holding raw exchanges in memory would only delay them reaching disk.
+  ...(options.journalHoldsBacklog === true ? {} : { maxWaitingBytes: 0 }),
 });
 
 port.on('message', (message: ToWorker) => {
