@@ -10,7 +10,7 @@
 // next start replays the journal (in the background, once listening). Exchanges that were waiting
 // in the journal because recording was behind stay there in any case. One log line says which way
 // it went: how many exchanges were drained, how many were left in the journal, and how long it took.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import type { Logger } from 'pino';
 import type { RecordingService } from '../main.js';
@@ -60,14 +60,23 @@ const DEFAULT_SHUTDOWN_MS = 5_000;
 /** After the drain timed out: how long the worker gets to finish its statement in progress and stop. */
 const ABORT_WAIT_MS = 15_000;
 
-// The worker's young generation. V8 grows it to 32 MB under a steady stream of exchanges (as it
-// does the proxy thread's), though what the worker keeps between two batches is a few megabytes:
-// 8 MB took 30 MB off the proxy's RSS under load (README, Performance). The bench may try others
-// with RECORDING_WORKER_YOUNG_MB.
+// The worker's heap. V8 grows the young generation to 32 MB under a steady stream of exchanges (as
+// it does the proxy thread's), though what the worker keeps between two batches is a few
+// megabytes: 8 MB took 30 MB off the proxy's RSS under load (README, Performance). The old
+// generation is left at V8's default: a ceiling (RECORDING_WORKER_OLD_MB) makes V8 grow the heap
+// less past what it keeps alive (about 1.6x at 1 GB instead of up to 4x), which took the worker's
+// heap from 30-50 MB to 15-20 MB under load, but its more frequent full collections ran on V8's
+// helper threads at normal priority and cost the proxy 5-25% of its req/s at 64 connections on 2
+// cores (README, "Proxy memory, found"). The bench may try other sizes with RECORDING_WORKER_YOUNG_MB /
+// RECORDING_WORKER_OLD_MB.
 const WORKER_YOUNG_GENERATION_MB = 8;
-function workerYoungGenerationMb(): number {
-  const fromEnv = Number(process.env['RECORDING_WORKER_YOUNG_MB']);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : WORKER_YOUNG_GENERATION_MB;
+function workerResourceLimits(): ResourceLimits {
+  const old = sizeFromEnv('RECORDING_WORKER_OLD_MB');
+  return { maxYoungGenerationSizeMb: sizeFromEnv('RECORDING_WORKER_YOUNG_MB') ?? WORKER_YOUNG_GENERATION_MB, ...(old !== undefined ? { maxOldGenerationSizeMb: old } : {}) };
+}
+function sizeFromEnv(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 const WORKER_URL = new URL('./recording-worker.js', import.meta.url);
@@ -75,7 +84,7 @@ const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 export async function openRecording(options: RecordingOptions): Promise<RecordingService> {
   const journalOptions = options.journal === false || options.dbPath === ':memory:' ? null : (options.journal ?? {});
-  const backend = await openRecordingBackend({ ...options, lowPriority: journalOptions !== null });
+  const backend = await openRecordingBackend({ ...options, lowPriority: journalOptions !== null, journalHoldsBacklog: journalOptions !== null });
   if (journalOptions === null) return recordingServiceOver(backend, options.dbPath, options.logger, options.maxResponseBytes);
   // Every ended exchange is logged durably before the recording side has it (see capture-journal.ts).
   const dir = journalOptions.dir ?? `${options.dbPath}.journal`;
@@ -233,7 +242,7 @@ async function openWorker(data: RecordingWorkerData, logger: Logger): Promise<Re
     const started = new Worker(WORKER_URL, {
       workerData: restarted ? { ...data, restarted } : data,
       name: 'recording',
-      resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb() },
+      resourceLimits: workerResourceLimits(),
     });
     await new Promise<void>((resolve, reject) => {
       started.once('error', reject);

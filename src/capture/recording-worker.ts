@@ -6,11 +6,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { monotonicFactory } from 'ulid';
 import { openStore } from '../store/open-store.js';
 import { storeOptionsOf } from './store-options.js';
-import { createBatchWriter } from '../store/writer/batch-writer.js';
+import { createBatchWriter, DEFAULT_BATCH_SIZE } from '../store/writer/batch-writer.js';
 import { createExchangeTracer } from '../telemetry/create-exchange-tracer.js';
 import { pooledRandom } from './pooled-random.js';
 import { processExchange } from './process-exchange.js';
-import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker } from './worker-messages.js';
+import { processAtStorePace } from './process-at-store-pace.js';
+import { fromTransferable, type RecordingWorkerData, type ToWorker, type FromWorker, type TransferableExchange } from './worker-messages.js';
 
 /** The lowest priority: recording uses only the CPU the proxy leaves. */
 const RECORDING_NICE = 19;
@@ -35,11 +36,13 @@ const nextId = monotonicFactory(pooledRandom());
 
 const store = await openStore(options.dbPath, storeOptionsOf(options));
 const tracer = options.telemetry ? await createExchangeTracer(options.telemetry) : null;
+/** Records made per turn: the writer's batch (one insert, one transaction). */
+const BATCH_SIZE = options.batchSize ?? DEFAULT_BATCH_SIZE;
 const writer = createBatchWriter({
   store,
   spoolPath: options.spoolPath,
   ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
-  ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+  batchSize: BATCH_SIZE,
   ...(options.flushIntervalMs !== undefined ? { flushIntervalMs: options.flushIntervalMs } : {}),
   ...(options.replayIntervalMs !== undefined ? { replayIntervalMs: options.replayIntervalMs } : {}),
   onError: (error, details) =>
@@ -54,35 +57,52 @@ function send(message: FromWorker): void {
   port!.postMessage(message);
 }
 
+// With the journal, records are made as fast as the store takes them; what waits stays raw
+// (process-at-store-pace.ts).
+const intake = processAtStorePace<TransferableExchange>({
+  writer,
+  batchSize: BATCH_SIZE,
+  bytesOf: (item) => item.bytes.byteLength,
+  process(item) {
+    try {
+      const record = processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt));
+      writer.enqueue(record);
+      tracer?.record(record);
+    } catch (error) {
+      send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
+    }
+  },
+  onProcessed: (bytes) => send({ type: 'processed', bytes }),
+  // Without a journal to keep the backlog on disk, nothing is held back (the writer's bounds and
+  // spool apply as before): holding raw exchanges in memory would only delay them reaching disk.
+  ...(options.journalHoldsBacklog === true ? {} : { maxWaitingBytes: 0 }),
+});
+
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'exchanges': {
-      let bytes = 0;
-      for (const item of message.items) {
-        bytes += item.bytes.byteLength;
-        try {
-          const record = processExchange(fromTransferable(item), item.id ?? nextId(item.startedAt));
-          writer.enqueue(record);
-          tracer?.record(record);
-        } catch (error) {
-          send({ type: 'log', level: 'error', message: 'recording failed', error: (error as Error).message });
-        }
-      }
-      send({ type: 'processed', bytes });
+      intake.accept(message.items);
       return;
     }
     case 'flush':
-      void writer.flush().then(() => send({ type: 'flushed', requestId: message.requestId }));
+      void intake
+        .processedSoFar()
+        .then(() => writer.flush())
+        .then(() => send({ type: 'flushed', requestId: message.requestId }));
       return;
     case 'health':
       void store
         .ping()
         .catch(() => false)
-        .then((reachable) => send({ type: 'health', requestId: message.requestId, reachable, stats: writer.stats() }));
+        .then((reachable) => {
+          const stats = writer.stats();
+          send({ type: 'health', requestId: message.requestId, reachable, stats: { ...stats, queueDepth: stats.queueDepth + intake.waiting() } });
+        });
       return;
     case 'close':
-      void writer
-        .close()
+      void intake
+        .processedSoFar()
+        .then(() => writer.close())
         .then(() => store.close())
         .then(() => tracer?.shutdown())
         .catch((error: unknown) => send({ type: 'log', level: 'error', message: 'closing the recording store failed', error: (error as Error).message }))

@@ -22,6 +22,12 @@ export interface RecordingWorkerData {
   replayIntervalMs?: number;
   /** Run the worker thread at the lowest CPU priority (set when the capture journal holds its backlog). */
   lowPriority?: boolean;
+  /**
+   * The capture journal holds the backlog on disk: the worker then makes records only as fast as
+   * the store takes them (process-at-store-pace.ts). Without one (cluster primary, no journal) it
+   * processes at once, as the writer's queue and spool bound what waits.
+   */
+  journalHoldsBacklog?: boolean;
   /** One OpenTelemetry span per record (config `telemetry`); absent: no tracing. */
   telemetry?: TelemetryOptions;
 }

@@ -162,6 +162,31 @@ describe('chains of bases', () => {
     cache.delete('01A');
     expect(cache.baseFor('key-a', '01Z')).toBeNull();
   });
+
+  it('keeps only the latest body per self key and none without one: what baseFor can find', () => {
+    const cache = new RequestCache(1_000_000);
+    for (let index = 0; index < 1_000; index++) {
+      cache.stored(`01A${String(index).padStart(4, '0')}`, 'same-ending', Buffer.alloc(200, index % 256), 0);
+      cache.stored(`01B${String(index).padStart(4, '0')}`, null, Buffer.alloc(200), 0);
+    }
+    expect(cache.size()).toBe(1);
+    expect(cache.baseFor('same-ending', '01Z')).toMatchObject({ id: '01A0999', request: Buffer.alloc(200, 999 % 256) });
+    expect(cache.get('01A0998')).toBeUndefined();
+    expect(cache.get('01B0999')).toBeUndefined();
+  });
+
+  it("gives an entry's whole cost back to the budget when it goes, so the budget does not drift", () => {
+    const cache = new RequestCache(1_000_000);
+    cache.stored('01A', 'key-a', Buffer.alloc(500), 0);
+    cache.set('01R', Buffer.alloc(300));
+    const held = cache.bytes();
+    expect(held).toBeGreaterThan(800);
+    cache.stored('01B', 'key-a', Buffer.alloc(500), 1); // replaces 01A
+    expect(cache.bytes()).toBe(held);
+    cache.delete('01B');
+    cache.delete('01R');
+    expect(cache.bytes()).toBe(0);
+  });
 });
 
 describe('ShareGPT rows stored against their own bodies', () => {

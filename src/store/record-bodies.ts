@@ -257,10 +257,18 @@ export class RequestCache {
     }
   }
 
-  /** Remembers a stored record as the latest with its selfKey (a child's base candidate). */
+  /**
+   * Remembers a stored record as the latest with its selfKey (a child's base candidate). Only
+   * such a body can be a base found here (baseFor looks a parentKey up to the latest id with that
+   * selfKey), so a record without a selfKey is not kept, and the body of the record that held the
+   * key before is let go: a stream of calls that all end the same way (retries, a bench, the same
+   * probe) kept thousands of copies of one body that nothing would ever be stored against.
+   */
   stored(id: string, selfKey: string | null, body: Buffer, depth: number): void {
-    this.set(id, body, depth);
     if (selfKey === null) return;
+    const previous = this.#bySelfKey.get(selfKey);
+    if (previous !== undefined && previous !== id) this.delete(previous);
+    this.set(id, body, depth);
     this.#bySelfKey.delete(selfKey);
     this.#bySelfKey.set(selfKey, id);
     // Bounded like the bodies: a key whose body was evicted is useless anyway.
@@ -286,7 +294,17 @@ export class RequestCache {
     if (body === undefined) return;
     this.#entries.delete(id);
     this.#depths.delete(id);
-    this.#bytes -= body.length;
+    this.#bytes -= costOf(body);
+  }
+
+  /** Bytes the entries count against the budget (their lengths and per-entry cost). */
+  bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Bodies held. */
+  size(): number {
+    return this.#entries.size;
   }
 }
 

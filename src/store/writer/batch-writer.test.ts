@@ -93,6 +93,38 @@ describe('createBatchWriter', () => {
     expect(await store.count()).toBe(7);
   });
 
+  it('roomForBatch waits while a whole batch is queued behind the one being written, and not otherwise', async () => {
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    writer = createBatchWriter({
+      store: {
+        insertBatch: async (records) => {
+          await gate;
+          await store.insertBatch(records);
+        },
+      },
+      spoolPath,
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+    });
+    const records = makeTestRecords(25);
+    for (const record of records.slice(0, 5)) writer.enqueue(record);
+    let roomAt: number | null = null;
+    await writer.roomForBatch(); // less than a batch queued: at once
+    for (const record of records.slice(5)) writer.enqueue(record);
+    void writer.roomForBatch().then(() => (roomAt = writer!.stats().queueDepth));
+    // The first batch is at the gate; 10 records wait behind it: no room.
+    await sleep(100);
+    expect(roomAt).toBeNull();
+    openGate();
+    await waitFor(() => roomAt !== null);
+    expect(roomAt).toBeLessThan(10);
+    await writer.flush();
+    expect(await store.count()).toBe(25);
+    await writer.close();
+    await writer.roomForBatch(); // closed: never waits
+  });
+
   it('sends records beyond maxQueue to the spool, and loses none of them', async () => {
     const batchWriter = startWriter({ maxQueue: 10, batchSize: 500, flushIntervalMs: 20 });
     const records = makeTestRecords(25);

@@ -24,6 +24,9 @@ import type { Store } from '../store.js';
 
 export type WriterOperation = 'insert' | 'spool-write' | 'replay' | 'spool-line' | 'lost';
 
+/** Records per insertBatch unless told otherwise. */
+export const DEFAULT_BATCH_SIZE = 500;
+
 export interface BatchWriterOptions {
   store: Pick<Store, 'insertBatch'>;
   spoolPath: string;
@@ -63,6 +66,13 @@ export interface BatchWriter {
   enqueue(record: ExchangeRecord): void;
   /** Resolves once every record enqueued before the call is in the store or on disk in the spool. */
   flush(): Promise<void>;
+  /**
+   * Resolves once less than one batch waits in the memory queue (at once when that is so already,
+   * or once the writer is closed): a producer that can hold its input in a smaller form (the
+   * recording worker: raw bytes, a few times smaller than a record) asks before making more
+   * records than the store takes, instead of filling the queue and spilling into the spool.
+   */
+  roomForBatch(): Promise<void>;
   /** Stops the timers, flushes, tries a last replay and waits for spool writes. Later enqueues go to the spool. */
   close(): Promise<void>;
   stats(): BatchWriterStats;
@@ -72,7 +82,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   const { store, spoolPath } = options;
   const maxQueue = options.maxQueue ?? 10_000;
   const maxQueueBytes = options.maxQueueBytes ?? 64 * 1024 * 1024;
-  const batchSize = Math.max(1, options.batchSize ?? 500);
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const flushIntervalMs = options.flushIntervalMs ?? 50;
   const replayIntervalMs = options.replayIntervalMs ?? 5_000;
   const replayingPath = `${spoolPath}.replaying`;
@@ -83,6 +93,14 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   let closed = false;
   const counters = { written: 0, spooled: 0, failedBatches: 0, lost: 0, lastError: null as string | null };
   const queueFull = (): boolean => queue.length >= maxQueue || queueBytes >= maxQueueBytes;
+  const hasRoom = (): boolean => closed || queue.length < batchSize;
+  let roomWaiters: Array<() => void> = [];
+  const notifyRoom = (): void => {
+    if (roomWaiters.length === 0 || !hasRoom()) return;
+    const waiting = roomWaiters;
+    roomWaiters = [];
+    for (const resolve of waiting) resolve();
+  };
   const writeLatency = { buckets: new Array<number>(WRITE_LATENCY_BUCKETS_S.length + 1).fill(0), sumSeconds: 0, count: 0 };
   const observeWrite = (seconds: number): void => {
     let index = WRITE_LATENCY_BUCKETS_S.findIndex((bound) => seconds <= bound);
@@ -169,6 +187,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     const lost = queue.length - keep;
     queue = queue.slice(0, keep);
     queueBytes = bytes;
+    notifyRoom();
     counters.lost += lost;
     report(new Error(`${lost} records lost: the store and the spool both refuse writes (disk full?) and the in-memory queue is at its bound`), 'lost', lost);
   }
@@ -207,6 +226,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     const batch = queue.slice(0, batchSize);
     queue = queue.slice(batch.length);
     queueBytes = Math.max(0, queueBytes - bytesOfAll(batch));
+    notifyRoom();
     if (batch.length > 0) {
       if (spoolHasData() && !spoolWriteFailing) {
         spill(batch);
@@ -371,8 +391,14 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
 
     flush: settle,
 
+    roomForBatch() {
+      if (hasRoom()) return Promise.resolve();
+      return new Promise<void>((resolve) => roomWaiters.push(resolve));
+    },
+
     async close() {
       closed = true;
+      notifyRoom();
       clearInterval(replayTimer);
       if (flushTimer !== null) clearTimeout(flushTimer);
       flushTimer = null;
