@@ -638,6 +638,22 @@ export function runStoreContract(
         expect(await search('typescr')).toEqual(idsOf([3]));
       });
 
+      it('matches a prefix through every word it starts, however many words that is', async () => {
+        // Seventy words with one prefix: more than the store expands into a list of words
+        // (to-fts5-query.ts MAX_PREFIX_TERMS), and a narrower prefix of them that it does expand.
+        const many = makeTestRecord({ seq: 900, userText: Array.from({ length: 70 }, (_, index) => `zqword${index}`).join(' ') });
+        const one = makeTestRecord({ seq: 901, userText: 'Only zqword5x here' });
+        await store.insertBatch([many, one]);
+        const ids = async (query: string) => (await search(query)).filter((id) => id === many.id || id === one.id).sort();
+        expect(await ids('zqword')).toEqual([many.id, one.id].sort());
+        expect(await ids('zqword5')).toEqual([many.id, one.id].sort());
+        expect(await ids('ZQWORD5X')).toEqual([one.id]);
+        expect(await ids('zqword69 zqword5x')).toEqual([]);
+        expect(await ids('zqword69 zqword6')).toEqual([many.id]);
+        expect(await search('zqwordq')).toEqual([]);
+        expect(await store.countUpTo({ search: 'zqword5' }, 10)).toEqual({ count: 2, capped: false });
+      });
+
       it('splits words at punctuation the way the index does, and folds combining marks', async () => {
         expect(await search('foo.bar')).toEqual(idsOf([5]));
         expect(await search('bar_baz()')).toEqual(idsOf([5]));

@@ -1,6 +1,5 @@
 // ListFilter -> an SQLite WHERE clause with positional parameters.
 import type { ListFilter } from '../store.js';
-import { toFts5Query } from './to-fts5-query.js';
 
 export interface SqlCondition {
   /** `1 = 1` when the filter is empty, so callers can always append `AND ...`. */
@@ -11,13 +10,16 @@ export interface SqlCondition {
 /** Splits text into index terms exactly as the FTS5 tokenizer does. */
 export type Tokenize = (text: string) => string[];
 
+/** A search input as an FTS5 MATCH expression (to-fts5-query.ts); null when nothing can match. */
+export type SearchQuery = (text: string) => string | null;
+
 /**
  * `table`: the name or alias the columns are qualified with (default: unqualified, `exchanges`).
  * bestOfThread compares each record with the others of its thread (alias `better`) under the same
  * filter; the expressions match the index exchanges_thread_best (migration 4) so each comparison
  * reads that index, not the rows.
  */
-export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: string): SqlCondition {
+export function filterToSql(filter: ListFilter, searchQuery: SearchQuery, table?: string): SqlCondition {
   const clauses: string[] = [];
   const params: Array<string | number> = [];
   const prefix = table === undefined ? '' : `${table}.`;
@@ -67,7 +69,7 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     params.push(filter.throughId);
   }
   if (filter.search !== undefined && filter.search.trim() !== '') {
-    const query = toFts5Query(tokenize(filter.search));
+    const query = searchQuery(filter.search);
     if (query === null) clauses.push('0 = 1');
     else {
       clauses.push(`${prefix}search_rowid IN (SELECT rowid FROM exchanges_fts WHERE exchanges_fts MATCH ?)`);
@@ -77,7 +79,7 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
   if (filter.bestOfThread === true) {
     const self = table ?? 'exchanges';
     const { bestOfThread: _self, ...rest } = filter;
-    const others = filterToSql(rest, tokenize, 'better');
+    const others = filterToSql(rest, searchQuery, 'better');
     const rank = (alias: string) => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete), ${alias}.turn_count, ${alias}.id`;
     clauses.push(
       `NOT EXISTS (SELECT 1 FROM exchanges AS better WHERE better.thread_id = ${self}.thread_id AND (${rank('better')}) > (${rank(self)}) AND ${others.where})`,
@@ -92,9 +94,9 @@ export function filterToSql(filter: ListFilter, tokenize: Tokenize, table?: stri
     const { threadLeaves: _leaves, ...rest } = filter;
     const complete = (alias: string) => `(${alias}.error_class IS NULL AND NOT ${alias}.incomplete)`;
     const rank = (alias: string) => `${complete(alias)}, ${alias}.turn_count, ${alias}.id`;
-    const child = filterToSql(rest, tokenize, 'child');
-    const grandchild = filterToSql(rest, tokenize, 'grandchild');
-    const better = filterToSql(rest, tokenize, 'better');
+    const child = filterToSql(rest, searchQuery, 'child');
+    const grandchild = filterToSql(rest, searchQuery, 'grandchild');
+    const better = filterToSql(rest, searchQuery, 'better');
     clauses.push(
       `((${complete(self)} AND NOT EXISTS (SELECT 1 FROM exchanges AS child WHERE child.parent_id = ${self}.id AND ${child.where} AND (${complete('child')} OR ` +
         `EXISTS (SELECT 1 FROM exchanges AS grandchild WHERE grandchild.parent_id = child.id AND ${complete('grandchild')} AND ${grandchild.where})))) ` +

@@ -63,11 +63,11 @@ import {
   summaryFromRow,
   summarySelectList,
 } from './exchange-row.js';
-import { type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
+import { type SearchQuery, type SqlCondition, type Tokenize, filterToSql } from './filter-to-sql.js';
 import { type RollupCondition, rollupFilter } from './rollup-filter.js';
 import { type AggregateTotals, aggregateFromTotals } from '../aggregate-totals.js';
 import { BAND, FIRST_BANDED_ROWID, bandStart } from './search-rowid.js';
-import { toFts5Query } from './to-fts5-query.js';
+import { MAX_PREFIX_TERMS, toFts5Query, type ExpandPrefix } from './to-fts5-query.js';
 import { createSqliteScanTables } from './scan-tables.js';
 
 export interface SqliteStoreOptions {
@@ -139,6 +139,24 @@ function createTokenizer(db: Database.Database): Tokenize {
     } finally {
       clear.run();
     }
+  };
+}
+
+/**
+ * The indexed terms a search prefix stands for (to-fts5-query.ts says why), read from the index's
+ * vocabulary (an fts5vocab table in this connection's temp schema, made on first use: the index
+ * exists only once migrated). UTF-8 sorts bytewise, so the terms starting with a prefix are those
+ * from it up to it followed by the highest code point.
+ */
+function createPrefixExpander(db: Database.Database): ExpandPrefix {
+  let read: Database.Statement<[string, string, number], string> | null = null;
+  return (prefix) => {
+    if (read === null) {
+      db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.exchanges_fts_terms USING fts5vocab(main, exchanges_fts, 'row')");
+      read = db.prepare<[string, string, number], string>('SELECT term FROM temp.exchanges_fts_terms WHERE term >= ? AND term < ? LIMIT ?').pluck();
+    }
+    const terms = read.all(prefix, `${prefix}\u{10FFFF}`, MAX_PREFIX_TERMS + 1);
+    return terms.length > MAX_PREFIX_TERMS ? null : terms;
   };
 }
 
@@ -226,6 +244,7 @@ class SqliteStore implements Store {
   readonly #setEdited: (id: string, row: ShareGptRow | null, functionCallOnly: boolean) => boolean;
   readonly #updateDerived: (id: string, derived: DerivedFields) => boolean;
   readonly #tokenize: Tokenize;
+  readonly #searchQuery: SearchQuery;
   readonly #scans: ReturnType<typeof createSqliteScanTables>;
   readonly #findParent: Database.Statement<[string, string], { id: string; thread_id: string }>;
   readonly #readBodyRows: Database.Statement<[string], StoredBodyRow>;
@@ -462,6 +481,8 @@ class SqliteStore implements Store {
       return true;
     });
     this.#tokenize = createTokenizer(db);
+    const expand = createPrefixExpander(db);
+    this.#searchQuery = (text) => toFts5Query(this.#tokenize(text), expand);
   }
 
   async migrate(): Promise<void> {
@@ -511,7 +532,7 @@ class SqliteStore implements Store {
 
   async *iterate(filter: ListFilter, batchSize: number): AsyncIterable<StoredExchange> {
     const size = Math.max(1, Math.floor(batchSize));
-    const condition = filterToSql(filter, this.#tokenize);
+    const condition = filterToSql(filter, this.#searchQuery);
     const statement = this.#statement(
       `SELECT ${fullSelectList} FROM exchanges WHERE ${condition.where} AND id > ? ORDER BY id ASC LIMIT ?`,
     );
@@ -534,7 +555,7 @@ class SqliteStore implements Store {
   }
 
   async setReviewStateWhere(filter: ListFilter, state: ReviewState, now: number): Promise<number> {
-    const condition = filterToSql(filter, this.#tokenize);
+    const condition = filterToSql(filter, this.#searchQuery);
     return this.#statement(`UPDATE exchanges SET review_state = ?, reviewed_at = ? WHERE ${condition.where}`).run(
       state,
       state === 'pending' ? null : now,
@@ -571,7 +592,7 @@ class SqliteStore implements Store {
   }
 
   async deleteWhere(filter: ListFilter): Promise<number> {
-    return this.#deleteWhere.immediate(filterToSql(filter, this.#tokenize));
+    return this.#deleteWhere.immediate(filterToSql(filter, this.#searchQuery));
   }
 
   async count(filter: ListFilter = {}): Promise<number> {
@@ -586,7 +607,7 @@ class SqliteStore implements Store {
       // The rollups count every id; take off the few matching records newer than throughId (it is
       // normally the newest id the user saw: a short range scan of the primary key).
       const { throughId, ...rest } = filter;
-      const condition = filterToSql(rest, this.#tokenize);
+      const condition = filterToSql(rest, this.#searchQuery);
       const newer = this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${condition.where} AND id > ?`)
         .pluck()
         .get(...condition.params, throughId) as number;
@@ -603,7 +624,7 @@ class SqliteStore implements Store {
     let counted: number;
     if (hasSearch(filter)) {
       const { search, ...rest } = filter;
-      const query = toFts5Query(this.#tokenize(search ?? ''));
+      const query = this.#searchQuery(search ?? '');
       if (query === null) return { count: 0, capped: false };
       const { throughId, ...others } = rest;
       if (Object.values(others).every((value) => value === undefined) && this.#searchRowidsBanded()) {
@@ -611,7 +632,7 @@ class SqliteStore implements Store {
       } else {
         // Joined from the index (as #searchPage), so counting stops at the cap instead of first
         // collecting every match.
-        const condition = filterToSql(rest, this.#tokenize);
+        const condition = filterToSql(rest, this.#searchQuery);
         counted = this.#statement(
           `SELECT COUNT(*) FROM (SELECT 1 FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
           WHERE exchanges_fts MATCH ? AND ${condition.where} LIMIT ?)`,
@@ -620,7 +641,7 @@ class SqliteStore implements Store {
           .get(query, ...condition.params, limit + 1) as number;
       }
     } else {
-      const condition = filterToSql(filter, this.#tokenize);
+      const condition = filterToSql(filter, this.#searchQuery);
       counted = this.#statement(`SELECT COUNT(*) FROM (SELECT 1 FROM exchanges WHERE ${condition.where} LIMIT ?)`)
         .pluck()
         .get(...condition.params, limit + 1) as number;
@@ -629,7 +650,7 @@ class SqliteStore implements Store {
   }
 
   async countThreads(filter: ListFilter = {}): Promise<number> {
-    const condition = filterToSql(filter, this.#tokenize);
+    const condition = filterToSql(filter, this.#searchQuery);
     const row = this.#statement(`SELECT COUNT(DISTINCT thread_id) AS n FROM exchanges WHERE ${condition.where}`).get(
       ...condition.params,
     ) as { n: number };
@@ -678,7 +699,7 @@ class SqliteStore implements Store {
             `SELECT CAST((bucket_start + ?) / ? AS INTEGER) * ? - ? AS start, ${groupColumns}
             FROM exchange_rollups ${where} GROUP BY 1 ORDER BY 1`,
           ).all(offsetMs, bucketMs, bucketMs, offsetMs, ...rollup.params) as TimeBucket[])
-        : this.#overTimeRows(filterToSql(filter, this.#tokenize), bucketMs, offsetMs);
+        : this.#overTimeRows(filterToSql(filter, this.#searchQuery), bucketMs, offsetMs);
     const topN = Math.max(1, Math.floor(options.topN ?? 20));
     const groupBy = (column: 'model' | 'domain'): KeyedGroup[] =>
       this.#statement(
@@ -687,7 +708,7 @@ class SqliteStore implements Store {
         GROUP BY ${column} ORDER BY requests DESC, ${column} LIMIT ?`,
       ).all(...rollup.params, topN) as KeyedGroup[];
     const everything = rollup.params.length === 0;
-    const condition = everything ? null : filterToSql(filter, this.#tokenize);
+    const condition = everything ? null : filterToSql(filter, this.#searchQuery);
     return {
       ...aggregateFromTotals(totals),
       overTime,
@@ -719,7 +740,7 @@ class SqliteStore implements Store {
 
   /** As aggregate, counted from the records themselves (filters the rollups cannot answer). */
   #aggregateRows(filter: ListFilter, options: AggregateOptions): StoreAggregates {
-    const condition = filterToSql(filter, this.#tokenize);
+    const condition = filterToSql(filter, this.#searchQuery);
     const where = `WHERE ${condition.where}`;
     const groupColumns = ROW_GROUP_COLUMNS;
     const totals = this.#statement(
@@ -811,7 +832,7 @@ class SqliteStore implements Store {
       return this.#searchPage(filter, options, selectList, fromRow);
     }
     const limit = Math.max(1, Math.floor(options.limit));
-    const condition = filterToSql(filter, this.#tokenize);
+    const condition = filterToSql(filter, this.#searchQuery);
     const ascending = options.order === 'asc';
     const cursorValue = ascending ? options.after : options.before;
     const cursor = cursorValue === undefined ? '' : ascending ? 'AND id > ?' : 'AND id < ?';
@@ -833,9 +854,9 @@ class SqliteStore implements Store {
   #searchPage<T>(filter: ListFilter, options: ListOptions, selectList: string, fromRow: (row: unknown) => T): ListPage<T> {
     const limit = Math.max(1, Math.floor(options.limit));
     const { search, ...rest } = filter;
-    const query = toFts5Query(this.#tokenize(search ?? ''));
+    const query = this.#searchQuery(search ?? '');
     if (query === null) return { items: [], nextCursor: null };
-    const condition = filterToSql(rest, this.#tokenize);
+    const condition = filterToSql(rest, this.#searchQuery);
     const before = options.before;
     const cursor = before === undefined ? '' : 'AND exchanges.id < ?';
     const cursorParams = before === undefined ? [] : [before];
@@ -844,21 +865,21 @@ class SqliteStore implements Store {
     const chunkStatement = this.#statement(
       `SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} ORDER BY exchanges_fts.rowid DESC LIMIT ?`,
     );
-    const bandStatement = this.#statement(`SELECT exchanges_fts.rowid AS search_position, ${selectList} ${from} AND exchanges_fts.rowid >= ?`);
     const want = limit + 1;
-    // A page's worth first; more (doubling) only when the band or the rest of the filter needs it.
-    let chunk = want;
     const rows: Array<{ id: string; search_position: number }> = [];
-    let below = before === undefined ? Number.MAX_SAFE_INTEGER : bandStart(before) + BAND;
-    for (;; chunk = Math.min(chunk * 2, 4_096)) {
-      const got = chunkStatement.all(query, below, ...condition.params, ...cursorParams, chunk) as typeof rows;
-      rows.push(...got);
-      if (got.length < chunk) break;
-      below = got[got.length - 1]!.search_position;
-      if (rows.length >= want) {
-        rows.push(...(bandStatement.all(query, below, ...condition.params, ...cursorParams, Math.floor(below / BAND) * BAND) as typeof rows));
-        break;
-      }
+    const below = before === undefined ? Number.MAX_SAFE_INTEGER : bandStart(before) + BAND;
+    // A page's worth first (more, doubling, when the rest of the filter rejects matches), then the
+    // rest of the millisecond band the page ended in.
+    const page = walkNewestFirst(
+      (upper, count) => chunkStatement.all(query, upper, ...condition.params, ...cursorParams, count) as typeof rows,
+      below,
+      want,
+      want,
+    );
+    rows.push(...page.rows);
+    if (page.rows.length >= want && page.more) {
+      const last = page.rows[page.rows.length - 1]!.search_position;
+      rows.push(...walkBand((upper, count) => chunkStatement.all(query, upper, ...condition.params, ...cursorParams, count) as typeof rows, last));
     }
     rows.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const items = rows.slice(0, limit);
@@ -876,12 +897,15 @@ class SqliteStore implements Store {
       .pluck()
       .get(query, below, limit) as number;
     if (throughId === undefined || earlier >= limit) return earlier;
-    const inBand = this.#statement(
-      `SELECT COUNT(*) FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
-      WHERE exchanges_fts MATCH ? AND exchanges_fts.rowid >= ? AND exchanges_fts.rowid < ? AND exchanges.id <= ?`,
-    )
-      .pluck()
-      .get(query, below, below + BAND, throughId) as number;
+    const inBandStatement = this.#statement(
+      `SELECT exchanges_fts.rowid AS search_position, exchanges.id AS id FROM exchanges_fts JOIN exchanges ON exchanges.search_rowid = exchanges_fts.rowid
+      WHERE exchanges_fts MATCH ? AND exchanges_fts.rowid < ? ORDER BY exchanges_fts.rowid DESC LIMIT ?`,
+    );
+    const inBand = walkBand(
+      (upper, count) => inBandStatement.all(query, upper, count) as Array<{ id: string; search_position: number }>,
+      below,
+      below + BAND,
+    ).filter((row) => row.id <= throughId).length;
     return Math.min(limit, earlier + inBand);
   }
 
@@ -892,7 +916,7 @@ class SqliteStore implements Store {
   }
 
   #countRows(filter: ListFilter): number {
-    const condition = filterToSql(filter, this.#tokenize);
+    const condition = filterToSql(filter, this.#searchQuery);
     return this.#statement(`SELECT COUNT(*) FROM exchanges WHERE ${condition.where}`).pluck().get(...condition.params) as number;
   }
 
@@ -954,5 +978,44 @@ class SqliteStore implements Store {
       this.#statements.set(sql, statement);
     }
     return statement;
+  }
+}
+
+type SearchRow = { id: string; search_position: number };
+type NewestFirst<T extends SearchRow> = (upper: number, count: number) => T[];
+
+/**
+ * Index entries below `upper`, newest first, until `want` of them passed the query's filter,
+ * reading chunks that double from `first`. FTS5 walks a term's entries from the newest cheaply
+ * with an upper bound and a LIMIT; a range with a lower bound too (`rowid >= ? AND rowid < ?`)
+ * made it seek through every segment's entries for the term, which grew with the index (14-35 ms
+ * at 300,000 records for a common word, three times per list request).
+ */
+function walkNewestFirst<T extends SearchRow>(read: NewestFirst<T>, upper: number, want: number, first: number): { rows: T[]; more: boolean } {
+  const rows: T[] = [];
+  for (let chunk = first, below = upper; ; chunk = Math.min(chunk * 2, 4_096)) {
+    const got = read(below, chunk);
+    rows.push(...got);
+    if (got.length < chunk) return { rows, more: false };
+    below = got[got.length - 1]!.search_position;
+    if (rows.length >= want) return { rows, more: true };
+  }
+}
+
+/**
+ * The entries of `position`'s millisecond band below `upper` (default: below `position` itself),
+ * newest first: read in small chunks downwards until one reaches below the band's start.
+ */
+function walkBand<T extends SearchRow>(read: NewestFirst<T>, position: number, upper = position): T[] {
+  const floor = Math.floor(position / BAND) * BAND;
+  const rows: T[] = [];
+  for (let chunk = 16, below = upper; ; chunk = Math.min(chunk * 2, 4_096)) {
+    const got = read(below, chunk);
+    for (const row of got) {
+      if (row.search_position < floor) return rows;
+      rows.push(row);
+    }
+    if (got.length < chunk) return rows;
+    below = got[got.length - 1]!.search_position;
   }
 }
