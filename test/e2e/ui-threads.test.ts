@@ -160,6 +160,8 @@ describe.skipIf(!runBrowserTests)('review UI: threads, export verdicts, fast han
     await expect.poll(() => page.locator('tr.row.focused').getAttribute('data-id')).toBe(ids[2]);
     await page.keyboard.press('z');
     await expect.poll(async () => (await admin.store.get(ids[1]!))?.reviewState).toBe('pending');
+    // The store changes before the browser has the answer and moves the cursor: wait for the cursor.
+    await expect.poll(() => page.locator('tr.row.focused').getAttribute('data-id')).toBe(ids[1]);
     expect((await admin.store.get(ids[0]!))?.reviewState).toBe('confirmed');
     // The list was not reloaded: same rows, same order.
     expect(await rowIds()).toEqual(ids);

@@ -28,6 +28,15 @@ function parseRoute(hash: string): Route {
 export const route = observable<Route>(parseRoute(location.hash));
 window.addEventListener('hashchange', () => route.set(parseRoute(location.hash)));
 
+/**
+ * The route in the address bar now. `route` follows it on `hashchange`, which the browser fires
+ * after the navigation: a key pressed in between (j then k, quickly) must act on where the user
+ * already is, not on the view being left.
+ */
+export function currentRoute(): Route {
+  return parseRoute(location.hash);
+}
+
 export function navigate(hash: string): void {
   if (location.hash !== hash) location.hash = hash;
 }

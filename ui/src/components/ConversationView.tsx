@@ -7,7 +7,7 @@ import { formatCompact, formatDuration, formatFullTime, formatNumber, formatTime
 import { registerKeys } from '../keyboard.js';
 import { useObservable } from '../observable.js';
 import { details, list, loadDetail, loadMore, loadThread, reviewItem, saveAnnotation, saveEdit, setFocus, threadDetails, undoLastReview } from '../review-store.js';
-import { listHash, navigate, route } from '../route.js';
+import { currentRoute, listHash, navigate, route } from '../route.js';
 import { CodeBlock, JsonBlock, prettyText } from './JsonBlock.js';
 import { FindingsContext, NearDuplicates, PrivacySummary } from './Findings.js';
 import { confirmDelete, ExportBadge } from './ListView.js';
@@ -382,7 +382,7 @@ export function ConversationView({ id }: { id: string }) {
   // Key handlers read the conversation on screen and the list at the moment of the key press: a
   // handler registered by an earlier render must never act on the previous conversation.
   const shownId = (): string => {
-    const current = route.get();
+    const current = currentRoute();
     return current.name === 'conversation' ? current.id : id;
   };
   const positionNow = (): number => list.get().items.findIndex((item) => item.id === shownId());
