@@ -654,6 +654,19 @@ export function runStoreContract(
         expect(await store.countUpTo({ search: 'zqword5' }, 10)).toEqual({ count: 2, capped: false });
       });
 
+      it('finds a word indexed after the same prefix was searched', async () => {
+        // The SQLite store remembers a prefix's words while the database is unchanged: a write
+        // must make the next search read them again.
+        const first = makeTestRecord({ seq: 910, userText: 'a zxmemoalpha here' });
+        await store.insertBatch([first]);
+        expect(await search('zxmemo')).toEqual([first.id]);
+        const second = makeTestRecord({ seq: 911, userText: 'a zxmemobeta here' });
+        await store.insertBatch([second]);
+        expect((await search('zxmemo')).sort()).toEqual([first.id, second.id].sort());
+        await store.delete([first.id]);
+        expect(await search('zxmemo')).toEqual([second.id]);
+      });
+
       it('splits words at punctuation the way the index does, and folds combining marks', async () => {
         expect(await search('foo.bar')).toEqual(idsOf([5]));
         expect(await search('bar_baz()')).toEqual(idsOf([5]));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrations } from '../schema/migrations.js';
-import { makeTestRecords } from '../test-records.js';
+import { makeTestRecord, makeTestRecords } from '../test-records.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'sqlite-store-'));
@@ -74,6 +74,23 @@ describe('openSqliteStore', () => {
     expect(found.items.map((item) => item.id)).toContain(records[15]!.id);
     expect(found.items.every((item) => records.slice(10).some((record) => record.id === item.id))).toBe(true);
     await store.close();
+  });
+
+  it('finds words another connection indexed after the same prefix was searched here', async () => {
+    // A review UI reads the file a recording proxy writes: the remembered expansion of a search
+    // prefix must not outlive the other connection's commit.
+    const path = nextPath();
+    const reader = openSqliteStore(path);
+    const writer = openSqliteStore(path);
+    const first = makeTestRecord({ seq: 1, userText: 'a zxotheralpha here' });
+    await writer.insertBatch([first]);
+    const search = async (): Promise<string[]> => (await reader.list({ search: 'zxother' }, { limit: 10 })).items.map((item) => item.id).sort();
+    expect(await search()).toEqual([first.id]);
+    const second = makeTestRecord({ seq: 2, userText: 'a zxotherbeta here' });
+    await writer.insertBatch([second]);
+    expect(await search()).toEqual([first.id, second.id].sort());
+    await writer.close();
+    await reader.close();
   });
 });
 

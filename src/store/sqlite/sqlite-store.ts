@@ -147,16 +147,36 @@ function createTokenizer(db: Database.Database): Tokenize {
  * vocabulary (an fts5vocab table in this connection's temp schema, made on first use: the index
  * exists only once migrated). UTF-8 sorts bytewise, so the terms starting with a prefix are those
  * from it up to it followed by the highest code point.
+ *
+ * Reading the vocabulary costs a few milliseconds per word on a large index, and one list request
+ * asks for the same words three times (newest id, page, count), so the answers are kept while the
+ * database is unchanged: `PRAGMA data_version` moves when another connection commits, and
+ * `total_changes()` when this one writes.
  */
 function createPrefixExpander(db: Database.Database): ExpandPrefix {
   let read: Database.Statement<[string, string, number], string> | null = null;
+  const readVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const readChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
+  const memo = new Map<string, string[] | null>();
+  let memoVersion = '';
   return (prefix) => {
+    const version = `${readVersion.get()}:${readChanges.get()}`;
+    if (version !== memoVersion) {
+      memo.clear();
+      memoVersion = version;
+    }
+    const known = memo.get(prefix);
+    if (known !== undefined) return known;
     if (read === null) {
       db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.exchanges_fts_terms USING fts5vocab(main, exchanges_fts, 'row')");
       read = db.prepare<[string, string, number], string>('SELECT term FROM temp.exchanges_fts_terms WHERE term >= ? AND term < ? LIMIT ?').pluck();
     }
     const terms = read.all(prefix, `${prefix}\u{10FFFF}`, MAX_PREFIX_TERMS + 1);
-    return terms.length > MAX_PREFIX_TERMS ? null : terms;
+    const expanded = terms.length > MAX_PREFIX_TERMS ? null : terms;
+    // A bounded memo: distinct prefixes between two writes are few, but a client could send many.
+    if (memo.size >= 256) memo.clear();
+    memo.set(prefix, expanded);
+    return expanded;
   };
 }
 
