@@ -57,13 +57,19 @@ export interface TrainingFields {
   selfKey: string | null;
 }
 
+/** The derived ShareGPT row: none when the model gave no answer to train on (an error). */
+export function shareGptOfDerivation(derivation: ExchangeDerivation): ShareGptRow | null {
+  const { response, conversation } = derivation;
+  return response !== null && response.error === undefined ? conversationToShareGpt(conversation).row : null;
+}
+
 export function trainingFieldsOf(derivation: ExchangeDerivation): TrainingFields {
   const { request, response, conversation } = derivation;
   const keys = threadKeysOf(request, response);
   const hasTools =
     request.tools.length > 0 ||
     conversation.messages.some((message) => message.role === 'tool' || (message.role === 'assistant' && message.toolCalls.length > 0));
-  const sharegpt = response !== null && response.error === undefined ? conversationToShareGpt(conversation).row : null;
+  const sharegpt = shareGptOfDerivation(derivation);
   return {
     sharegpt,
     turnCount: sharegpt !== null ? sharegpt.conversations.length : conversation.messages.length,

@@ -1,3 +1,4 @@
+import { derivedShareGptOf } from './derive-stored.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ describe('rebuildDerived', () => {
     const rebuilt = await store.get(old.id);
     // Its reasoning flag, unknown before, is set (the answer has none).
     expect(rebuilt).toMatchObject({ converterVersion: CONVERTER_VERSION, turnCount: 2, responseReasoning: false });
-    expect(rebuilt?.sharegpt?.conversations).toEqual([
+    expect(derivedShareGptOf(rebuilt!)?.conversations).toEqual([
       { from: 'human', value: 'How are you?' },
       { from: 'gpt', value: 'Fine.' },
     ]);

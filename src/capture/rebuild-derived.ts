@@ -6,9 +6,8 @@
 import type { StoredExchange } from './exchange.js';
 import type { DerivedFields, Store } from '../store/store.js';
 import { CONVERTER_VERSION } from '../training/converter-version.js';
-import { parseJsonLoosely } from '../wire/shared/read-json.js';
-import { wireFormatById } from '../wire/registry.js';
-import { deriveConversation, trainingFieldsOf } from './derive-conversation.js';
+import { trainingFieldsOf } from './derive-conversation.js';
+import { derivationOf } from './derive-stored.js';
 import { withListFields } from './process-exchange.js';
 
 export function deriveAgain(record: StoredExchange): DerivedFields {
@@ -22,22 +21,10 @@ export function deriveAgain(record: StoredExchange): DerivedFields {
     functionCallOnly: false,
     responseReasoning: false,
   };
-  if (record.wireFormat === 'other' || !record.requestIsJson) return withListFields(unchanged);
-  let derivation;
-  try {
-    derivation = deriveConversation({
-      format: wireFormatById(record.wireFormat),
-      path: record.path.split('?')[0] ?? record.path,
-      status: record.status,
-      requestJson: parseJsonLoosely(record.requestBody),
-      responseJson: record.responseBody === '' ? undefined : parseJsonLoosely(record.responseBody),
-      incomplete: record.incomplete,
-    });
-  } catch {
-    // A converter bug must not stop a rebuild: the record keeps no derived row, as capture does
-    // (and its reasoning flag is unknown, so the export reads it).
-    return withListFields({ ...unchanged, responseReasoning: null });
-  }
+  const derivation = derivationOf(record);
+  // A converter bug must not stop a rebuild: the record keeps no derived row, as capture does
+  // (and its reasoning flag is unknown, so the export reads it).
+  if (derivation === 'failed') return withListFields({ ...unchanged, responseReasoning: null });
   if (derivation === null) return withListFields(unchanged);
   const fields = trainingFieldsOf(derivation);
   return withListFields({

@@ -166,8 +166,8 @@ function asNewRecord(stored: StoredExchange): ExchangeRecord {
   return {
     ...fields,
     searchText,
-    preview: previewOf({ sharegpt: stored.sharegpt, searchText }),
-    functionCallOnly: isFunctionCallOnly(stored.sharegpt),
+    preview: previewOf({ sharegpt: derived.sharegpt, searchText }),
+    functionCallOnly: isFunctionCallOnly(derived.sharegpt),
     // The flag is the judgement of the record's converter version: from another one it stays unknown.
     responseReasoning: stored.responseReasoning ?? (stored.converterVersion === CONVERTER_VERSION ? derived.responseReasoning : null),
   };

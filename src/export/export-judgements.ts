@@ -7,6 +7,7 @@
 //     the SFT export builds them (one record per thread, repaired, validated).
 // Every row is validated (training/validate-preference.ts) before it is written; the others go to
 // invalid.jsonl with their reasons, as for the SFT formats.
+import { derivedShareGptOf } from '../capture/derive-stored.js';
 import type { StoredExchange } from '../capture/exchange.js';
 import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-sharegpt-row.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
@@ -112,11 +113,9 @@ async function exportPreferences(
   return result;
 }
 
-/** The recorded answer, before the edit: the stored derived row, else derived again from the bodies. */
+/** The recorded answer, before the edit: the derived row. */
 function originalRowOf(record: StoredExchange): ShareGptRow | null {
-  if (record.sharegpt !== null) return record.sharegpt;
-  const conversation = readRecord(record).conversation;
-  return conversation === null ? null : conversationToShareGpt(conversation).row;
+  return derivedShareGptOf(record);
 }
 
 async function exportKto(

@@ -116,7 +116,13 @@ export async function* exportRecords(
         training.reasoning === 'keep' ? await withThreadReasoning(store, record, cleaned, ancestorAnswers) : cleaned;
       // A row whose reasoning came from the thread is derived again from the filled conversation.
       const source = shareGptSourceOf(reading.reasoningFilled === true ? { ...record, sharegpt: null } : record, reading);
-      const repaired = source === null ? null : withFilledRepair(withoutRowBillingHeader(repairSource(source, reading, training), keepBillingHeader), reading.reasoningFilled === true && source.edited !== true);
+      const repaired =
+        source === null
+          ? null
+          : withFilledRepair(
+              withHeaderRepair(withoutRowBillingHeader(repairSource(source, reading, training), keepBillingHeader), reading.billingHeaderRemoved === true && source.edited !== true),
+              reading.reasoningFilled === true && source.edited !== true,
+            );
       const features = repaired !== null && isShareGptShape(repaired.row) ? rowFeatures(repaired.row) : null;
       if (options.onlyFunctionCallOnly === true && features?.functionCallOnly !== true) {
         stats.filteredOut.notFunctionCallOnly += 1;
@@ -300,6 +306,15 @@ function withoutBillingHeader(reading: RecordReading): RecordReading & { billing
   const system = removeBillingHeader(conversation.system);
   if (system === conversation.system) return reading;
   return { ...reading, conversation: { ...conversation, system }, billingHeaderRemoved: true };
+}
+
+/**
+ * A row derived from the cleaned conversation has no line left to remove, but the repair was made
+ * (withoutBillingHeader) and is named, as for a row that still carried it.
+ */
+function withHeaderRepair(repaired: { row: unknown; repairs: RepairName[] }, removedFromConversation: boolean): { row: unknown; repairs: RepairName[] } {
+  if (!removedFromConversation || repaired.repairs.includes('billing-header-removed')) return repaired;
+  return { row: repaired.row, repairs: ['billing-header-removed', ...repaired.repairs] };
 }
 
 /** The same for a ShareGPT row (a stored or edited one carries the line in its system column). */

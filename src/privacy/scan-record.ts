@@ -3,6 +3,7 @@
 // row), counted per kind, and the MinHash signature and LSH band keys of its turns, computed as
 // the export's near-dedup computes them (export/dedup/deduplicate-records.ts turnText), so a
 // record's near-duplicates in the UI are the records the export would group with it.
+import { derivedShareGptOf } from '../capture/derive-stored.js';
 import { createHash } from 'node:crypto';
 import { PERMUTATIONS, shingleHashes, signatureOf, wordsOf } from '../export/dedup/minhash.js';
 import { bandHashes } from '../export/dedup/near-index.js';
@@ -35,7 +36,7 @@ export function scannerVersionFor(allowlist: readonly string[]): string {
 }
 
 export async function scanRecord(record: StoredExchange, allowlist: readonly string[] = []): Promise<RecordScan> {
-  const row = record.editedSharegpt ?? record.sharegpt;
+  const row = record.editedSharegpt ?? derivedShareGptOf(record);
   const findings = await findingsOfShareGptRow(row, allowlist);
   const secrets = findings.kinds.secret ?? 0;
   const shingles = row === null ? new Uint32Array(0) : shingleHashes(wordsOf(turnText('sharegpt', row)));

@@ -3,6 +3,7 @@
 // of bases round by round. Store-neutral: the stores pass in how to read rows of `exchange_bodies`
 // (synchronously for SQLite, which must do it inside a write transaction, asynchronously for
 // PostgreSQL); the walking is written once, as a generator both drive.
+import { keepsShareGptRow } from '../capture/derive-stored.js';
 import { encodeBytes, decodeBytes } from './body-codec.js';
 import type { ExchangeRecord } from './exchange-record.js';
 import {
@@ -11,8 +12,8 @@ import {
   PART_MIN_COMPRESS_BYTES,
   RequestCache,
   decodeShareGpt,
-  encodeRequest,
   encodeShareGpt,
+  encodeRequest,
   planChains,
   resolveRequests,
 } from './record-bodies.js';
@@ -84,7 +85,10 @@ export function encodeBatch(
       requestUtf8,
       response: encodeBytes(responseUtf8, PART_MIN_COMPRESS_BYTES),
       responseUtf8,
-      sharegpt: record.sharegpt === null ? null : encodeShareGpt(record.sharegpt, { request: requestUtf8, response: responseUtf8 }),
+      sharegpt:
+        record.sharegpt === null || !keepsShareGptRow(record.converterVersion)
+          ? null
+          : encodeShareGpt(record.sharegpt, { request: requestUtf8, response: responseUtf8 }),
     };
   });
 }

@@ -36,7 +36,12 @@ export interface ExchangeRecord {
   requestIsJson: boolean;
   /** Response body: provider JSON; for a stream, the reassembled non-streaming shape. */
   responseBody: string;
-  /** Derived training row; null when the exchange is not a chat conversation. */
+  /**
+   * Derived training row; null when the exchange is not a chat conversation. Capture derives it
+   * (for the flags and preview); the stores keep it only from another converter version
+   * (keepsShareGptRow), so read back it is mostly null: read it with derivedShareGptOf
+   * (capture/derive-stored.ts).
+   */
   sharegpt: ShareGptRow | null;
   converterVersion: number;
   /** Hash of the normalised request history up to its last assistant turn (links to the parent). */

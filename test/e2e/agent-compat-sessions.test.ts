@@ -7,6 +7,7 @@
 // whose signed reasoning was lost. Asserted: every answer the client gets, what reached the
 // provider (signed reasoning restored, never the refused shape), the records (complete, the compat
 // answer as the client received it), the thread, and the exported row field by field.
+import { derivedShareGptOf } from '../../src/capture/derive-stored.js';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,7 +212,7 @@ for (const session of sessions) {
     });
 
     it('links the tool loop into one thread', () => {
-      const loop = records.filter((record) => record.sharegpt?.conversations.some((turn) => turn.from === 'function_call'));
+      const loop = records.filter((record) => derivedShareGptOf(record)?.conversations.some((turn) => turn.from === 'function_call'));
       expect(loop.length).toBeGreaterThanOrEqual(2);
       expect(loop.at(-1)!.parentId).toBe(loop[0]!.id);
       expect(loop.at(-1)!.threadId).toBe(loop[0]!.threadId);

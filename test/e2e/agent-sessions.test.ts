@@ -4,6 +4,7 @@
 // them. Asserted: the records (count, complete, the client's User-Agent forwarded), the thread (every
 // step linked into one), and the exported ShareGPT row field by field against what the fixture's
 // requests and answers say.
+import { derivedShareGptOf } from '../../src/capture/derive-stored.js';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -292,7 +293,7 @@ for (const session of sessions) {
       expect(modelRecords).toHaveLength(modelSteps.length);
       for (const record of modelRecords) {
         expect(record).toMatchObject({ incomplete: false, error: null, status: 200 });
-        expect(record.sharegpt).not.toBeNull();
+        expect(derivedShareGptOf(record)).not.toBeNull();
       }
     });
 
@@ -321,7 +322,7 @@ for (const session of sessions) {
     });
 
     it('links the tool loop into one thread: the final step is the child of the tool-call step', () => {
-      const loop = modelRecords.filter((record) => record.hasTools && record.sharegpt?.conversations.some((turn) => turn.from === 'function_call'));
+      const loop = modelRecords.filter((record) => record.hasTools && derivedShareGptOf(record)?.conversations.some((turn) => turn.from === 'function_call'));
       expect(loop.length).toBeGreaterThanOrEqual(2);
       const [first, last] = [loop[0]!, loop.at(-1)!];
       expect(last.parentId).toBe(first.id);

@@ -1,5 +1,6 @@
 // Nothing lost: under load, during a graceful shutdown with streams in flight, and while the
 // database is locked by another process (records spill to the spool and are replayed).
+import { derivedShareGptOf } from '../../src/capture/derive-stored.js';
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +82,7 @@ describe('recording without loss', () => {
     expect(await store.count()).toBe(2_000);
     const streamed = (await store.list({}, { limit: 2_000 })).items.filter((record) => record.streamed);
     expect(streamed.length).toBe(1_000);
-    expect(streamed.every((record) => !record.incomplete && record.sharegpt?.conversations[1]?.value === 'ok')).toBe(true);
+    expect(streamed.every((record) => !record.incomplete && derivedShareGptOf(record)?.conversations[1]?.value === 'ok')).toBe(true);
     await store.close();
   }, 60_000);
 
@@ -99,7 +100,7 @@ describe('recording without loss', () => {
     const store = openSqliteStore(dbPath);
     const records = (await store.list({}, { limit: 100 })).items;
     expect(records.length).toBe(50);
-    expect(records.every((record) => !record.incomplete && record.sharegpt?.conversations[1]?.value === 'abcd')).toBe(true);
+    expect(records.every((record) => !record.incomplete && derivedShareGptOf(record)?.conversations[1]?.value === 'abcd')).toBe(true);
     await store.close();
   }, 30_000);
 

@@ -1,6 +1,7 @@
 // Recording end to end: official SDKs → proxy → fake upstream replaying recorded wire fixtures,
 // then the SQLite file is read back. For every format, the streamed and the non-streamed reply
 // carrying the same message must give identical records (bodies aside) and identical ShareGPT.
+import { derivedShareGptOf } from '../../src/capture/derive-stored.js';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -129,7 +130,7 @@ describe('OpenAI chat completions', () => {
     expect(assembled.choices[0].message.tool_calls[0].function.arguments).toBe('{"city":"Paris","unit":"celsius"}');
     expect(withoutVolatile(streamRecord)).toEqual(withoutVolatile(plainRecord));
 
-    expect(plainRecord.sharegpt).toEqual({
+    expect(derivedShareGptOf(plainRecord)).toEqual({
       conversations: [
         { from: 'human', value: 'Weather in Paris?' },
         { from: 'function_call', value: '{"name":"get_weather","arguments":{"city":"Paris","unit":"celsius"}}' },
@@ -147,10 +148,10 @@ describe('OpenAI chat completions', () => {
     const stream = await openai('openai-chat/deepseek-reasoner').chat.completions.create({ model: 'deepseek-reasoner', messages: [{ role: 'user', content: 'Question' }], stream: true });
     for await (const chunk of stream) void chunk;
     const streamRecord = await nextRecord();
-    const last = plainRecord.sharegpt!.conversations.at(-1)!;
+    const last = derivedShareGptOf(plainRecord)!.conversations.at(-1)!;
     expect(last.from).toBe('gpt');
     expect(last.value).toMatch(/^<think>\n[\s\S]+\n<\/think>\n\n\S/);
-    expect(streamRecord.sharegpt).toEqual(plainRecord.sharegpt);
+    expect(derivedShareGptOf(streamRecord)).toEqual(derivedShareGptOf(plainRecord));
     expect(streamRecord.usage).toEqual(plainRecord.usage);
   });
 
@@ -171,8 +172,8 @@ describe('OpenAI Responses API', () => {
     for await (const event of stream) void event;
     const streamRecord = await nextRecord();
     expect(plainRecord.wireFormat).toBe('openai-responses');
-    expect(plainRecord.sharegpt?.conversations[0]).toEqual({ from: 'human', value: 'Why is the sky blue?' });
-    expect(plainRecord.sharegpt?.conversations[1]?.value).toMatch(/^<think>\n/);
+    expect(derivedShareGptOf(plainRecord)?.conversations[0]).toEqual({ from: 'human', value: 'Why is the sky blue?' });
+    expect(derivedShareGptOf(plainRecord)?.conversations[1]?.value).toMatch(/^<think>\n/);
     expect(withoutVolatile(streamRecord)).toEqual(withoutVolatile(plainRecord));
   });
 });
@@ -189,7 +190,7 @@ describe('Anthropic messages', () => {
     const streamRecord = await nextRecord();
     expect(upstream.received.at(-1)!.headers['x-api-key']).toBe(API_KEY);
     expect(plainRecord).toMatchObject({ wireFormat: 'anthropic-messages', model: 'claude-sonnet-4-5', usage: { inputTokens: 69, outputTokens: 53 } });
-    expect(plainRecord.sharegpt).toEqual({
+    expect(derivedShareGptOf(plainRecord)).toEqual({
       conversations: [
         { from: 'human', value: 'What is 925 / 5?' },
         { from: 'gpt', value: '<think>\nThe previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185\n</think>\n\n925 ÷ 5 = 185' },
@@ -216,7 +217,7 @@ describe('Gemini native', () => {
     expect(upstream.received.at(-1)!.url).toContain('alt=sse');
     expect(plainRecord).toMatchObject({ wireFormat: 'gemini', model: 'gemini-2.5-flash', streamed: false });
     expect(streamRecord.streamed).toBe(true);
-    expect(plainRecord.sharegpt?.conversations).toEqual([
+    expect(derivedShareGptOf(plainRecord)?.conversations).toEqual([
       { from: 'human', value: 'Weather in Paris for 3 days?' },
       { from: 'function_call', value: 'I\'ll check the current weather in Paris for you.\n<tool_call>{"name":"get_weather","arguments":{"city":"Paris","days":3,"include":["wind","humidity"]}}</tool_call>' },
     ]);

@@ -5,6 +5,7 @@
 //   PUT    /api/exchanges/:id/sharegpt    store (or with null revert) the edited ShareGPT row
 //   PUT    /api/exchanges/:id/annotation  the reviewer's note, tags and 1-5 rating (null removes them)
 //   DELETE /api/exchanges/:id             delete it
+import { derivedShareGptOf } from '../../capture/derive-stored.js';
 import { z } from 'zod';
 import { readRecord } from '../../export/read-record.js';
 import { isFunctionCallOnly } from '../../training/is-function-call-only.js';
@@ -89,15 +90,18 @@ export const exchangeRoutes: Route[] = [
       const record = await deps.store.get(params[0]!);
       if (record === null) throw notFound(params[0]!);
       const summary = (await deps.store.listSummaries({ throughId: record.id }, { limit: 1 })).items[0];
+      // The store keeps no derived row: the detail carries the one the export would derive.
+      const sharegpt = derivedShareGptOf(record);
       const body: ExchangeDetail = {
         ...record,
-        functionCallOnly: isFunctionCallOnly(record.editedSharegpt ?? record.sharegpt),
+        sharegpt,
+        functionCallOnly: isFunctionCallOnly(record.editedSharegpt ?? sharegpt),
         edited: record.editedSharegpt !== null,
         preview: summary?.id === record.id ? summary.preview : '',
         export: exportVerdictOf(record),
         annotation: (await deps.store.annotationsOf([record.id])).get(record.id) ?? null,
         finishReason: readRecord(record).conversation?.finishReason?.unified ?? null,
-        privacy: await findingsOfShareGptRow(record.editedSharegpt ?? record.sharegpt, deps.privacy?.allowlist),
+        privacy: await findingsOfShareGptRow(record.editedSharegpt ?? sharegpt, deps.privacy?.allowlist),
       };
       return { body };
     },
@@ -120,7 +124,7 @@ export const exchangeRoutes: Route[] = [
       const { sharegpt } = parseBody(editSchema, await readJsonBody(request));
       const record = await deps.store.get(params[0]!);
       if (record === null) throw notFound(params[0]!);
-      if (sharegpt !== null) refuseBreakingEdit(record.sharegpt, sharegpt);
+      if (sharegpt !== null) refuseBreakingEdit(derivedShareGptOf(record), sharegpt);
       if (!(await deps.store.setEditedShareGpt(params[0]!, sharegpt, sharegpt === null ? false : isFunctionCallOnly(sharegpt)))) throw notFound(params[0]!);
       // The store forgot the old row's scan; the new one comes first (privacy/record-scanner.ts).
       deps.scanner?.rescan([params[0]!]);

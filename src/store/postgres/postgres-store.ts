@@ -22,6 +22,7 @@ import {
   encodeBatch,
 } from '../body-chains.js';
 import { type RequestBase, encodeShareGpt } from '../record-bodies.js';
+import { keepsShareGptRow } from '../../capture/derive-stored.js';
 import type {
   AggregateOptions,
   Annotation,
@@ -507,12 +508,15 @@ class PostgresStore implements Store {
   }
 
   async updateDerived(id: string, derived: DerivedFields): Promise<boolean> {
-    // A record with its bodies in exchange_bodies keeps its ShareGPT row there, as a delta of its
-    // own bodies (no other record's row depends on it: it can be replaced freely).
-    const bodies = (await this.#decodeBodies(this.#pool, [id])).get(id);
-    if (bodies !== undefined) {
+    // The derived row is kept only from another converter version (keepsShareGptRow): in
+    // exchange_bodies as a delta of the record's own bodies (no other record's row depends on it),
+    // or for a record stored before those, in its own column.
+    const kept = derived.sharegpt !== null && keepsShareGptRow(derived.converterVersion) ? derived.sharegpt : null;
+    const bodies = kept === null ? undefined : (await this.#decodeBodies(this.#pool, [id])).get(id);
+    if (kept === null) await this.#pool.query('UPDATE exchange_bodies SET sharegpt_bytes = NULL WHERE exchange_id = $1 AND sharegpt_bytes IS NOT NULL', [id]);
+    else if (bodies !== undefined) {
       await this.#pool.query('UPDATE exchange_bodies SET sharegpt_bytes = $1 WHERE exchange_id = $2', [
-        derived.sharegpt === null ? null : encodeShareGpt(derived.sharegpt, { request: bodies.requestUtf8, response: bodies.responseUtf8 }),
+        encodeShareGpt(kept, { request: bodies.requestUtf8, response: bodies.responseUtf8 }),
         id,
       ]);
     }
@@ -520,7 +524,7 @@ class PostgresStore implements Store {
       `UPDATE exchanges SET sharegpt = $1, converter_version = $2, turn_count = $3, has_tools = $4, preview = $5,
         function_call_only = $6, search_vector = array_to_tsvector($7::text[]), response_reasoning = $8 WHERE id = $9`,
       [
-        derived.sharegpt === null || bodies !== undefined ? null : encodeJson(derived.sharegpt),
+        kept === null || bodies !== undefined ? null : encodeJson(kept),
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools,

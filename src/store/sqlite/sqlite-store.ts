@@ -51,6 +51,7 @@ import {
   encodeBatch,
 } from '../body-chains.js';
 import { type RequestBase, encodeShareGpt } from '../record-bodies.js';
+import { derivedShareGptOf, keepsShareGptRow } from '../../capture/derive-stored.js';
 import {
   type EncodedBodies,
   type FullRow,
@@ -295,6 +296,7 @@ class SqliteStore implements Store {
     const dependantsOf = db.prepare<[string], string>('SELECT exchange_id FROM exchange_bodies WHERE base_id = ?').pluck();
     const makeKeyframe = db.prepare('UPDATE exchange_bodies SET request_bytes = ?, base_id = NULL, chain_depth = 0 WHERE exchange_id = ?');
     const deleteBody = db.prepare('DELETE FROM exchange_bodies WHERE exchange_id = ?');
+    const clearBodyShareGpt = db.prepare('UPDATE exchange_bodies SET sharegpt_bytes = NULL WHERE exchange_id = ? AND sharegpt_bytes IS NOT NULL');
     const updateBodyShareGpt = db.prepare('UPDATE exchange_bodies SET sharegpt_bytes = ? WHERE exchange_id = ?');
     const insertSearchAt = db.prepare('INSERT INTO exchanges_fts (rowid, search_text) VALUES (?, ?)');
     const maxRowidInBand = db.prepare<[number, number], number | null>(
@@ -439,14 +441,14 @@ class SqliteStore implements Store {
       return this.#deleteMany(ids);
     });
     const updateEdited = db.prepare('UPDATE exchanges SET edited_sharegpt = ? WHERE id = ?');
-    const readDerived = db.prepare<[string], { sharegpt: Buffer | null }>('SELECT sharegpt FROM exchanges WHERE id = ?');
     this.#setEdited = db.transaction((id: string, row: ShareGptRow | null, functionCallOnly: boolean) => {
       if (updateEdited.run(row === null ? null : encodeJson(row), id).changes === 0) return false;
       // The flag follows what would be exported: the edited row, else the derived one. The side
       // table holds only the effective flag, so clearing an edit re-judges the derived row.
       let effective = functionCallOnly;
       if (row === null) {
-        const derived = this.#derivedShareGpt(id, readDerived.get(id)?.sharegpt ?? null);
+        const record = this.#withBodies([this.#statement(`SELECT ${fullSelectList} FROM exchanges WHERE id = ?`).get(id) as FullRow])[0]!;
+        const derived = derivedShareGptOf(record);
         effective = derived !== null && isFunctionCallOnly(derived);
       }
       if (effective) flagFunctionCallOnly.run(id);
@@ -473,17 +475,15 @@ class SqliteStore implements Store {
           searchRowid = keep;
         }
       }
-      // A record with its bodies in exchange_bodies keeps its ShareGPT row there, as a delta of
-      // its own bodies (which no other record's row depends on: it can be replaced freely).
-      const bodies = this.#decodeBodies([id]).get(id);
-      if (bodies !== undefined) {
-        updateBodyShareGpt.run(
-          derived.sharegpt === null ? null : encodeShareGpt(derived.sharegpt, { request: bodies.requestUtf8, response: bodies.responseUtf8 }),
-          id,
-        );
-      }
+      // The derived row is kept only from another converter version (keepsShareGptRow): in
+      // exchange_bodies as a delta of the record's own bodies (no other record's row depends on
+      // it), or for a record stored before those, in its own column.
+      const kept = derived.sharegpt !== null && keepsShareGptRow(derived.converterVersion) ? derived.sharegpt : null;
+      const bodies = kept === null ? undefined : this.#decodeBodies([id]).get(id);
+      if (kept === null) clearBodyShareGpt.run(id);
+      else if (bodies !== undefined) updateBodyShareGpt.run(encodeShareGpt(kept, { request: bodies.requestUtf8, response: bodies.responseUtf8 }), id);
       writeDerived.run(
-        derived.sharegpt === null || bodies !== undefined ? null : encodeJson(derived.sharegpt),
+        kept === null || bodies !== undefined ? null : encodeJson(kept),
         derived.converterVersion,
         derived.turnCount,
         derived.hasTools ? 1 : 0,
@@ -984,11 +984,6 @@ class SqliteStore implements Store {
     return rows.map((row) => exchangeFromRow(row, bodies.get(row.id)));
   }
 
-  /** The derived ShareGPT row of a record: its old column (`stored`), else from exchange_bodies. */
-  #derivedShareGpt(id: string, stored: Buffer | null): ShareGptRow | null {
-    if (stored !== null) return decodeJson<ShareGptRow>(stored);
-    return this.#decodeBodies([id]).get(id)?.sharegpt ?? null;
-  }
 
   /** Prepared statements cached by SQL text (filters yield a small, bounded set of shapes). */
   #statement(sql: string): Database.Statement {
