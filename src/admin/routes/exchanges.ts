@@ -90,7 +90,7 @@ export const exchangeRoutes: Route[] = [
       const record = await deps.store.get(params[0]!);
       if (record === null) throw notFound(params[0]!);
       const summary = (await deps.store.listSummaries({ throughId: record.id }, { limit: 1 })).items[0];
-      // The store keeps no derived row: the detail carries the one the export would derive.
+      // The store keeps no row of the current converter: the detail carries the one derived from the bodies.
       const sharegpt = derivedShareGptOf(record);
       const body: ExchangeDetail = {
         ...record,
