@@ -11,12 +11,10 @@ import { derivedShareGptOf } from '../capture/derive-stored.js';
 import type { StoredExchange } from '../capture/exchange.js';
 import { repairShareGptRow, type TrainingRowOptions } from '../training/repair-sharegpt-row.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
-import { conversationToShareGpt } from '../training/to-sharegpt.js';
 import { ktoRowOf, PREFERENCE_REASONS, preferencePairOf } from '../training/to-preference.js';
 import { validateKtoRow, validateOpenAiPreferenceRow, validateRankingRow } from '../training/validate-preference.js';
 import { exportRecords, type SaveImage } from './export-records.js';
 import type { ExportRowOptions } from './export-rows.js';
-import { readRecord } from './read-record.js';
 import type { Store } from '../store/store.js';
 
 export type Judgement = 'preference' | 'kto';
@@ -77,7 +75,8 @@ async function exportPreferences(
   for await (const record of store.iterate(filter, 200)) {
     if (record.editedSharegpt === null) continue;
     result.editedRecords += 1;
-    const original = originalRowOf(record);
+    // The recorded answer, before the edit.
+    const original = derivedShareGptOf(record);
     const edited = repairShareGptRow(record.editedSharegpt, training).row as ShareGptRow;
     if (original === null) {
       await reject(record, 'preference', [{ code: 'no-conversation', message: 'no original row could be read from the recorded bodies' }], null);
@@ -111,11 +110,6 @@ async function exportPreferences(
     if (rankingVerdict.valid || openAiVerdict.valid) result.pairs += 1;
   }
   return result;
-}
-
-/** The recorded answer, before the edit: the derived row. */
-function originalRowOf(record: StoredExchange): ShareGptRow | null {
-  return derivedShareGptOf(record);
 }
 
 async function exportKto(
