@@ -178,8 +178,8 @@ const THREAD_PAGE = 500;
 interface AncestorAnswer {
   parentId: string | null;
   /**
-   * The thread whose summaries tell of the parent; null when this record's flag is unknown: it was
-   * stored before the flag, and so were its ancestors (stored before it), so their summaries
+   * The thread whose links tell of the parent; null when this record's flag is unknown: it was
+   * stored before the flag, and so were its ancestors (stored before it), so their links
    * could spare no read.
    */
   threadId: string | null;
@@ -187,7 +187,7 @@ interface AncestorAnswer {
   last: AssistantMessage | null;
 }
 
-/** What a thread's summaries tell of one of its records, without its bodies. */
+/** What a thread's links tell of one of its records, without its bodies. */
 interface AncestorLink {
   parentId: string | null;
   /**
@@ -199,12 +199,12 @@ interface AncestorLink {
 
 /**
  * The ancestors withThreadReasoning walks, read as cheaply as they can be. Their parent links and
- * reasoning flags come from their thread's summaries (no bodies), read once per thread for the
- * last CACHED_LINKS links; a record is read whole (its request history decompressed, then
+ * reasoning flags come from their thread's links (Store.listLinks: no bodies, no summary joins),
+ * read once per thread for the last CACHED_LINKS links; a record is read whole (its request history decompressed, then
  * derived) only when its flag is true or unknown (stored before the flag, or by another converter
  * version), and what was read of the last CACHED_ANCESTORS of those is kept: sessions forked from
  * one prefix (a retried or branched agent run) share their early steps, and each exported leaf
- * walks them. A record its thread's summaries do not show (stored since they were read, or in
+ * walks them. A record its thread's links do not show (stored since they were read, or in
  * another thread) is read whole, as before the flag.
  */
 class AncestorAnswers {
@@ -213,7 +213,7 @@ class AncestorAnswers {
   readonly #threads = new Map<string, Map<string, AncestorLink>>();
   #links = 0;
 
-  /** `threadId`: the thread to look `id` up in by summaries; null to read it whole at once. */
+  /** `threadId`: the thread to look `id` up in by its links; null to read it whole at once. */
   async get(store: Store, id: string, threadId: string | null): Promise<AncestorAnswer | null> {
     const cached = this.#answers.get(id);
     if (cached !== undefined) {
@@ -250,12 +250,12 @@ class AncestorAnswers {
     const links = new Map<string, AncestorLink>();
     let after: string | undefined;
     for (;;) {
-      const page = await store.listSummaries({ threadId }, after === undefined ? { limit: THREAD_PAGE, order: 'asc' } : { limit: THREAD_PAGE, order: 'asc', after });
-      for (const summary of page.items) {
-        links.set(summary.id, { parentId: summary.parentId, mayGiveReasoning: !flagKnown(summary) || summary.responseReasoning === true });
+      const page = await store.listLinks({ threadId }, after === undefined ? { limit: THREAD_PAGE } : { limit: THREAD_PAGE, after });
+      for (const link of page) {
+        links.set(link.id, { parentId: link.parentId, mayGiveReasoning: !flagKnown(link) || link.responseReasoning === true });
       }
-      if (page.nextCursor === null) break;
-      after = page.nextCursor;
+      if (page.length < THREAD_PAGE) break;
+      after = page[page.length - 1]!.id;
     }
     // A thread larger than the cache is kept alone (its leaves would read it again otherwise).
     for (const [oldest, kept] of this.#threads) {

@@ -16,13 +16,13 @@
 //
 // In constant memory: the store picks the records itself (ListFilter.threadLeaves, the model glob
 // resolved to the list of models it matches), streamed in id order; a second stream of the
-// summaries (no bodies) in the same order, merged with it, counts what is skipped, so the
+// records' links (Store.listLinks: ids and models, no bodies) in the same order, merged with it, counts what is skipped, so the
 // statistics and the progress bar see every record. Both read what was stored when the export
 // started (throughId). Only with more distinct models than facets lists (500) does the glob stay
 // in JavaScript, and then a first pass keeps the ids of the continued records and one small entry
 // per thread in memory.
 import type { StoredExchange } from '../capture/exchange.js';
-import type { ExchangeSummary, ListFilter, Store } from '../store/store.js';
+import type { ListFilter, RecordLink, Store } from '../store/store.js';
 
 export interface SelectOptions {
   threads: 'longest' | 'all';
@@ -101,15 +101,15 @@ async function* leavesOfThreads(
   const best = store.iterate({ ...bounded, ...(models === undefined ? {} : { models }), threadLeaves: true }, batchSize)[Symbol.asyncIterator]();
   try {
     let next = await best.next();
-    for await (const summary of summariesInIdOrder(store, bounded, batchSize)) {
-      // A leaf the summaries no longer show (deleted meanwhile) is still exported as read.
-      while (next.done !== true && next.value.id < summary.id) {
+    for await (const link of linksInIdOrder(store, bounded, batchSize)) {
+      // A leaf the links no longer show (deleted meanwhile) is still exported as read.
+      while (next.done !== true && next.value.id < link.id) {
         yield next.value;
         next = await best.next();
       }
-      if (!matches(summary.model)) {
+      if (!matches(link.model)) {
         stats.modelFilteredOut += 1;
-      } else if (next.done !== true && next.value.id === summary.id) {
+      } else if (next.done !== true && next.value.id === link.id) {
         yield next.value;
         next = await best.next();
       } else {
@@ -125,13 +125,13 @@ async function* leavesOfThreads(
   }
 }
 
-async function* summariesInIdOrder(store: Store, filter: ListFilter, batchSize: number): AsyncGenerator<ExchangeSummary> {
+async function* linksInIdOrder(store: Store, filter: ListFilter, batchSize: number): AsyncGenerator<RecordLink> {
   let after: string | undefined;
   for (;;) {
-    const page = await store.listSummaries(filter, after === undefined ? { limit: batchSize, order: 'asc' } : { limit: batchSize, order: 'asc', after });
-    yield* page.items;
-    if (page.nextCursor === null) return;
-    after = page.nextCursor;
+    const links = await store.listLinks(filter, after === undefined ? { limit: batchSize } : { limit: batchSize, after });
+    yield* links;
+    if (links.length < batchSize) return;
+    after = links[links.length - 1]!.id;
   }
 }
 

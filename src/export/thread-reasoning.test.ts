@@ -60,7 +60,7 @@ function session(reasonings: ReadonlyArray<string | undefined>): ExchangeRecord[
   return records;
 }
 
-/** A real store that counts which records are read whole, and which threads' summaries are listed. */
+/** A real store that counts which records are read whole, and which threads' links are listed. */
 function countingGets(inner: Store): { store: Store; reads: string[]; threadsListed: string[] } {
   const reads: string[] = [];
   const threadsListed: string[] = [];
@@ -72,10 +72,10 @@ function countingGets(inner: Store): { store: Store; reads: string[]; threadsLis
           return target.get(id);
         };
       }
-      if (property === 'listSummaries') {
-        return (...args: Parameters<Store['listSummaries']>) => {
+      if (property === 'listLinks') {
+        return (...args: Parameters<Store['listLinks']>) => {
           if (args[0].threadId !== undefined) threadsListed.push(args[0].threadId);
-          return target.listSummaries(...args);
+          return target.listLinks(...args);
         };
       }
       const value = Reflect.get(target, property, receiver) as unknown;
@@ -112,7 +112,7 @@ describe('the reasoning flag capture stores', () => {
 });
 
 // On every selected backend (STORE_BACKENDS; both when PostgreSQL is installed): the walk reads
-// the thread's summaries through the Store interface, and each backend stores the flag. The run's
+// the thread's links through the Store interface, and each backend stores the flag. The run's
 // cluster is started for runs that may use it (postgres-global-setup.ts: the whole suite, or a
 // file filter naming the store): a run of this file alone tests SQLite.
 const backends = selectedBackends(postgresBinDir() !== null).filter((backend) => backend === 'sqlite' || postgresAvailable());
@@ -178,7 +178,7 @@ describe.each(backends)('export: reasoning of earlier steps from the thread (%s)
     expect(thinkOf(exported[0]!.rows[0]!.row as ShareGptRow)).toEqual([null, null, null, 'All three results are in.']);
   });
 
-  it('reads a session stored before the flag as before: every ancestor whole, no thread summaries', async () => {
+  it('reads a session stored before the flag as before: every ancestor whole, no thread links', async () => {
     const withoutFlag = ({ responseReasoning: _flag, ...record }: ExchangeRecord): ExchangeRecord => record;
     const records = session(['I should read a.ts first.', undefined, undefined]).map(withoutFlag);
     await store.insertBatch(records);
@@ -213,7 +213,7 @@ describe.each(backends)('export: reasoning of earlier steps from the thread (%s)
     const exported = await exportAll(counted.store);
     expect(exported.map((item) => item.record.id).sort()).toEqual([base[3]!.id, fork.id].sort());
     expect(counted.reads.sort()).toEqual([base[0]!.id, base[1]!.id].sort());
-    // One thread, its summaries listed once for both leaves.
+    // One thread, its links listed once for both leaves.
     expect(counted.threadsListed).toEqual([base[0]!.id]);
     for (const item of exported) expect(thinkOf(item.rows[0]!.row as ShareGptRow).slice(0, 2)).toEqual(['I should read a.ts first.', 'Now b.ts.']);
   });

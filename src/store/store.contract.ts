@@ -346,6 +346,25 @@ export function runStoreContract(
         expect(await store.countThreads({ reviewState: 'confirmed' })).toBe(1);
         expect(await store.countThreads({ domain: 'nowhere.test' })).toBe(0);
       });
+
+      it('lists links (id, model, parent, thread, converter, reasoning flag) in ascending id order, filtered and paged after an id', async () => {
+        const root = makeTestRecord({ seq: 510, selfKey: 'links-0' }, { model: 'model-a', responseReasoning: true });
+        const step = makeTestRecord({ seq: 511, parentKey: 'links-0', selfKey: 'links-1' }, { model: 'model-b', responseReasoning: false });
+        const other = makeTestRecord({ seq: 512, selfKey: 'links-other' }, { model: 'model-a' });
+        const last = makeTestRecord({ seq: 513, parentKey: 'links-1', selfKey: 'links-2' }, { model: 'model-a', responseReasoning: null });
+        await store.insertBatch([root, step, other, last]);
+        const all = await store.listLinks({}, { limit: 10 });
+        expect(all).toEqual([
+          { id: root.id, model: 'model-a', parentId: null, threadId: root.id, converterVersion: root.converterVersion, responseReasoning: true },
+          { id: step.id, model: 'model-b', parentId: root.id, threadId: root.id, converterVersion: step.converterVersion, responseReasoning: false },
+          { id: other.id, model: 'model-a', parentId: null, threadId: other.id, converterVersion: other.converterVersion },
+          { id: last.id, model: 'model-a', parentId: step.id, threadId: root.id, converterVersion: last.converterVersion },
+        ]);
+        expect((await store.listLinks({ threadId: root.id }, { limit: 10 })).map((link) => link.id)).toEqual([root.id, step.id, last.id]);
+        expect((await store.listLinks({ threadId: root.id }, { limit: 2, after: root.id })).map((link) => link.id)).toEqual([step.id, last.id]);
+        expect((await store.listLinks({ model: 'model-a' }, { limit: 2 })).map((link) => link.id)).toEqual([root.id, other.id]);
+        expect(await store.listLinks({}, { limit: 10, after: last.id })).toEqual([]);
+      });
     });
 
     describe('annotations', () => {

@@ -33,6 +33,7 @@ import type {
   ListOptions,
   ListPage,
   Percentiles,
+  RecordLink,
   Store,
   StoreAggregates,
   StoreFacets,
@@ -187,7 +188,15 @@ const ROW_GROUP_COLUMNS =
   'COUNT(*) AS requests, COUNT(error_class) AS errors, ' +
   'COALESCE(SUM(input_tokens), 0) AS "inputTokens", COALESCE(SUM(output_tokens), 0) AS "outputTokens"';
 
-
+/** The columns Store.listLinks reads. */
+interface LinkRow {
+  id: string;
+  model: string | null;
+  parent_id: string | null;
+  thread_id: string;
+  converter_version: number;
+  response_reasoning: boolean | null;
+}
 
 class PostgresStore implements Store {
   readonly #pool: pg.Pool;
@@ -411,6 +420,25 @@ class PostgresStore implements Store {
 
   async listSummaries(filter: ListFilter, options: ListOptions): Promise<ListPage<ExchangeSummary>> {
     return this.#page(filter, options, summarySelectList, (row) => summaryFromRow(row as SummaryRow));
+  }
+
+  async listLinks(filter: ListFilter, options: { after?: string; limit: number }): Promise<RecordLink[]> {
+    const condition = filterToSql(filter);
+    const next = condition.params.length + 1;
+    const rows = (
+      await this.#pool.query<LinkRow>(
+        `SELECT id, model, parent_id, thread_id, converter_version, response_reasoning FROM exchanges WHERE ${condition.where} AND id > $${next} ORDER BY id ASC LIMIT $${next + 1}`,
+        [...condition.params, options.after ?? '', Math.max(1, Math.floor(options.limit))],
+      )
+    ).rows;
+    return rows.map((row) => ({
+      id: row.id,
+      model: fromPgText(row.model),
+      parentId: row.parent_id,
+      threadId: row.thread_id,
+      converterVersion: row.converter_version,
+      ...(row.response_reasoning !== null ? { responseReasoning: row.response_reasoning } : {}),
+    }));
   }
 
   async *iterate(filter: ListFilter, batchSize: number): AsyncIterable<StoredExchange> {

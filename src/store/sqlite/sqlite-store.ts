@@ -31,6 +31,7 @@ import type {
   ListOptions,
   ListPage,
   Percentiles,
+  RecordLink,
   Store,
   StoreAggregates,
   StoreFacets,
@@ -250,6 +251,16 @@ function bodyRowOf(row: StoredBodyRow): BodyRow {
     response: row.response_bytes ?? Buffer.alloc(0),
     sharegpt: row.sharegpt_bytes ?? null,
   };
+}
+
+/** The columns Store.listLinks reads. */
+interface LinkRow {
+  id: string;
+  model: string | null;
+  parent_id: string | null;
+  thread_id: string;
+  converter_version: number;
+  response_reasoning: number | null;
 }
 
 class SqliteStore implements Store {
@@ -548,6 +559,21 @@ class SqliteStore implements Store {
       summarySelectList,
       (row) => summaryFromRow(row as SummaryRow),
     );
+  }
+
+  async listLinks(filter: ListFilter, options: { after?: string; limit: number }): Promise<RecordLink[]> {
+    const condition = filterToSql(filter, this.#searchQuery);
+    const rows = this.#statement(
+      `SELECT id, model, parent_id, thread_id, converter_version, response_reasoning FROM exchanges WHERE ${condition.where} AND id > ? ORDER BY id ASC LIMIT ?`,
+    ).all(...condition.params, options.after ?? '', Math.max(1, Math.floor(options.limit))) as LinkRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      model: row.model,
+      parentId: row.parent_id,
+      threadId: row.thread_id,
+      converterVersion: row.converter_version,
+      ...(row.response_reasoning !== null ? { responseReasoning: row.response_reasoning === 1 } : {}),
+    }));
   }
 
   async *iterate(filter: ListFilter, batchSize: number): AsyncIterable<StoredExchange> {
