@@ -19,7 +19,7 @@ import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
 import { ExportCleaning } from './clean-export-item.js';
 import type { DedupOptions } from './dedup/deduplicate-records.js';
-import { exportRecords, newExportStats } from './export-records.js';
+import { exportRecords, newExportStats, type RecordExport } from './export-records.js';
 import { exportJudgements, JUDGEMENT_FILES, type Judgement } from './export-judgements.js';
 import { ktoDatasetInfoFor, rankingDatasetInfoFor } from '../training/judgement-dataset-info.js';
 import type { ExportFormat, ExportRowOptions } from './export-rows.js';
@@ -74,6 +74,8 @@ const FILE_OF: Record<ExportFormat, string> = {
   'openai-ft': 'openai-ft.jsonl',
 };
 const YIELD_EVERY = 50;
+/** Records written together (run-export's loop): small, so memory stays flat. */
+const WRITE_GROUP = 100;
 
 export async function runExport(options: RunExportOptions): Promise<ExportResult> {
   const now = options.now ?? Date.now;
@@ -114,20 +116,29 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     let processed = 0;
     const annotations = { records: 0, byTag: {} as Record<string, number>, byRating: {} as Record<string, number> };
     const cleaning = new ExportCleaning({ ...(options.privacy ? { privacy: options.privacy } : {}), ...(options.dedup ? { dedup: options.dedup } : {}) });
+    // Written in groups: one annotations lookup per group, not one query per record.
+    let group: RecordExport[] = [];
+    const writeGroup = async (): Promise<void> => {
+      const annotated = await store.annotationsOf(group.map((item) => item.record.id));
+      for (const item of group) {
+        builder.add(item);
+        await hf?.add(item);
+        const annotation = annotated.get(item.record.id);
+        if (annotation !== undefined) {
+          annotations.records += 1;
+          for (const tag of annotation.tags) annotations.byTag[tag] = (annotations.byTag[tag] ?? 0) + 1;
+          if (annotation.rating !== null) annotations.byRating[annotation.rating] = (annotations.byRating[annotation.rating] ?? 0) + 1;
+        }
+        for (const row of item.rows) {
+          if (row.valid) await outputs.get(row.format)?.write(`${JSON.stringify(row.row)}\n`);
+          else await invalidFile.write(`${JSON.stringify({ id: row.id, format: row.format, reasons: row.reasons, row: row.row })}\n`);
+        }
+      }
+      group = [];
+    };
     for await (const built of exportRecords(store, options.rows, { images, ...(saveImage ? { saveImage } : {}) }, stats)) {
-      const item = await cleaning.apply(built);
-      builder.add(item);
-      await hf?.add(item);
-      const annotation = (await store.annotationsOf([item.record.id])).get(item.record.id);
-      if (annotation !== undefined) {
-        annotations.records += 1;
-        for (const tag of annotation.tags) annotations.byTag[tag] = (annotations.byTag[tag] ?? 0) + 1;
-        if (annotation.rating !== null) annotations.byRating[annotation.rating] = (annotations.byRating[annotation.rating] ?? 0) + 1;
-      }
-      for (const row of item.rows) {
-        if (row.valid) await outputs.get(row.format)?.write(`${JSON.stringify(row.row)}\n`);
-        else await invalidFile.write(`${JSON.stringify({ id: row.id, format: row.format, reasons: row.reasons, row: row.row })}\n`);
-      }
+      group.push(await cleaning.apply(built));
+      if (group.length >= WRITE_GROUP) await writeGroup();
       processed += 1;
       // Async iteration over a store that answers synchronously never reaches the event loop on
       // its own: give it a turn now and then, so Ctrl-C and the progress timer get through.
@@ -141,6 +152,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
         invalid: builder.invalid,
       });
     }
+    await writeGroup();
     if (isAborted(options.signal)) throw new ExportInterruptedError('export interrupted');
     const judgementFiles = new Map<string, TempFile>();
     const judgements =
