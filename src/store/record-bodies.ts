@@ -163,8 +163,11 @@ export function planChains(
 
 /**
  * Decodes the request body of each id in `wanted` from `rows` (the stored rows read for it and
- * its chain) and `known` (bodies decoded before: planChains). Each body decoded is put in `cache`,
- * so a thread read in order decodes each base once.
+ * its chain) and `known` (bodies decoded before: planChains). The wanted bodies are put in
+ * `cache`, so a thread read in order decodes each base once (each step is the next one's base).
+ * The bases decoded on the way down a chain are let go as soon as its body is decoded: the leaves
+ * of many sessions (an export's selection) would otherwise hold every step of every session of a
+ * batch at once, and push the cache's useful entries out for bodies no one reads again.
  */
 export function resolveRequests(
   wanted: Iterable<string>,
@@ -173,7 +176,8 @@ export function resolveRequests(
   cache: RequestCache,
 ): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  for (const id of wanted) {
+  const wantedIds = new Set(wanted);
+  for (const id of wantedIds) {
     // Walk down to the first body already decoded (or a keyframe), then decode back up.
     const path: string[] = [];
     let current: string | null = id;
@@ -184,14 +188,17 @@ export function resolveRequests(
       if (path.length > MAX_CHAIN_DEPTH * 4) throw new Error('record-bodies: a chain of request bodies does not end');
       current = needsBase(row.request) ? row.baseId : null;
     }
+    let base: Buffer | null = null;
     for (let index = path.length - 1; index >= 0; index--) {
       const row = rows.get(path[index]!)!;
-      const base = needsBase(row.request) ? known.get(row.baseId!)! : null;
-      const body = decodeRequest(row.request, base);
-      known.set(path[index]!, body);
-      cache.set(path[index]!, body);
+      const body = decodeRequest(row.request, needsBase(row.request) ? (base ?? known.get(row.baseId!)!) : null);
+      // Another wanted body may continue this one (the next step of a thread): kept while this call runs.
+      if (wantedIds.has(path[index]!)) known.set(path[index]!, body);
+      base = body;
     }
-    out.set(id, known.get(id)!);
+    const body = known.get(id)!;
+    cache.set(id, body);
+    out.set(id, body);
   }
   return out;
 }
