@@ -142,6 +142,23 @@ describe('chains of bases', () => {
     expect(planChains(['r9'], new Map([['r9', rows.get('r9')!]]), cache).missing).toEqual([]);
   });
 
+  it('caches the wanted bodies only, not the bases decoded on the way down their chains', () => {
+    const bodies = [Buffer.from('k'.repeat(4_000))];
+    const rows = new Map<string, { baseId: string | null; request: Buffer }>();
+    rows.set('r0', { baseId: null, request: encodeRequest(bodies[0]!, null).bytes });
+    for (let index = 1; index < 6; index++) {
+      bodies.push(Buffer.concat([bodies[index - 1]!, Buffer.from(` step ${index}`)]));
+      const encoded = encodeRequest(bodies[index]!, { id: `r${index - 1}`, depth: index - 1, request: bodies[index - 1]! });
+      rows.set(`r${index}`, { baseId: encoded.baseId, request: encoded.bytes });
+    }
+    const cache = new RequestCache();
+    // r5 is decoded through r4, which r4 being wanted too keeps for it: both come back exact.
+    const decoded = resolveRequests(['r4', 'r5'], rows, new Map(), cache);
+    expect(decoded.get('r4')!.equals(bodies[4]!)).toBe(true);
+    expect(decoded.get('r5')!.equals(bodies[5]!)).toBe(true);
+    expect(['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].filter((id) => cache.get(id) !== undefined)).toEqual(['r4', 'r5']);
+  });
+
   it('says which base is missing instead of reading back something else', () => {
     const parent = Buffer.from('p'.repeat(2_000));
     const child = encodeRequest(Buffer.from('p'.repeat(2_000) + '!'), { id: 'gone', depth: 0, request: parent });
