@@ -86,12 +86,36 @@ export function encodeRequest(request: Buffer, base: RequestBase | null): Encode
 export function decodeRequest(bytes: Uint8Array, base: Buffer | null): Buffer {
   if (bytes[0] !== TAG_SPLICE) return decodeBytes(bytes);
   if (base === null) throw new Error('record-bodies: a spliced request body read without its base');
+  return Buffer.concat(spliced([base], bytes));
+}
+
+/**
+ * A spliced body as pieces of its base's pieces and its own middle, copied nowhere: a chain is
+ * decoded down to its last body by views, and only that body is copied out (a leaf 20 steps into
+ * a session used to copy every step's whole body on the way).
+ */
+function spliced(base: readonly Buffer[], bytes: Uint8Array): Buffer[] {
   const reader = { bytes, position: 1 };
   const prefix = readVarint(reader);
   const suffix = readVarint(reader);
   const middle = decodeBytes(bytes.subarray(reader.position));
-  if (prefix + suffix > base.length) throw new Error('record-bodies: a spliced request body does not fit its base');
-  return Buffer.concat([base.subarray(0, prefix), middle, base.subarray(base.length - suffix)]);
+  const length = base.reduce((sum, piece) => sum + piece.length, 0);
+  if (prefix + suffix > length) throw new Error('record-bodies: a spliced request body does not fit its base');
+  return [...piecesBetween(base, 0, prefix), middle, ...piecesBetween(base, length - suffix, length)];
+}
+
+/** Views of the bytes from `start` to `end` of the pieces laid end to end. */
+function piecesBetween(pieces: readonly Buffer[], start: number, end: number): Buffer[] {
+  const out: Buffer[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    const from = Math.max(start, offset);
+    const to = Math.min(end, offset + piece.length);
+    if (from < to) out.push(piece.subarray(from - offset, to - offset));
+    offset += piece.length;
+    if (offset >= end) break;
+  }
+  return out;
 }
 
 /** Whether stored request bytes need their base to be read. */
@@ -188,13 +212,17 @@ export function resolveRequests(
       if (path.length > MAX_CHAIN_DEPTH * 4) throw new Error('record-bodies: a chain of request bodies does not end');
       current = needsBase(row.request) ? row.baseId : null;
     }
-    let base: Buffer | null = null;
+    let pieces: Buffer[] = [];
     for (let index = path.length - 1; index >= 0; index--) {
       const row = rows.get(path[index]!)!;
-      const body = decodeRequest(row.request, needsBase(row.request) ? (base ?? known.get(row.baseId!)!) : null);
+      if (!needsBase(row.request)) pieces = [decodeBytes(row.request)];
+      else pieces = spliced(index === path.length - 1 ? [known.get(row.baseId!)!] : pieces, row.request);
       // Another wanted body may continue this one (the next step of a thread): kept while this call runs.
-      if (wantedIds.has(path[index]!)) known.set(path[index]!, body);
-      base = body;
+      if (wantedIds.has(path[index]!)) {
+        const body = Buffer.concat(pieces);
+        known.set(path[index]!, body);
+        pieces = [body];
+      }
     }
     const body = known.get(id)!;
     cache.set(id, body);
