@@ -7,7 +7,7 @@
 // naming where it came from, never a folder named after the URL.
 import { ConfigError, type LoadedConfig, loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
-import { type OpenStoreOptions, openStore } from '../store/open-store.js';
+import type { OpenStoreOptions } from '../store/open-store.js';
 import { LocatorError, describeLocator, parseLocator } from '../store/locator.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
@@ -91,6 +91,8 @@ export function chooseDatabase(
 /** Opens the chosen store; a failure is one CLI line (password masked) saying which flag fixes it. */
 export async function openChosenStore(choice: DatabaseChoice): Promise<Store> {
   try {
+    // Loaded when a command opens a store: the export's main thread never does (its worker does).
+    const { openStore } = await import('../store/open-store.js');
     return await openStore(choice.locator, choice.options);
   } catch (error) {
     throw new CliError(`cannot open the database ${choice.shown}: ${(error as Error).message} (check --db, DB or recording.database.url in config.json)`);

@@ -3,11 +3,11 @@
 // what to fix; Ctrl-C removes the temporary files and exits 130 (SIGTERM: 143).
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ExportInterruptedError, ExportSetupError, runExport } from '../export/run-export.js';
+import { ExportInterruptedError, ExportSetupError } from '../export/export-errors.js';
+import { runExportInWorker } from '../export/export-in-worker.js';
 import type { ExportFormat, ExportRowOptions } from '../export/export-rows.js';
 import { createProgress } from '../export/progress.js';
 import { exportSettings, ExportSettingsError, type CleaningFlags } from '../export/export-settings.js';
-import { formatSummary } from '../export/report.js';
 import type { Judgement } from '../export/export-judgements.js';
 import type { ListFilter } from '../store/store.js';
 import { DirectoryError, makeDirectory } from '../fs/make-directory.js';
@@ -224,7 +224,7 @@ export async function runExportCommand(argv: string[]): Promise<void> {
   const { hf, cleaning: _flags, configPath: _config, db: _db, ...runOptions } = command;
   const progress = createProgress(process.stderr, { tty: process.stderr.isTTY === true });
   try {
-    const result = await runExport({
+    const result = await runExportInWorker({
       ...runOptions,
       dbPath: database.locator,
       storeOptions: database.options,
@@ -235,6 +235,9 @@ export async function runExportCommand(argv: string[]): Promise<void> {
       progress,
     });
     progress.finish();
+    // Loaded after the run: the report's module brings the privacy scanner's, which the main
+    // thread (the export ran in a worker) has no other use for.
+    const { formatSummary } = await import('../export/report.js');
     process.stdout.write(formatSummary(result.report));
   } catch (error) {
     progress.finish();

@@ -18,6 +18,7 @@ import type { ListFilter, Store } from '../store/store.js';
 import type { PrivacyPolicy } from '../privacy/privacy-policy.js';
 import { datasetInfoFor } from '../training/dataset-info.js';
 import { ExportCleaning } from './clean-export-item.js';
+import { ExportInterruptedError, ExportSetupError } from './export-errors.js';
 import type { DedupOptions } from './dedup/deduplicate-records.js';
 import { exportRecords, newExportStats, type RecordExport } from './export-records.js';
 import { exportJudgements, JUDGEMENT_FILES, type Judgement } from './export-judgements.js';
@@ -58,15 +59,7 @@ export interface ExportResult {
   files: string[];
 }
 
-/** Something to fix before an export can run (missing database, unwritable directory): exit code 2. */
-export class ExportSetupError extends Error {
-  override name = 'ExportSetupError';
-}
-
-/** The export was stopped (Ctrl-C); nothing was left under a final name. */
-export class ExportInterruptedError extends Error {
-  override name = 'ExportInterruptedError';
-}
+export { ExportInterruptedError, ExportSetupError };
 
 const FILE_OF: Record<ExportFormat, string> = {
   sharegpt: 'sharegpt.jsonl',
