@@ -317,6 +317,16 @@ export const migrations: readonly Migration[] = [
     // most); the index of migration 1 on (thread_id, id) cost about 70 bytes per record.
     statements: () => ['DROP INDEX IF EXISTS exchanges_thread_id'],
   },
+  {
+    version: 13,
+    name: 'thread keys as bytes',
+    // New records keep a hex thread key (parent_key, self_key) as its 16 bytes, a BLOB, not 32
+    // characters of TEXT (store/sqlite/thread-key-column.ts): about 45 bytes per record in the row
+    // and the exchanges_self_key index. Nothing is converted (the rows stored before keep TEXT and
+    // are found in either form); the version is recorded so that an older build, which would read
+    // a BLOB key as bytes, refuses the database instead.
+    statements: () => [],
+  },
 ];
 
 /** Width of a rollup bucket: an hour, so day buckets at any whole-hour UTC offset add up from them. */

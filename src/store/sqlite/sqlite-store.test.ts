@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,5 +205,55 @@ describe('migration 10 (response reasoning flag)', () => {
     const migratedTwice = openSqliteStore(path);
     expect((await migratedTwice.get(fresh!.id))?.responseReasoning).toBe(false);
     await migratedTwice.close();
+  });
+});
+
+describe('migration 13 (thread keys as bytes)', () => {
+  const hexKey = (seed: number): string => createHash('sha256').update(`thread ${seed}`).digest('hex').slice(0, 32);
+
+  it('stores new hex keys as 16-byte blobs, half the bytes of the text', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const root = makeTestRecord({ seq: 1, selfKey: hexKey(1) });
+    const child = makeTestRecord({ seq: 2, parentKey: hexKey(1), selfKey: hexKey(2) });
+    await store.insertBatch([root, child]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare('SELECT typeof(self_key) AS kind, length(self_key) AS bytes, typeof(parent_key) AS parent_kind FROM exchanges ORDER BY id').all();
+    expect(rows).toEqual([
+      { kind: 'blob', bytes: 16, parent_kind: 'null' },
+      { kind: 'blob', bytes: 16, parent_kind: 'blob' },
+    ]);
+    db.close();
+  });
+
+  it('finds parents stored with text keys by an older version, and reads their keys back unchanged', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const root = makeTestRecord({ seq: 10, selfKey: hexKey(10) });
+    const step = makeTestRecord({ seq: 11, parentKey: hexKey(10), selfKey: hexKey(11) });
+    await store.insertBatch([root, step]);
+    await store.close();
+    // Roll the file back to version 12: keys as the 32-character text it wrote.
+    const db = new Database(path);
+    db.exec('UPDATE exchanges SET self_key = lower(hex(self_key)), parent_key = lower(hex(parent_key)) WHERE self_key IS NOT NULL');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 13').run();
+    expect(db.prepare("SELECT COUNT(*) FROM exchanges WHERE typeof(self_key) = 'text'").pluck().get()).toBe(2);
+    db.close();
+    // A new instance (no cached bases): the parent is found in the database, in its text form.
+    const reopened = openSqliteStore(path);
+    const next = makeTestRecord({ seq: 12, parentKey: hexKey(11), selfKey: hexKey(12) });
+    // A regenerated step, stored after the migration: the latest of both forms is the parent.
+    const regenerated = makeTestRecord({ seq: 13, parentKey: hexKey(10), selfKey: hexKey(11) });
+    const afterBoth = makeTestRecord({ seq: 14, parentKey: hexKey(11), selfKey: hexKey(14) });
+    await reopened.insertBatch([next]);
+    await reopened.insertBatch([regenerated]);
+    await reopened.insertBatch([afterBoth]);
+    expect(await reopened.get(step.id)).toMatchObject({ parentKey: hexKey(10), selfKey: hexKey(11), parentId: root.id });
+    expect(await reopened.get(next.id)).toMatchObject({ parentKey: hexKey(11), parentId: step.id, threadId: root.id });
+    expect(await reopened.get(regenerated.id)).toMatchObject({ parentId: root.id, threadId: root.id });
+    expect(await reopened.get(afterBoth.id)).toMatchObject({ parentId: regenerated.id, threadId: root.id });
+    expect((await reopened.get(afterBoth.id))?.requestBody).toBe(afterBoth.requestBody);
+    await reopened.close();
   });
 });
