@@ -257,3 +257,28 @@ describe('migration 13 (thread keys as bytes)', () => {
     await reopened.close();
   });
 });
+
+describe('migration 14 (function-call-only flags in one tree)', () => {
+  it('keeps the flags of a version-13 database, in a table without rowid', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const [plain, flagged] = makeTestRecords(2);
+    await store.insertBatch([plain!, { ...flagged!, functionCallOnly: true }]);
+    await store.close();
+    // Roll the file back to version 13: the rowid table of migration 2, holding the same flags.
+    const db = new Database(path);
+    db.exec('CREATE TABLE old_flags (id TEXT PRIMARY KEY); INSERT INTO old_flags SELECT id FROM function_call_only_exchanges');
+    db.exec('DROP TABLE function_call_only_exchanges; ALTER TABLE old_flags RENAME TO function_call_only_exchanges');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 14').run();
+    db.close();
+    const reopened = openSqliteStore(path);
+    expect((await reopened.list({ functionCallOnly: true }, { limit: 10 })).items.map((item) => item.id)).toEqual([flagged!.id]);
+    expect((await reopened.list({ functionCallOnly: false }, { limit: 10 })).items.map((item) => item.id)).toEqual([plain!.id]);
+    await reopened.close();
+    const check = new Database(path, { readonly: true });
+    const sql = check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'function_call_only_exchanges'").pluck().get() as string;
+    expect(sql).toMatch(/WITHOUT ROWID/);
+    expect(check.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_function_call_only%'").pluck().get()).toBe(0);
+    check.close();
+  });
+});
