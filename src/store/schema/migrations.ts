@@ -333,8 +333,8 @@ export const migrations: readonly Migration[] = [
     // Migration 2's table had a rowid: each flag stored its id twice (the table and the index of
     // its primary key), about 50 bytes per record on the bench mix, where two records in three
     // are function-call-only. WITHOUT ROWID keeps the id once, in the primary key's tree
-    // (https://www.sqlite.org/withoutrowid.html). The flags are copied: about a second per
-    // million flagged records on this machine.
+    // (https://www.sqlite.org/withoutrowid.html). The flags are copied: opening the bench's
+    // 100k-record database (66,649 flags) took 29 ms with this migration.
     statements: (dialect) => [
       // (IF EXISTS: tests roll a database back to an earlier version and migrate it again)
       'DROP TABLE IF EXISTS function_call_only_exchanges_v14',
