@@ -282,3 +282,25 @@ describe('migration 14 (function-call-only flags in one tree)', () => {
     check.close();
   });
 });
+
+describe('migration 15 (children index without the records that have no parent)', () => {
+  it('keeps only records with a parent in exchanges_parent_id, and the leaves probe still reads it', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const root = makeTestRecord({ seq: 1, selfKey: 'leaf-root' });
+    const child = makeTestRecord({ seq: 2, parentKey: 'leaf-root', selfKey: 'leaf-child' });
+    const chat = makeTestRecord({ seq: 3, selfKey: 'a-chat' });
+    await store.insertBatch([root, child, chat]);
+    expect((await store.list({ threadLeaves: true }, { limit: 10, order: 'asc' })).items.map((item) => item.id)).toEqual([child.id, chat.id]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    // One entry: the child's (the two records without a parent have none).
+    const cells = db.prepare("SELECT SUM(ncell) FROM dbstat WHERE name = 'exchanges_parent_id'").pluck().get();
+    expect(cells).toBe(1);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM exchanges AS self WHERE NOT EXISTS (SELECT 1 FROM exchanges AS child WHERE child.parent_id = self.id)')
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/child USING (COVERING )?INDEX exchanges_parent_id/);
+    db.close();
+  });
+});
