@@ -9,7 +9,6 @@ import type { ExchangeRecord } from './exchange-record.js';
 import {
   type EncodedRequest,
   type RequestBase,
-  PART_MIN_COMPRESS_BYTES,
   RequestCache,
   decodeShareGpt,
   encodeShareGpt,
@@ -83,7 +82,7 @@ export function encodeBatch(
     return {
       request,
       requestUtf8,
-      response: encodeBytes(responseUtf8, PART_MIN_COMPRESS_BYTES),
+      response: encodeBytes(responseUtf8, requestUtf8),
       responseUtf8,
       sharegpt:
         record.sharegpt === null || !keepsShareGptRow(record.converterVersion)
@@ -129,7 +128,7 @@ export function* decodeRows(ids: readonly string[], cache: RequestCache): Genera
   for (const id of present) {
     const row = rows.get(id)!;
     const requestUtf8 = requests.get(id)!;
-    const responseUtf8 = decodeBytes(row.response);
+    const responseUtf8 = decodeBytes(row.response, requestUtf8);
     out.set(id, {
       requestBody: requestUtf8.toString('utf8'),
       responseBody: responseUtf8.toString('utf8'),

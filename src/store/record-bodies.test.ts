@@ -1,3 +1,4 @@
+import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
 import {
@@ -12,6 +13,18 @@ import {
   planChains,
   resolveRequests,
 } from './record-bodies.js';
+
+/** LEB128, as record-bodies.ts writes a splice's lengths. */
+function varintBytes(value: number): number[] {
+  const out: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    out.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  out.push(rest);
+  return out;
+}
 
 /** xorshift32: the same sequence on every run. */
 function seeded(seed: number): () => number {
@@ -82,6 +95,26 @@ describe('request bodies stored against their base', () => {
     expect(encoded.baseId).toBe('p');
     expect(encoded.bytes.length).toBeLessThan(60);
     expect(decodeRequest(encoded.bytes, parent).equals(child)).toBe(true);
+  });
+
+  it("compresses what a call adds against the history before it: a tool result that echoes it costs a fraction", () => {
+    const files = Array.from({ length: 12 }, (_unused, index) => `// src/stream/parser-${index}.ts\n  export function handle${index}(socket, buffer) { return retry(backoff(timeout), ${index}); }`);
+    const history = (count: number): string => JSON.stringify({ model: 'm', messages: files.slice(0, count).map((content) => ({ role: 'tool', content })) });
+    const parent = Buffer.from(history(11));
+    const child = Buffer.from(history(12));
+    const encoded = encodeRequest(child, { id: 'p', depth: 0, request: parent });
+    const added = child.length - parent.length;
+    // The middle alone (no context) takes about its own length; against the prefix, well under half.
+    expect(encoded.bytes.length).toBeLessThan(added / 2);
+    expect(decodeRequest(encoded.bytes, parent).equals(child)).toBe(true);
+  });
+
+  it('still reads a splice whose middle was compressed alone (written before contexts)', () => {
+    const parent = Buffer.from('explain the retry backoff '.repeat(40));
+    const middle = Buffer.from('and the socket buffer of the stream parser, '.repeat(6));
+    const child = Buffer.concat([parent, middle]);
+    const older = Buffer.concat([Buffer.from([0x10, ...varintBytes(parent.length), 0]), Buffer.from([0x02]), brotliCompressSync(middle)]);
+    expect(decodeRequest(older, parent).equals(child)).toBe(true);
   });
 
   it('bounds the chain: a keyframe every MAX_CHAIN_DEPTH calls, so a read applies at most MAX_CHAIN_DEPTH - 1 splices', () => {

@@ -5,8 +5,9 @@
 //
 // - The request body is stored as a splice of its base's request body (normally the record's
 //   thread parent, which it repeats and extends): the length of the prefix and of the suffix the
-//   two share, and the bytes in between (tag TAG_SPLICE), compressed as body-codec does. Exact
-//   byte for byte, the body as the client sent it. A prefix/suffix splice rather than a general
+//   two share, and the bytes in between (tag TAG_SPLICE), compressed as body-codec does with the
+//   shared prefix as context (its tail primes the compressor). Exact byte for byte, the body as
+//   the client sent it. A prefix/suffix splice rather than a general
 //   delta (fossil-delta): on the bench's agent mix it is within 10% of fossil's size (529 vs 480
 //   bytes per record) at a fraction of its cost, and reading it is two copies.
 // - Bases form chains (a delta of a delta...): a record whose base is at depth MAX_CHAIN_DEPTH - 1
@@ -17,14 +18,15 @@
 //   the record's own request and response bodies (tag TAG_FOSSIL): its text is theirs, re-shaped. Its base is immutable (bodies are never
 //   rewritten) and belongs to the same record, so `rebuild` can replace the row freely and no other
 //   row's ShareGPT depends on it.
-// - The response body is new content: compressed alone (body-codec).
+// - The response body is new content: compressed with the record's own request body as context
+//   (body-codec; a response repeats the model, tool names and words of the history it answers).
 //
 // Deleting a base: a store re-encodes the base's dependants as keyframes in the delete's
 // transaction, before removing it (see the stores' delete paths), so decoding never needs a row
 // that is gone. Records stored before this layout keep their bodies where they were (the old
 // `exchanges` columns) and are read from there.
 import type { ShareGptRow } from '../training/sharegpt-types.js';
-import { decodeBytes, encodeBytes } from './body-codec.js';
+import { CONTEXT_DICTIONARY_BYTES, decodeBytes, encodeBytes, usesContext } from './body-codec.js';
 import { createDelta } from 'fossil-delta';
 import { applyCopyDelta } from './copy-delta.js';
 
@@ -43,12 +45,6 @@ export const MAX_CHAIN_DEPTH = 64;
  * of "saves half" stored the first calls of every session whole (their parent is short).
  */
 const MIN_SPLICE_SAVING = 256;
-
-/**
- * Small parts (a splice's middle, a response, a ShareGPT delta) are compressed from this size: the
- * records are many and each part a few hundred bytes; brotli takes a third off a 500-byte response.
- */
-export const PART_MIN_COMPRESS_BYTES = 128;
 
 const TAG_SPLICE = 0x10;
 const TAG_FOSSIL = 0x11;
@@ -76,7 +72,9 @@ export function encodeRequest(request: Buffer, base: RequestBase | null): Encode
     const middle = request.subarray(prefix, request.length - suffix);
     if (prefix + suffix >= MIN_SPLICE_SAVING) {
       const head = Buffer.concat([Buffer.from([TAG_SPLICE]), varint(prefix), varint(suffix)]);
-      return { bytes: Buffer.concat([head, encodeBytes(middle, PART_MIN_COMPRESS_BYTES)]), baseId: base.id, depth: base.depth + 1 };
+      // The middle is compressed against the prefix before it (its context, which the reader has
+      // from the base): most of what a call adds (a tool's result, an answer) echoes its history.
+      return { bytes: Buffer.concat([head, encodeBytes(middle, request.subarray(0, prefix))]), baseId: base.id, depth: base.depth + 1 };
     }
   }
   return { bytes: encodeBytes(request), baseId: null, depth: 0 };
@@ -98,9 +96,12 @@ function spliced(base: readonly Buffer[], bytes: Uint8Array): Buffer[] {
   const reader = { bytes, position: 1 };
   const prefix = readVarint(reader);
   const suffix = readVarint(reader);
-  const middle = decodeBytes(bytes.subarray(reader.position));
   const length = base.reduce((sum, piece) => sum + piece.length, 0);
   if (prefix + suffix > length) throw new Error('record-bodies: a spliced request body does not fit its base');
+  const stored = bytes.subarray(reader.position);
+  // The middle was compressed against the prefix it follows (its tail: body-codec's dictionary).
+  const context = usesContext(stored) ? Buffer.concat(piecesBetween(base, Math.max(0, prefix - CONTEXT_DICTIONARY_BYTES), prefix)) : undefined;
+  const middle = decodeBytes(stored, context);
   return [...piecesBetween(base, 0, prefix), middle, ...piecesBetween(base, length - suffix, length)];
 }
 
@@ -132,8 +133,8 @@ export interface ShareGptOrigin {
 export function encodeShareGpt(row: ShareGptRow, origin: ShareGptOrigin): Buffer {
   const target = Buffer.from(JSON.stringify(row), 'utf8');
   const delta = Buffer.from(createDelta(originBytes(origin), target));
-  if (delta.length >= target.length) return encodeBytes(target, PART_MIN_COMPRESS_BYTES);
-  return Buffer.concat([Buffer.from([TAG_FOSSIL]), encodeBytes(delta, PART_MIN_COMPRESS_BYTES)]);
+  if (delta.length >= target.length) return encodeBytes(target);
+  return Buffer.concat([Buffer.from([TAG_FOSSIL]), encodeBytes(delta)]);
 }
 
 export function decodeShareGpt(bytes: Uint8Array, origin: ShareGptOrigin): ShareGptRow {

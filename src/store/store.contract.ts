@@ -1,6 +1,7 @@
 // The one behaviour suite every Store backend must pass (SQLite now, PostgreSQL later). A backend's
 // test file calls runStoreContract with a factory that returns a migrated store over an EMPTY
 // database; `cleanup` runs after each test (after the store is closed).
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExchangeRecord, StoredExchange } from './exchange-record.js';
 import type { ShareGptRow } from '../training/sharegpt-types.js';
@@ -314,6 +315,23 @@ export function runStoreContract(
         await store.insertBatch([regenerated, child]);
         expect(await store.get(regenerated.id)).toMatchObject({ parentId: root.id, threadId: root.id });
         expect(await store.get(child.id)).toMatchObject({ parentId: regenerated.id, threadId: root.id });
+      });
+
+      it('links and reads back the 32-hex-digit keys capture makes exactly, and keeps other keys apart', async () => {
+        const hexKey = (seed: number): string => createHash('sha256').update(`thread ${seed}`).digest('hex').slice(0, 32);
+        const root = makeTestRecord({ seq: 350, selfKey: hexKey(0) });
+        const child = makeTestRecord({ seq: 351, parentKey: hexKey(0), selfKey: hexKey(1) });
+        // The same digits in capitals are another key (no record has it): nothing links to root.
+        const shouting = makeTestRecord({ seq: 352, parentKey: hexKey(0).toUpperCase(), selfKey: hexKey(1).toUpperCase() });
+        await store.insertBatch([root]);
+        await store.insertBatch([child, shouting]);
+        expect(await store.get(child.id)).toMatchObject({ parentKey: hexKey(0), selfKey: hexKey(1), parentId: root.id, threadId: root.id });
+        expect(await store.get(shouting.id)).toMatchObject({ parentKey: hexKey(0).toUpperCase(), selfKey: hexKey(1).toUpperCase(), parentId: null });
+        const listed = (await store.listSummaries({ threadId: root.id }, { limit: 10, order: 'asc' })).items;
+        expect(listed.map((item) => [item.parentKey, item.selfKey])).toEqual([
+          [null, hexKey(0)],
+          [hexKey(0), hexKey(1)],
+        ]);
       });
 
       it('never links to a newer record, and starts a thread when no parent is stored', async () => {

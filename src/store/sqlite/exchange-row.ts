@@ -10,6 +10,7 @@ import { decodeBody, decodeJson } from '../body-codec.js';
 import type { EncodedRequest } from '../record-bodies.js';
 import type { ExchangeSummary } from '../store.js';
 import { EXCHANGE_META_COLUMNS, usageColumns, usageKeys } from '../schema/exchange-columns.js';
+import { type KeyColumn, keyColumnOf, keyFromColumn } from './thread-key-column.js';
 
 const metaColumns = EXCHANGE_META_COLUMNS;
 
@@ -97,8 +98,8 @@ export function insertParams(
     flag(record.incomplete),
     flag(record.requestIsJson),
     record.converterVersion,
-    record.parentKey,
-    record.selfKey,
+    keyColumnOf(record.parentKey),
+    keyColumnOf(record.selfKey),
     link.parentId,
     link.threadId,
     record.turnCount,
@@ -140,8 +141,9 @@ interface MetaRow {
   incomplete: number;
   request_is_json: number;
   converter_version: number;
-  parent_key: string | null;
-  self_key: string | null;
+  /** Thread keys: a BLOB for a hex key, TEXT otherwise and in rows stored before migration 13. */
+  parent_key: KeyColumn | null;
+  self_key: KeyColumn | null;
   parent_id: string | null;
   thread_id: string;
   turn_count: number;
@@ -186,8 +188,8 @@ function metaFromRow(row: MetaRow): Meta {
     incomplete: row.incomplete === 1,
     requestIsJson: row.request_is_json === 1,
     converterVersion: row.converter_version,
-    parentKey: row.parent_key,
-    selfKey: row.self_key,
+    parentKey: keyFromColumn(row.parent_key),
+    selfKey: keyFromColumn(row.self_key),
     parentId: row.parent_id,
     threadId: row.thread_id,
     turnCount: row.turn_count,

@@ -88,7 +88,8 @@ export function filterToSql(filter: ListFilter, searchQuery: SearchQuery, table?
   }
   if (filter.threadLeaves === true) {
     // Same rule as the PostgreSQL store (postgres/filter-to-sql.ts), documented at
-    // ListFilter.threadLeaves. The child probes read the index exchanges_parent_id (migration 9),
+    // ListFilter.threadLeaves. The child probes read the index exchanges_parent_id (migration 9;
+    // partial since migration 15: a probe by `parent_id =` can use it),
     // the thread probe exchanges_thread_best (migration 4).
     const self = table ?? 'exchanges';
     const { threadLeaves: _leaves, ...rest } = filter;

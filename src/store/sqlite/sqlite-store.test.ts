@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,5 +205,102 @@ describe('migration 10 (response reasoning flag)', () => {
     const migratedTwice = openSqliteStore(path);
     expect((await migratedTwice.get(fresh!.id))?.responseReasoning).toBe(false);
     await migratedTwice.close();
+  });
+});
+
+describe('migration 13 (thread keys as bytes)', () => {
+  const hexKey = (seed: number): string => createHash('sha256').update(`thread ${seed}`).digest('hex').slice(0, 32);
+
+  it('stores new hex keys as 16-byte blobs, half the bytes of the text', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const root = makeTestRecord({ seq: 1, selfKey: hexKey(1) });
+    const child = makeTestRecord({ seq: 2, parentKey: hexKey(1), selfKey: hexKey(2) });
+    await store.insertBatch([root, child]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const rows = db.prepare('SELECT typeof(self_key) AS kind, length(self_key) AS bytes, typeof(parent_key) AS parent_kind FROM exchanges ORDER BY id').all();
+    expect(rows).toEqual([
+      { kind: 'blob', bytes: 16, parent_kind: 'null' },
+      { kind: 'blob', bytes: 16, parent_kind: 'blob' },
+    ]);
+    db.close();
+  });
+
+  it('finds parents stored with text keys by an older version, and reads their keys back unchanged', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const root = makeTestRecord({ seq: 10, selfKey: hexKey(10) });
+    const step = makeTestRecord({ seq: 11, parentKey: hexKey(10), selfKey: hexKey(11) });
+    await store.insertBatch([root, step]);
+    await store.close();
+    // Roll the file back to version 12: keys as the 32-character text it wrote.
+    const db = new Database(path);
+    db.exec('UPDATE exchanges SET self_key = lower(hex(self_key)), parent_key = lower(hex(parent_key)) WHERE self_key IS NOT NULL');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 13').run();
+    expect(db.prepare("SELECT COUNT(*) FROM exchanges WHERE typeof(self_key) = 'text'").pluck().get()).toBe(2);
+    db.close();
+    // A new instance (no cached bases): the parent is found in the database, in its text form.
+    const reopened = openSqliteStore(path);
+    const next = makeTestRecord({ seq: 12, parentKey: hexKey(11), selfKey: hexKey(12) });
+    // A regenerated step, stored after the migration: the latest of both forms is the parent.
+    const regenerated = makeTestRecord({ seq: 13, parentKey: hexKey(10), selfKey: hexKey(11) });
+    const afterBoth = makeTestRecord({ seq: 14, parentKey: hexKey(11), selfKey: hexKey(14) });
+    await reopened.insertBatch([next]);
+    await reopened.insertBatch([regenerated]);
+    await reopened.insertBatch([afterBoth]);
+    expect(await reopened.get(step.id)).toMatchObject({ parentKey: hexKey(10), selfKey: hexKey(11), parentId: root.id });
+    expect(await reopened.get(next.id)).toMatchObject({ parentKey: hexKey(11), parentId: step.id, threadId: root.id });
+    expect(await reopened.get(regenerated.id)).toMatchObject({ parentId: root.id, threadId: root.id });
+    expect(await reopened.get(afterBoth.id)).toMatchObject({ parentId: regenerated.id, threadId: root.id });
+    expect((await reopened.get(afterBoth.id))?.requestBody).toBe(afterBoth.requestBody);
+    await reopened.close();
+  });
+});
+
+describe('migration 14 (function-call-only flags in one tree)', () => {
+  it('keeps the flags of a version-13 database, in a table without rowid', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const [plain, flagged] = makeTestRecords(2);
+    await store.insertBatch([plain!, { ...flagged!, functionCallOnly: true }]);
+    await store.close();
+    // Roll the file back to version 13: the rowid table of migration 2, holding the same flags.
+    const db = new Database(path);
+    db.exec('CREATE TABLE old_flags (id TEXT PRIMARY KEY); INSERT INTO old_flags SELECT id FROM function_call_only_exchanges');
+    db.exec('DROP TABLE function_call_only_exchanges; ALTER TABLE old_flags RENAME TO function_call_only_exchanges');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 14').run();
+    db.close();
+    const reopened = openSqliteStore(path);
+    expect((await reopened.list({ functionCallOnly: true }, { limit: 10 })).items.map((item) => item.id)).toEqual([flagged!.id]);
+    expect((await reopened.list({ functionCallOnly: false }, { limit: 10 })).items.map((item) => item.id)).toEqual([plain!.id]);
+    await reopened.close();
+    const check = new Database(path, { readonly: true });
+    const sql = check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'function_call_only_exchanges'").pluck().get() as string;
+    expect(sql).toMatch(/WITHOUT ROWID/);
+    expect(check.prepare("SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_function_call_only%'").pluck().get()).toBe(0);
+    check.close();
+  });
+});
+
+describe('migration 15 (children index without the records that have no parent)', () => {
+  it('keeps only records with a parent in exchanges_parent_id, and the leaves probe still reads it', async () => {
+    const path = nextPath();
+    const store = openSqliteStore(path);
+    const root = makeTestRecord({ seq: 1, selfKey: 'leaf-root' });
+    const child = makeTestRecord({ seq: 2, parentKey: 'leaf-root', selfKey: 'leaf-child' });
+    const chat = makeTestRecord({ seq: 3, selfKey: 'a-chat' });
+    await store.insertBatch([root, child, chat]);
+    expect((await store.list({ threadLeaves: true }, { limit: 10, order: 'asc' })).items.map((item) => item.id)).toEqual([child.id, chat.id]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    // One entry: the child's (the two records without a parent have none).
+    const cells = db.prepare("SELECT SUM(ncell) FROM dbstat WHERE name = 'exchanges_parent_id'").pluck().get();
+    expect(cells).toBe(1);
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM exchanges AS self WHERE NOT EXISTS (SELECT 1 FROM exchanges AS child WHERE child.parent_id = self.id)')
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(/child USING (COVERING )?INDEX exchanges_parent_id/);
+    db.close();
   });
 });

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { normalAnnotation } from '../normal-annotation.js';
 import { explainOpenError } from './explain-open-error.js';
+import { type KeyColumn, keyFormsOf } from './thread-key-column.js';
 import type { ExchangeRecord, ReviewState, StoredExchange } from '../exchange-record.js';
 import type { ShareGptRow } from '../../training/sharegpt-types.js';
 import { decodeJson, encodeJson } from '../body-codec.js';
@@ -284,7 +285,8 @@ class SqliteStore implements Store {
   readonly #tokenize: Tokenize;
   readonly #searchQuery: SearchQuery;
   readonly #scans: ReturnType<typeof createSqliteScanTables>;
-  readonly #findParent: Database.Statement<[string, string], { id: string; thread_id: string }>;
+  /** The latest record older than the id whose self_key is the key: findParent(key, id). */
+  readonly #findParent: (parentKey: string, id: string) => { id: string; thread_id: string } | undefined;
   readonly #readBodyRows: Database.Statement<[string], StoredBodyRow>;
   readonly #readChains: Database.Statement<[string], StoredBodyRow>;
   /** Request bodies this store wrote, by id and thread key: what the next call of a session is stored against. */
@@ -297,9 +299,21 @@ class SqliteStore implements Store {
     this.#scans = createSqliteScanTables(db, (sql) => this.#statement(sql));
     const exists = db.prepare<[string], { found: 1 }>('SELECT 1 AS found FROM exchanges WHERE id = ?');
     // The parent precedes its child; `id < ?` keeps a replayed older record from adopting a newer one.
-    const findParent = db.prepare<[string, string], { id: string; thread_id: string }>(
+    const findParentRow = db.prepare<[KeyColumn, string], { id: string; thread_id: string }>(
       'SELECT id, thread_id FROM exchanges WHERE self_key = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+    // Either form of the key (thread-key-column.ts: rows stored before migration 13 hold TEXT).
+    // Two probes, not `self_key IN (?, ?)`: that one sorts every older match to keep the latest,
+    // and a key shared by many records (retries, a probe sent again and again) has thousands.
+    const findParent = (parentKey: string, id: string): { id: string; thread_id: string } | undefined => {
+      const forms = keyFormsOf(parentKey);
+      let found: { id: string; thread_id: string } | undefined;
+      for (const form of forms) {
+        const row = findParentRow.get(form, id);
+        if (row !== undefined && (found === undefined || row.id > found.id)) found = row;
+      }
+      return found;
+    };
     this.#findParent = findParent;
     this.#readBodyRows = db.prepare<[string], StoredBodyRow>(
       'SELECT exchange_id, base_id, chain_depth, request_bytes, response_bytes, sharegpt_bytes FROM exchange_bodies ' +
@@ -373,7 +387,7 @@ class SqliteStore implements Store {
         add(totals, key, measures);
         countLatency('duration_ms', record.durationMs);
         countLatency('ttfb_ms', record.ttfbMs);
-        const parent = record.parentKey === null ? undefined : findParent.get(record.parentKey, record.id);
+        const parent = record.parentKey === null ? undefined : findParent(record.parentKey, record.id);
         const searchRowid = record.searchText === '' ? null : insertSearch(record.id, record.searchText);
         const encoded = bodies[index]!;
         insertExchange.run(
@@ -986,7 +1000,7 @@ class SqliteStore implements Store {
   #encode(records: readonly ExchangeRecord[]): EncodedBodies[] {
     const readBases = new Map<string, RequestBase>();
     for (const record of basesToRead(records, this.#written)) {
-      const parent = this.#findParent.get(record.parentKey!, record.id);
+      const parent = this.#findParent(record.parentKey!, record.id);
       if (parent === undefined) continue;
       try {
         const bodies = this.#decodeBodies([parent.id]).get(parent.id);
