@@ -152,3 +152,52 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}');
   });
 });
+
+// Conversations whose keys are fixed below: each shape the normalisation handles.
+const GOLDEN_CASES: Array<{ name: string; request: RequestConversation; response: ModelResponse | null }> = [
+  { name: 'a first call, no assistant yet', request: request([user('Hello')]), response: response({ role: 'assistant', parts: [{ type: 'text', text: 'Hi!' }], toolCalls: [] }) },
+  { name: 'no answer (an error)', request: request([user('Hello'), { role: 'assistant', parts: [{ type: 'text', text: 'Hi' }], toolCalls: [] }, user('More')]), response: null },
+  {
+    name: 'an agent step: calls, split tool results, an image, CRLF and a think block',
+    request: request(
+      [
+        { role: 'user', parts: [{ type: 'text', text: '  Look\r\nat this ' }, { type: 'image', url: 'data:image/png;base64,AAAA' }] },
+        { role: 'assistant', parts: [{ type: 'text', text: '<think>hmm</think> Checking.' }], toolCalls: [{ id: 'a', name: 'read', arguments: { path: 'x', b: [1, { z: 1, a: 2 }] } }, { id: 'b', name: 'list', arguments: {} }] },
+        { role: 'tool', parts: [], results: [{ callId: 'a', content: 'file x\r\n' }] },
+        { role: 'tool', parts: [{ type: 'text', text: 'and a note' }], results: [{ callId: 'b', content: '[]' }] },
+        { role: 'user', parts: [{ type: 'text', text: 'go on' }] },
+        { role: 'user', parts: [{ type: 'text', text: 'please' }] },
+      ],
+      'System\r\nprompt ',
+    ),
+    response: response({ role: 'assistant', parts: [{ type: 'text', text: 'Done.' }], reasoning: 'r', toolCalls: [{ id: 'c', name: 'write', arguments: { text: 'é"\\n' } }] }),
+  },
+  {
+    name: 'a prefill the answer continues (the two assistant turns merge)',
+    request: request([user('Write a haiku'), { role: 'assistant', parts: [{ type: 'text', text: 'Autumn' }], toolCalls: [] }]),
+    response: response({ role: 'assistant', parts: [{ type: 'text', text: ' moon rises' }], toolCalls: [] }),
+  },
+  {
+    name: 'two assistant messages in a row inside the history',
+    request: request([user('Q'), { role: 'assistant', parts: [{ type: 'text', text: 'A1' }], toolCalls: [] }, { role: 'assistant', parts: [], toolCalls: [{ id: 'q', name: 'f', arguments: { n: 1 } }] }, { role: 'tool', parts: [], results: [{ callId: 'q', content: 'ok' }] }]),
+    response: response({ role: 'assistant', parts: [{ type: 'text', text: 'Final' }], toolCalls: [] }),
+  },
+];
+
+/**
+ * The keys of GOLDEN_CASES as the first implementation computed them. Stored records link to their
+ * parents by these values, so a faster implementation must give the very same ones.
+ */
+const GOLDEN_KEYS: Record<string, { parentKey: string | null; selfKey: string }> = {
+  "a first call, no assistant yet": { parentKey: null, selfKey: '92e81d8fa7170e8493869d5117b0b01c' },
+  "no answer (an error)": { parentKey: 'dbff31aae5a55bcb4b682d66b244ea08', selfKey: 'aece8c1c19628d06acb93001acb6d236' },
+  "an agent step: calls, split tool results, an image, CRLF and a think block": { parentKey: '2e696b7d5e73c681b6570e220accda18', selfKey: '66036d299d83fc3660d9bc5ce406497f' },
+  "a prefill the answer continues (the two assistant turns merge)": { parentKey: '3e16bdbc11f1d4912bb46eece97f945a', selfKey: '28eb1369a1dc096c36f13e1b64f56f2c' },
+  "two assistant messages in a row inside the history": { parentKey: '6b81d4ee69b7a2dcaa896e17ac52a4ea', selfKey: 'd071e81a94d7bdf0ca294ff1ca588eda' },
+};
+
+describe('threadKeysOf: the same keys as stored records carry', () => {
+  it.each(GOLDEN_CASES.map((golden) => [golden.name, golden] as const))('%s', (name, golden) => {
+    expect(threadKeysOf(golden.request, golden.response)).toEqual(GOLDEN_KEYS[name]);
+  });
+});

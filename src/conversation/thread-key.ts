@@ -5,7 +5,7 @@
 // when they resend history: reasoning / thinking blocks, call and result ids, surrounding
 // whitespace, line endings, argument key order, and how same-role messages are split.
 // Pure (node:crypto hashing only).
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { isEmptyAssistantMessage } from './build-conversation.js';
 import type { ContentPart, Message, ModelResponse, RequestConversation } from './model.js';
 
@@ -22,12 +22,24 @@ const KEY_LENGTH = 32;
 
 export function threadKeysOf(request: RequestConversation, response: ModelResponse | null): ThreadKeys {
   const lastAssistant = request.messages.map((message) => message.role).lastIndexOf('assistant');
-  const parentKey = lastAssistant === -1 ? null : hashHistory(request.system, request.messages.slice(0, lastAssistant + 1));
-  const own: Message[] =
-    response === null || isEmptyAssistantMessage(response.message)
-      ? request.messages
-      : [...request.messages, response.message];
-  return { parentKey, selfKey: hashHistory(request.system, own) };
+  const answered = response !== null && !isEmptyAssistantMessage(response.message);
+  const own: Message[] = answered ? [...request.messages, response.message] : request.messages;
+  // An answer that continues the request's last message (a prefill) merges with it, so the
+  // parent's history is not a prefix of this one's: hashed apart.
+  if (lastAssistant !== -1 && answered && lastAssistant === request.messages.length - 1) {
+    return { parentKey: hashHistory(request.system, request.messages.slice(0, lastAssistant + 1)), selfKey: hashHistory(request.system, own) };
+  }
+  // Otherwise the parent's history (up to the last assistant message) is a prefix of this one:
+  // one running hash over the normalised messages gives both keys (the parent's is a copy of it
+  // taken at that message).
+  const groups = mergeSameRole(own.map(normaliseMessage), lastAssistant);
+  const hash = createHash('sha256').update(HASH_HEAD);
+  let parentKey: string | null = null;
+  groups.messages.forEach((message, index) => {
+    hash.update((index === 0 ? '' : ',') + canonicalJson(finishAssistantText(message)));
+    if (index === groups.prefixEnd - 1) parentKey = digestOf(hash.copy(), request.system);
+  });
+  return { parentKey, selfKey: digestOf(hash, request.system) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -40,13 +52,23 @@ type NormalMessage =
   | { role: 'assistant'; text: string; images: string[]; calls: { name: string; arguments: string }[] }
   | { role: 'tool'; results: string[]; content: Piece[] };
 
+/**
+ * The key of a history: sha-256 of KEY_VERSION and canonicalJson({ system, messages }) of its
+ * normalised form, written out as the JSON goes ("messages" sorts before "system"), so that a
+ * running hash can be taken at any message.
+ */
+const HASH_HEAD = `${KEY_VERSION}\n{"messages":[`;
+
 function hashHistory(system: string, messages: readonly Message[]): string {
-  const normal = mergeSameRole(messages.map(normaliseMessage)).map(finishAssistantText);
-  return createHash('sha256')
-    .update(KEY_VERSION + '\n')
-    .update(canonicalJson({ system: normaliseText(system), messages: normal }))
-    .digest('hex')
-    .slice(0, KEY_LENGTH);
+  const hash = createHash('sha256').update(HASH_HEAD);
+  mergeSameRole(messages.map(normaliseMessage)).messages.forEach((message, index) => {
+    hash.update((index === 0 ? '' : ',') + canonicalJson(finishAssistantText(message)));
+  });
+  return digestOf(hash, system);
+}
+
+function digestOf(hash: Hash, system: string): string {
+  return hash.update(`],"system":${canonicalJson(normaliseText(system))}}`).digest('hex').slice(0, KEY_LENGTH);
 }
 
 function normaliseMessage(message: Message): NormalMessage {
@@ -83,13 +105,18 @@ function normaliseParts(parts: readonly ContentPart[]): Piece[] {
   return pieces;
 }
 
-/** Clients split or join same-role messages differently (prefill + answer, one tool message per result). */
-function mergeSameRole(messages: readonly NormalMessage[]): NormalMessage[] {
+/**
+ * Clients split or join same-role messages differently (prefill + answer, one tool message per
+ * result). The messages are normaliseMessage's own (made for this call): merged in place.
+ * `prefixEnd`: the number of merged messages once the message at `through` is merged in.
+ */
+function mergeSameRole(messages: NormalMessage[], through = -1): { messages: NormalMessage[]; prefixEnd: number } {
   const merged: NormalMessage[] = [];
-  for (const message of messages) {
+  let prefixEnd = 0;
+  messages.forEach((message, index) => {
     const last = merged[merged.length - 1];
     if (last === undefined || last.role !== message.role) {
-      merged.push(structuredClone(message));
+      merged.push(message);
     } else if (last.role === 'user' && message.role === 'user') {
       last.content.push(...message.content);
     } else if (last.role === 'tool' && message.role === 'tool') {
@@ -100,8 +127,9 @@ function mergeSameRole(messages: readonly NormalMessage[]): NormalMessage[] {
       last.images.push(...message.images);
       last.calls.push(...message.calls);
     }
-  }
-  return merged;
+    if (index === through) prefixEnd = merged.length;
+  });
+  return { messages: merged, prefixEnd };
 }
 
 /** Reasoning is never part of the key: a `<think>` block opening the text (R1 served raw) is cut. */
