@@ -60,6 +60,11 @@ export class ExportCleaning {
   report(): { privacy: PrivacyReport; dedup: DedupReport } {
     return { privacy: this.#privacy.build(), dedup: this.#deduplicator.report() };
   }
+
+  /** Releases the duplicate pass's temporary database, if it made one; call once the export is done. */
+  close(): void {
+    this.#deduplicator.close();
+  }
 }
 
 /**

@@ -83,6 +83,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
   const media = new MediaStore(outDir);
   let hf: HfDatasetFolder | null = null;
   let committed = false;
+  let closeCleaning = (): void => {};
   try {
     prepareOutDir(outDir);
     const formats = [...new Set(options.rows.formats)];
@@ -109,6 +110,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
     let processed = 0;
     const annotations = { records: 0, byTag: {} as Record<string, number>, byRating: {} as Record<string, number> };
     const cleaning = new ExportCleaning({ ...(options.privacy ? { privacy: options.privacy } : {}), ...(options.dedup ? { dedup: options.dedup } : {}) });
+    closeCleaning = () => cleaning.close();
     // Written in groups: one annotations lookup per group, not one query per record.
     let group: RecordExport[] = [];
     const writeGroup = async (): Promise<void> => {
@@ -228,6 +230,7 @@ export async function runExport(options: RunExportOptions): Promise<ExportResult
         }
       }
     }
+    closeCleaning();
     await store.close();
   }
 }

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../privacy/__fixtures__/seeded-values.js';
 import { Deduplicator, normalisedRow } from './deduplicate-records.js';
 import { jaccard, shingleHashes, signatureOf, similarity, wordsOf } from './minhash.js';
+import { NEAR_WINDOW } from './near-index.js';
+import { ExactIndex } from './exact-index.js';
+import { createHash } from 'node:crypto';
 
 const WORDS = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega red green blue cyan magenta yellow black white river mountain forest desert ocean island valley canyon glacier meadow'.split(' ');
 
@@ -64,6 +67,19 @@ describe('Deduplicator', () => {
     // r020: 3 copies -> size 4; r003, r005: size 3; r001: near + copy -> size 3; the rest size 2.
     expect(report.groupSizes).toEqual({ '2': 6, '3': 3, '4': 1 });
     expect(report.list[0]).toEqual({ kept: 'r020', removed: [{ id: 'x5', kind: 'exact' }, { id: 'x6', kind: 'exact' }, { id: 'x7', kind: 'exact' }] });
+  });
+
+  it('gives the same verdicts when the exact fingerprints go to disk past a few in memory', () => {
+    const inMemory = new Deduplicator({ mode: 'near', threshold: 0.8 });
+    // Four in memory: every original after the fourth, and every copy of it, is looked up on disk.
+    const spilling = new Deduplicator({ mode: 'near', threshold: 0.8 }, NEAR_WINDOW, 4);
+    try {
+      for (const { id, row } of stream) expect(spilling.check(id, 'openai-messages', row), id).toEqual(inMemory.check(id, 'openai-messages', row));
+      expect(spilling.report()).toEqual(inMemory.report());
+    } finally {
+      spilling.close();
+      inMemory.close();
+    }
   });
 
   it('exact: leaves the near-duplicates in; off: leaves everything in', () => {
@@ -167,5 +183,29 @@ describe('Deduplicator memory', () => {
     expect(dedup.check('again-1', 'openai-messages', openAiRow(1))).toMatchObject({ of: ulid });
     expect(dedup.check('again-2', 'openai-messages', openAiRow(2))).toMatchObject({ of: 'plain-id' });
     expect(dedup.check('again-2999', 'openai-messages', openAiRow(2999))).toMatchObject({ of: 'id-2999' });
+  });
+});
+
+describe('ExactIndex past its memory budget', () => {
+  it('keeps the first fingerprints in memory and the rest on disk, and finds every one', () => {
+    const digest = (n: number) => createHash('sha256').update(`conversation ${n}`).digest();
+    const index = new ExactIndex(100);
+    try {
+      for (let n = 0; n < 1_000; n++) index.set(digest(n), `01K0000000000000000000${String(n).padStart(4, '0')}`);
+      expect(index.spilled).toBe(true);
+      expect(index.size).toBe(1_000);
+      for (const n of [0, 99, 100, 999]) expect(index.get(digest(n))).toBe(`01K0000000000000000000${String(n).padStart(4, '0')}`);
+      expect(index.get(digest(1_000))).toBeUndefined();
+      // A fingerprint in memory is updated in place: it does not go to disk a second time.
+      index.set(digest(5), 'other-id');
+      expect(index.get(digest(5))).toBe('other-id');
+      expect(index.size).toBe(1_000);
+    } finally {
+      index.close();
+    }
+    const small = new ExactIndex(100);
+    small.set(digest(1), 'a');
+    expect(small.spilled).toBe(false);
+    small.close();
   });
 });

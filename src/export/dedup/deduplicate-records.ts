@@ -5,13 +5,14 @@
 //   near:  MinHash over word shingles of the turns (minhash.ts) at or above the threshold. The
 //          system prompt and the tool schemas are left out here: an agent sends the same long
 //          instructions with every task, which would make all its tasks look alike.
-// Memory: about 50 bytes per distinct conversation for the exact pass (exact-index.ts), and for the
+// Memory: about 50 bytes per distinct conversation for the exact pass up to EXACT_IN_MEMORY of them,
+// the rest in a temporary database (exact-index.ts), and for the
 // near pass the signatures of the last NEAR_WINDOW kept records only (near-index.ts: a fixed
 // ceiling of about 28 MB), so a near-duplicate is found when its kept record is among the last
 // 32,768 kept ones (retries and re-runs of a task come close together in id order). Removed
 // records are listed per group for the report.
 import { createHash } from 'node:crypto';
-import { ExactIndex } from './exact-index.js';
+import { EXACT_IN_MEMORY, ExactIndex } from './exact-index.js';
 import { shingleHashes, signatureOf, similarity, wordsOf } from './minhash.js';
 import { bandHashes, NEAR_WINDOW, NearIndex } from './near-index.js';
 
@@ -53,14 +54,21 @@ const MAX_LISTED = 1_000;
 
 export class Deduplicator {
   readonly #options: DedupOptions;
-  readonly #exact = new ExactIndex();
+  readonly #exact: ExactIndex;
   readonly #near: NearIndex;
   readonly #groups = new Map<string, Array<{ id: string; kind: 'exact' | 'near' }>>();
 
-  constructor(options: DedupOptions, nearWindow = NEAR_WINDOW) {
+  /** `nearWindow`, `exactInMemory`: near-index.ts and exact-index.ts (tests make them small). */
+  constructor(options: DedupOptions, nearWindow = NEAR_WINDOW, exactInMemory = EXACT_IN_MEMORY) {
     if (!(options.threshold > 0 && options.threshold <= 1)) throw new RangeError('dedup threshold must be in (0, 1]');
     this.#options = options;
     this.#near = new NearIndex(nearWindow);
+    this.#exact = new ExactIndex(exactInMemory);
+  }
+
+  /** Lets go of the fingerprints that went to disk (exact-index.ts); the deduplicator is not used after. */
+  close(): void {
+    this.#exact.close();
   }
 
   /** Null when the record is new (and now known); else which kept record it duplicates. */
