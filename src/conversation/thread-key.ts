@@ -27,19 +27,12 @@ export function threadKeysOf(request: RequestConversation, response: ModelRespon
   // An answer that continues the request's last message (a prefill) merges with it, so the
   // parent's history is not a prefix of this one's: hashed apart.
   if (lastAssistant !== -1 && answered && lastAssistant === request.messages.length - 1) {
-    return { parentKey: hashHistory(request.system, request.messages.slice(0, lastAssistant + 1)), selfKey: hashHistory(request.system, own) };
+    return { parentKey: hashHistory(request.system, request.messages.slice(0, lastAssistant + 1)).whole, selfKey: hashHistory(request.system, own).whole };
   }
   // Otherwise the parent's history (up to the last assistant message) is a prefix of this one:
-  // one running hash over the normalised messages gives both keys (the parent's is a copy of it
-  // taken at that message).
-  const groups = mergeSameRole(own.map(normaliseMessage), lastAssistant);
-  const hash = createHash('sha256').update(HASH_HEAD);
-  let parentKey: string | null = null;
-  groups.messages.forEach((message, index) => {
-    hash.update((index === 0 ? '' : ',') + canonicalJson(finishAssistantText(message)));
-    if (index === groups.prefixEnd - 1) parentKey = digestOf(hash.copy(), request.system);
-  });
-  return { parentKey, selfKey: digestOf(hash, request.system) };
+  // one running hash over the normalised messages gives both keys.
+  const keys = hashHistory(request.system, own, lastAssistant);
+  return { parentKey: keys.prefix, selfKey: keys.whole };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -59,12 +52,20 @@ type NormalMessage =
  */
 const HASH_HEAD = `${KEY_VERSION}\n{"messages":[`;
 
-function hashHistory(system: string, messages: readonly Message[]): string {
+/**
+ * The key of the whole history, and (`through`: a message index) the key of the history up to
+ * that message: a copy of the running hash taken once that message is merged in. Only right when
+ * nothing after it merges into it (threadKeysOf hashes a prefill apart).
+ */
+function hashHistory(system: string, messages: readonly Message[], through = -1): { prefix: string | null; whole: string } {
+  const groups = mergeSameRole(messages.map(normaliseMessage), through);
   const hash = createHash('sha256').update(HASH_HEAD);
-  mergeSameRole(messages.map(normaliseMessage)).messages.forEach((message, index) => {
+  let prefix: string | null = null;
+  groups.messages.forEach((message, index) => {
     hash.update((index === 0 ? '' : ',') + canonicalJson(finishAssistantText(message)));
+    if (index === groups.prefixEnd - 1) prefix = digestOf(hash.copy(), system);
   });
-  return digestOf(hash, system);
+  return { prefix, whole: digestOf(hash, system) };
 }
 
 function digestOf(hash: Hash, system: string): string {

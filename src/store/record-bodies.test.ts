@@ -152,16 +152,22 @@ describe('request bodies stored against their base', () => {
   });
 });
 
+/** A thread of `length` request bodies r0 (a keyframe), r1, ... each stored against the one before. */
+function chainOf(length: number): { bodies: Buffer[]; rows: Map<string, { baseId: string | null; request: Buffer }> } {
+  const bodies = [Buffer.from('k'.repeat(4_000))];
+  const rows = new Map<string, { baseId: string | null; request: Buffer }>();
+  rows.set('r0', { baseId: null, request: encodeRequest(bodies[0]!, null).bytes });
+  for (let index = 1; index < length; index++) {
+    bodies.push(Buffer.concat([bodies[index - 1]!, Buffer.from(` step ${index}`)]));
+    const encoded = encodeRequest(bodies[index]!, { id: `r${index - 1}`, depth: index - 1, request: bodies[index - 1]! });
+    rows.set(`r${index}`, { baseId: encoded.baseId, request: encoded.bytes });
+  }
+  return { bodies, rows };
+}
+
 describe('chains of bases', () => {
   it('decodes each wanted body through its chain, reading only what the cache lacks', () => {
-    const bodies = [Buffer.from('k'.repeat(4_000))];
-    const rows = new Map<string, { baseId: string | null; request: Buffer }>();
-    rows.set('r0', { baseId: null, request: encodeRequest(bodies[0]!, null).bytes });
-    for (let index = 1; index < 10; index++) {
-      bodies.push(Buffer.concat([bodies[index - 1]!, Buffer.from(` step ${index}`)]));
-      const encoded = encodeRequest(bodies[index]!, { id: `r${index - 1}`, depth: index - 1, request: bodies[index - 1]! });
-      rows.set(`r${index}`, { baseId: encoded.baseId, request: encoded.bytes });
-    }
+    const { bodies, rows } = chainOf(10);
     const cache = new RequestCache();
     // Only r9 read so far: the plan asks for its base, and so on down the chain.
     const partial = new Map([['r9', rows.get('r9')!]]);
@@ -176,14 +182,7 @@ describe('chains of bases', () => {
   });
 
   it('caches the wanted bodies only, not the bases decoded on the way down their chains', () => {
-    const bodies = [Buffer.from('k'.repeat(4_000))];
-    const rows = new Map<string, { baseId: string | null; request: Buffer }>();
-    rows.set('r0', { baseId: null, request: encodeRequest(bodies[0]!, null).bytes });
-    for (let index = 1; index < 6; index++) {
-      bodies.push(Buffer.concat([bodies[index - 1]!, Buffer.from(` step ${index}`)]));
-      const encoded = encodeRequest(bodies[index]!, { id: `r${index - 1}`, depth: index - 1, request: bodies[index - 1]! });
-      rows.set(`r${index}`, { baseId: encoded.baseId, request: encoded.bytes });
-    }
+    const { bodies, rows } = chainOf(6);
     const cache = new RequestCache();
     // r5 is decoded through r4, which r4 being wanted too keeps for it: both come back exact.
     const decoded = resolveRequests(['r4', 'r5'], rows, new Map(), cache);
