@@ -39,11 +39,17 @@ export function threadKeysOf(request: RequestConversation, response: ModelRespon
 
 type Piece = { text: string } | { image: string };
 
+/**
+ * Every object below is built with its keys in sorted order and holds no undefined, so the
+ * native JSON.stringify writes exactly canonicalJson's text without sorting keys at every level
+ * (threadKeysOf on a 60-message history: 1.9-2.0 -> 1.35-1.9 ms; normalising the text and sha-256
+ * are the rest). The golden keys in thread-key.test.ts hold it to the same text.
+ */
 type NormalMessage =
-  | { role: 'user'; content: Piece[] }
+  | { content: Piece[]; role: 'user' }
   /** `text` is raw while messages are merged and normalised at the end. */
-  | { role: 'assistant'; text: string; images: string[]; calls: { name: string; arguments: string }[] }
-  | { role: 'tool'; results: string[]; content: Piece[] };
+  | { calls: { arguments: string; name: string }[]; images: string[]; role: 'assistant'; text: string }
+  | { content: Piece[]; results: string[]; role: 'tool' };
 
 /**
  * The key of a history: sha-256 of KEY_VERSION and canonicalJson({ system, messages }) of its
@@ -62,7 +68,7 @@ function hashHistory(system: string, messages: readonly Message[], through = -1)
   const hash = createHash('sha256').update(HASH_HEAD);
   let prefix: string | null = null;
   groups.messages.forEach((message, index) => {
-    hash.update((index === 0 ? '' : ',') + canonicalJson(finishAssistantText(message)));
+    hash.update((index === 0 ? '' : ',') + JSON.stringify(finishAssistantText(message)));
     if (index === groups.prefixEnd - 1) prefix = digestOf(hash.copy(), system);
   });
   return { prefix, whole: digestOf(hash, system) };
@@ -75,20 +81,20 @@ function digestOf(hash: Hash, system: string): string {
 function normaliseMessage(message: Message): NormalMessage {
   switch (message.role) {
     case 'user':
-      return { role: 'user', content: normaliseParts(message.parts) };
+      return { content: normaliseParts(message.parts), role: 'user' };
     case 'tool':
       return {
-        role: 'tool',
-        results: message.results.map((result) => normaliseText(result.content)),
         content: normaliseParts(message.parts),
+        results: message.results.map((result) => normaliseText(result.content)),
+        role: 'tool',
       };
     case 'assistant':
       return {
+        calls: message.toolCalls.map((call) => ({ arguments: canonicalJson(call.arguments), name: call.name })),
+        images: message.parts.flatMap((part) => (part.type === 'image' ? [hashUrl(part.url)] : [])),
         role: 'assistant',
         // Kept raw until merged: a prefill and its continuation concatenate without separator.
         text: message.parts.map((part) => (part.type === 'text' ? part.text : '')).join(''),
-        images: message.parts.flatMap((part) => (part.type === 'image' ? [hashUrl(part.url)] : [])),
-        calls: message.toolCalls.map((call) => ({ name: call.name, arguments: canonicalJson(call.arguments) })),
       };
   }
 }
@@ -141,7 +147,7 @@ function finishAssistantText(message: NormalMessage): NormalMessage {
     const close = text.indexOf('</think>');
     if (close !== -1) text = text.slice(close + '</think>'.length);
   }
-  return { ...message, text: normaliseText(text) };
+  return { calls: message.calls, images: message.images, role: 'assistant', text: normaliseText(text) };
 }
 
 function normaliseText(text: string): string {
